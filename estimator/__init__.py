@@ -1,0 +1,30 @@
+"""social-staffing-estimator: how many full-time people a social media programme needs.
+
+>>> from estimator import load_scenario, simulate
+>>> result = simulate(load_scenario("data/scenarios/university.toml"), runs=200, seed=1)
+>>> summary = result.summary()
+>>> sorted(summary["fte_total"])
+['mean', 'p50', 'p90', 'p95']
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("social-staffing-estimator")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+from estimator.result import Result
+from estimator.scenario import Scenario, ScenarioError, load_scenario, to_toml, with_values
+from estimator.simulate import simulate
+
+__all__ = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "simulate",
+    "to_toml",
+    "with_values",
+]

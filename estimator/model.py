@@ -1,0 +1,342 @@
+"""A scenario compiled for the engine: masks, profiles, queues and the inputs drawn per run.
+
+Compiling is the boundary between validation and math (scipy's ``_iv`` pattern): what the
+engine receives is complete and consistent, and the engine never re-checks it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from estimator import distributions as dist
+from estimator.calendar import (
+    HOURS,
+    PlanningYear,
+    covered_hours,
+    normal_hours,
+    planning_year,
+    run_lengths,
+)
+from estimator.queueing import StaffingTable
+from estimator.scenario import Scenario, ScenarioError
+
+#: Where the shipped data lives (scenarios, profiles, samples); ESTIMATOR_DATA overrides it.
+DATA_DIR = Path(os.environ.get("ESTIMATOR_DATA", Path(__file__).resolve().parent.parent / "data"))
+
+KINDS = ("content", "engagement", "monitoring", "crisis", "recurring")
+CONTENT, ENGAGEMENT, MONITORING, CRISIS, RECURRING = range(5)
+
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+@dataclass(frozen=True)
+class Draw:
+    """An uncertain input drawn once per run."""
+
+    path: str  # where it is in the scenario, e.g. "channels[0].per_day"
+    key: str  # its random stream: named by identity, so that scenarios share it (CRN)
+    quantity: dist.QuantityValue
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    name: str
+    volume: str  # draw path of messages per day (or of the reply rate per 1,000 audience)
+    audience_per_1000: float  # multiplies the volume draw; 1 when per_day is given
+    growth: str
+    daily_cv: float
+    handle_minutes: float
+    within_minutes: float
+    service_level: float
+    profile: str
+    noise_key: str
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """One pooled queue: the channels that one role answers."""
+
+    role: int
+    channels: tuple[int, ...]
+    table: StaffingTable
+    spread_hours: int  # backlog from uncovered hours is cleared over this many covered hours
+
+
+@dataclass(frozen=True)
+class ContentSpec:
+    per_week: str
+    platforms: int
+    adapt_share: str
+    publish_minutes: str
+    publish_role: int | None
+    effort: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class SeveritySpec:
+    name: str
+    share: float
+    days: dist.QuantityValue
+    surge: dist.QuantityValue
+    half_life_hours: float
+    extra: tuple[tuple[int, str], ...]
+
+
+@dataclass
+class Model:
+    """Everything the engine needs, derived once from a scenario."""
+
+    scenario: Scenario
+    roles: tuple[str, ...]
+    year: PlanningYear
+    covered: NDArray[np.bool_]
+    normal: NDArray[np.bool_]
+    holiday_workdays: int
+    profiles: dict[str, NDArray[np.float64]]
+    channels: list[ChannelSpec]
+    queues: list[QueueSpec]
+    content: list[ContentSpec]
+    work: list[tuple[int, str, float]]
+    severities: list[SeveritySpec]
+    draws: list[Draw]
+    on_duty_role: int | None
+    monitoring_minutes: str | None
+    platforms_watched: int
+    report_hours: str | None
+    min_on_duty: int
+    crisis_coverage: bool
+    current_staff: NDArray[np.float64] | None
+    draw_index: dict[str, int] = field(default_factory=dict)
+
+    def role(self, name: str) -> int:
+        return self.roles.index(name)
+
+
+def _read_profile(name: str) -> NDArray[np.float64]:
+    path = Path(name) if name.endswith(".csv") else DATA_DIR / "profiles" / f"{name}.csv"
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    weights = np.full((7, 24), np.nan)
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        for row in rows:
+            day = row["weekday"].strip().lower()[:3]
+            d = _WEEKDAYS[day] if day in _WEEKDAYS else int(day)
+            weights[d, int(row["hour"])] = float(row["weight"])
+    if np.isnan(weights).any() or (weights < 0).any() or weights.sum() <= 0:
+        raise ValueError(f"{path}: expected 168 non-negative weights, one per weekday and hour")
+    return weights / weights.mean()
+
+
+def available_profiles() -> list[str]:
+    """Names of the arrival profiles shipped in ``data/profiles``."""
+    return sorted(p.stem for p in (DATA_DIR / "profiles").glob("*.csv"))
+
+
+def compile_model(scenario: Scenario) -> Model:
+    """Turn a validated scenario into the engine's arrays and tables."""
+    s = scenario
+    roles = tuple(s.roles)
+    ri = {r: i for i, r in enumerate(roles)}
+    draws: list[Draw] = []
+
+    def draw(path: str, key: str, q: dist.QuantityValue) -> str:
+        draws.append(Draw(path, key, q))
+        return path
+
+    cap = s.capacity
+    for name in ("vacation_days", "sick_days", "training_hours_per_week", "admin_share"):
+        draw(f"capacity.{name}", f"capacity:{name}", getattr(cap, name))
+
+    year = planning_year(s)
+    covered = covered_hours(year, s.coverage)
+    normal = normal_hours(year, s)
+    holiday_workdays = int(((year.weekday < cap.days_per_week) & year.holiday).sum())
+    if cap.days_per_week * 52 - holiday_workdays <= 0:
+        raise ScenarioError("capacity.days_per_week: expected working days left after holidays")
+
+    platforms_total = len(s.platforms())
+
+    content = []
+    for i, c in enumerate(s.content):
+        key = f"content:{c.format}:{i}"
+        content.append(
+            ContentSpec(
+                per_week=draw(f"content[{i}].per_week", f"{key}:per_week", c.per_week),
+                platforms=len(set(c.platforms)),
+                adapt_share=draw(f"content[{i}].adapt_share", f"{key}:adapt", c.adapt_share),
+                publish_minutes=draw(
+                    f"content[{i}].publish_minutes", f"{key}:publish", c.publish_minutes
+                ),
+                publish_role=ri[c.publish_role] if c.publish_role else None,
+                effort=tuple(
+                    (ri[r], draw(f"content[{i}].effort_hours.{r}", f"{key}:effort:{r}", q))
+                    for r, q in c.effort_hours.items()
+                ),
+            )
+        )
+
+    profiles: dict[str, NDArray[np.float64]] = {}
+    channels = []
+    for i, ch in enumerate(s.channels):
+        key = f"channel:{ch.platform}/{ch.kind}:{i}"
+        if ch.profile not in profiles:
+            try:
+                profiles[ch.profile] = _read_profile(ch.profile)
+            except FileNotFoundError:
+                raise ScenarioError(
+                    f"channels[{i}].profile: expected a profile in data/profiles "
+                    f"({', '.join(available_profiles())}) or a CSV path, got {ch.profile!r}",
+                    field=f"channels[{i}].profile",
+                ) from None
+            except (ValueError, KeyError) as exc:
+                raise ScenarioError(
+                    f"channels[{i}].profile: {exc}", field=f"channels[{i}].profile"
+                ) from None
+        if ch.per_day is not None:
+            volume = draw(f"channels[{i}].per_day", f"{key}:volume", ch.per_day)
+            per_1000 = 1.0
+        else:
+            assert ch.replies_per_1000_audience_per_day is not None and ch.audience is not None
+            volume = draw(
+                f"channels[{i}].replies_per_1000_audience_per_day",
+                f"{key}:volume",
+                ch.replies_per_1000_audience_per_day,
+            )
+            per_1000 = ch.audience / 1000.0
+        channels.append(
+            ChannelSpec(
+                name=f"{ch.platform} {ch.kind}",
+                volume=volume,
+                audience_per_1000=per_1000,
+                growth=draw(f"channels[{i}].growth_per_year", f"{key}:growth", ch.growth_per_year),
+                daily_cv=ch.daily_cv,
+                handle_minutes=dist.mean(ch.handle_minutes),
+                within_minutes=ch.reply_within_minutes,
+                service_level=ch.service_level,
+                profile=ch.profile,
+                noise_key=f"{key}:daily",
+            )
+        )
+
+    if s.channels and not covered.any():
+        raise ScenarioError(
+            "coverage: expected some covered hours when [[channels]] need replies, got none",
+            field="coverage",
+        )
+    shortest_stretch = int(run_lengths(covered).min()) if covered.any() else 1
+    queues = []
+    for role in dict.fromkeys(ch.role for ch in s.channels):
+        members = tuple(i for i, ch in enumerate(s.channels) if ch.role == role)
+        # The pooled handle time: channels weighted by their expected yearly volume.
+        weights = np.array(
+            [dist.mean(s.channels[i].per_day) if s.channels[i].per_day is not None
+             else channels[i].audience_per_1000 * dist.mean(
+                 s.channels[i].replies_per_1000_audience_per_day)  # type: ignore[arg-type]
+             for i in members]
+        )
+        handles = np.array([channels[i].handle_minutes for i in members])
+        handle = float(np.average(handles, weights=weights) if weights.sum() > 0 else handles.mean())
+        targets = sorted({(channels[i].within_minutes, channels[i].service_level) for i in members})
+        target_hours = min(t for t, _ in targets) / 60.0
+        queues.append(
+            QueueSpec(
+                role=ri[role],
+                channels=members,
+                table=StaffingTable(handle, targets, cap.max_occupancy),
+                spread_hours=int(max(1, min(np.floor(target_hours), shortest_stretch))),
+            )
+        )
+
+    monitoring_minutes = report_hours = None
+    platforms_watched = 0
+    on_duty_role: int | None = None
+    if s.monitoring is not None:
+        on_duty_role = ri[s.monitoring.role]
+        platforms_watched = len(set(s.monitoring.platforms))
+        monitoring_minutes = draw(
+            "monitoring.minutes_per_covered_hour",
+            "monitoring:minutes",
+            s.monitoring.minutes_per_covered_hour,
+        )
+        report_hours = draw(
+            "monitoring.report_hours_per_week", "monitoring:reports", s.monitoring.report_hours_per_week
+        )
+    elif s.channels:
+        on_duty_role = ri[s.channels[0].role]
+
+    work = []
+    for i, w in enumerate(s.work):
+        path = draw(f"work[{i}].hours_per_week", f"work:{w.task}:{i}", w.hours_per_week)
+        work.append((ri[w.role], path, float(platforms_total if w.per_platform else 1)))
+
+    draw("crises.per_year", "crises:per_year", s.crises.per_year)
+    severities = []
+    for i, sev in enumerate(s.crises.severity):
+        severities.append(
+            SeveritySpec(
+                name=sev.name,
+                share=sev.share,
+                days=sev.days,
+                surge=sev.surge,
+                half_life_hours=sev.half_life_hours,
+                extra=tuple(
+                    (ri[r], draw(f"crises.severity[{i}].extra_hours_per_day.{r}",
+                                 f"crisis:{sev.name}:extra:{r}", q))
+                    for r, q in sev.extra_hours_per_day.items()
+                ),
+            )
+        )
+
+    current = None
+    if s.current_staff is not None:
+        current = np.array([s.current_staff.get(r, 0.0) for r in roles])
+
+    model = Model(
+        scenario=s,
+        roles=roles,
+        year=year,
+        covered=covered,
+        normal=normal,
+        holiday_workdays=holiday_workdays,
+        profiles=profiles,
+        channels=channels,
+        queues=queues,
+        content=content,
+        work=work,
+        severities=severities,
+        draws=draws,
+        on_duty_role=on_duty_role,
+        monitoring_minutes=monitoring_minutes,
+        platforms_watched=platforms_watched,
+        report_hours=report_hours,
+        min_on_duty=s.coverage.min_on_duty if on_duty_role is not None else 0,
+        crisis_coverage=s.coverage.during_crisis == "24/7",
+        current_staff=current,
+    )
+    model.draw_index = {d.path: i for i, d in enumerate(draws)}
+    _check_capacity(model)
+    return model
+
+
+def _check_capacity(model: Model) -> None:
+    cap = model.scenario.capacity
+    hours_per_day = cap.hours_per_week / cap.days_per_week
+    worst_absent = (
+        model.holiday_workdays
+        + dist.low_high(cap.vacation_days)[1]
+        + dist.low_high(cap.sick_days)[1]
+    ) * hours_per_day
+    if worst_absent >= cap.hours_per_week * 52:
+        raise ScenarioError(
+            "capacity: expected holidays, vacation and sick days to leave some working days, "
+            f"got {worst_absent:g} of {cap.hours_per_week * 52:g} contracted hours absent",
+            field="capacity",
+        )
+

@@ -1,0 +1,340 @@
+"""The outcome of a simulation: per-run arrays, percentiles, the summary and tidy tables.
+
+Nothing here draws; :mod:`estimator.charts` reads a :class:`Result` to plot it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from estimator import distributions as dist
+from estimator.calendar import HOURS_PER_WEEK, WEEKS
+from estimator.model import KINDS
+
+if TYPE_CHECKING:
+    from estimator.model import Model
+
+DEFAULT_PERCENTILES = (50, 90, 95)
+
+
+def _stats(x: NDArray, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, float]:
+    out = {"mean": float(np.mean(x))}
+    for p in percentiles:
+        out[f"p{p:g}"] = float(np.percentile(x, p))
+    return out
+
+
+def round_up(value: float, step: float) -> float:
+    """``value`` rounded up to a whole number of ``step`` (0.1 FTE by default).
+
+    >>> round_up(1.01, 0.1), round_up(0.3, 0.1), round_up(0.0, 0.25)
+    (1.1, 0.3, 0.0)
+    """
+    return round(math.ceil(value / step - 1e-9) * step, 6)
+
+
+@dataclass
+class Result:
+    """What :func:`estimator.simulate` returns.
+
+    Attributes
+    ----------
+    model
+        The compiled scenario (``model.scenario`` is the scenario itself).
+    runs, seed
+        As simulated.
+    inputs
+        Each run's draw of every uncertain input, by field path, e.g.
+        ``inputs["channels[0].per_day"]``; and ``productive_hours_per_fte``.
+    arrays
+        Per-run results: ``hours_by_role_kind`` (runs, roles, kinds), ``weekly_hours_by_role``
+        (runs, roles, 52), ``weekly_crisis_hours`` (runs, 52), ``on_duty_by_hour_of_week``
+        (runs, 168, mean people on duty), ``crisis_count``, ``crisis_weeks`` (runs, 52),
+        ``replies`` and ``replies_within_target`` (with the needed team), ``covered_hours``;
+        with current staff, ``current_*``.
+    """
+
+    model: Model
+    runs: int
+    seed: int
+    inputs: dict[str, NDArray[np.float64]]
+    arrays: dict[str, NDArray]
+    created: str = field(
+        default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    )
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def scenario_name(self) -> str:
+        return self.model.scenario.scenario.name
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.model.roles
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [self.model.scenario.role_label(r) for r in self.roles]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return KINDS
+
+    @property
+    def salaries(self) -> NDArray[np.float64]:
+        return np.array([self.model.scenario.roles[r].salary for r in self.roles])
+
+    @property
+    def percentile(self) -> float:
+        """The percentile the scenario plans at (``[plan] percentile``)."""
+        return self.model.scenario.plan.percentile
+
+    @property
+    def productive_hours_per_fte(self) -> NDArray[np.float64]:
+        return self.inputs["productive_hours_per_fte"]
+
+    @property
+    def contracted_hours_per_fte(self) -> float:
+        return self.model.scenario.capacity.hours_per_week * WEEKS
+
+    @property
+    def shrinkage(self) -> NDArray[np.float64]:
+        return 1.0 - self.productive_hours_per_fte / self.contracted_hours_per_fte
+
+    # ------------------------------------------------------------------ hours and FTE
+    def hours_by_role(self) -> NDArray[np.float64]:
+        """(runs, roles) hours a year."""
+        return self.arrays["hours_by_role_kind"].sum(axis=2)
+
+    def hours_by_kind(self) -> NDArray[np.float64]:
+        """(runs, kinds) hours a year."""
+        return self.arrays["hours_by_role_kind"].sum(axis=1)
+
+    def fte_by_role(self) -> NDArray[np.float64]:
+        """(runs, roles) FTE needed: annual hours over productive hours per FTE."""
+        return self.hours_by_role() / self.productive_hours_per_fte[:, None]
+
+    def fte_total(self) -> NDArray[np.float64]:
+        """(runs,) total FTE needed."""
+        return self.fte_by_role().sum(axis=1)
+
+    def cost(self) -> NDArray[np.float64]:
+        """(runs,) yearly cost of the FTE needed, by each role's salary."""
+        return self.fte_by_role() @ self.salaries
+
+    def weekly_fte_by_role(self) -> NDArray[np.float64]:
+        """(runs, roles, 52) FTE each week's work needs (average productive week)."""
+        per_week = self.productive_hours_per_fte / WEEKS
+        return self.arrays["weekly_hours_by_role"] / per_week[:, None, None]
+
+    def weekly_demand_hours(self) -> NDArray[np.float64]:
+        """(runs, 52) hours of work each week, all roles."""
+        return self.arrays["weekly_hours_by_role"].sum(axis=1, dtype=np.float64)
+
+    def recommended_fte(self, percentile: float | None = None) -> dict[str, float]:
+        """FTE by role so that each role's weekly demand is met in ``percentile``% of weeks,
+        rounded up to the scenario's ``fte_step``."""
+        p = self.percentile if percentile is None else percentile
+        step = self.model.scenario.plan.fte_step
+        weekly = self.weekly_fte_by_role()
+        need = np.percentile(weekly.transpose(1, 0, 2).reshape(len(self.roles), -1), p, axis=1)
+        return {r: round_up(float(x), step) for r, x in zip(self.roles, need, strict=True)}
+
+    def chance_staff_enough(self, fte: float) -> float:
+        """Share of runs whose total FTE needed is at most ``fte``."""
+        return float(np.mean(self.fte_total() <= fte + 1e-9))
+
+    # ------------------------------------------------------------------ today's staff
+    @property
+    def has_current_staff(self) -> bool:
+        return self.model.current_staff is not None
+
+    def current_staff_fte(self) -> dict[str, float]:
+        if self.model.current_staff is None:
+            return {}
+        return {r: float(x) for r, x in zip(self.roles, self.model.current_staff, strict=True)}
+
+    def current_staff_summary(self) -> dict[str, Any]:
+        """What today's team gets (see :func:`estimator.simulate._current_staff`)."""
+        a = self.arrays
+        staff = float(self.model.current_staff.sum())  # type: ignore[union-attr]
+        overloaded = a["current_weeks_overloaded"]
+        overtime = a["current_overtime_weekly"].astype(np.float64)
+        replies = a["current_replies_weekly"].astype(np.float64)
+        within = a["current_replies_within_weekly"].astype(np.float64)
+        crisis_weeks = a["crisis_weeks"]
+        demand = self.weekly_demand_hours()
+        gap = self.fte_total() - staff
+        out: dict[str, Any] = {
+            "fte": self.current_staff_fte(),
+            "fte_total": staff,
+            "capacity_hours_per_week_mean": float(a["current_capacity_per_week"].mean()),
+            "gap_fte_p50": float(np.percentile(gap, 50)),
+            "gap_fte_p90": float(np.percentile(gap, 90)),
+            "chance_enough": self.chance_staff_enough(staff),
+            "weeks_overloaded_share": float(overloaded.mean()),
+            "overtime_hours_mean": float(overtime.sum(axis=1).mean()),
+            "replies_within_target_share": _share(within.sum(), replies.sum()),
+        }
+        if crisis_weeks.any():
+            out["crisis_week"] = {
+                "weeks_with_crisis_mean": float(crisis_weeks.sum(axis=1).mean()),
+                "demand_hours_mean": float(demand[crisis_weeks].mean()),
+                "typical_week_demand_hours_mean": float(demand[~crisis_weeks].mean())
+                if (~crisis_weeks).any() else float("nan"),
+                "overtime_hours_mean": float(overtime[crisis_weeks].mean()),
+                "weeks_overloaded_share": float(overloaded[crisis_weeks].mean()),
+                "replies_within_target_share": _share(
+                    within[crisis_weeks].sum(), replies[crisis_weeks].sum()
+                ),
+            }
+        return out
+
+    # ------------------------------------------------------------------ summary
+    def summary(self, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, Any]:
+        """The plain, JSON-ready dictionary that ``estimator run --json`` prints."""
+        from estimator import __version__
+
+        percentiles = tuple(sorted(set(DEFAULT_PERCENTILES) | set(percentiles)))
+        fte = self.fte_by_role()
+        recommended = self.recommended_fte()
+        rec_total = round(sum(recommended.values()), 6)
+        hours_kind = self.hours_by_kind()
+        cost = self.cost()
+        s = self.model.scenario
+        out: dict[str, Any] = {
+            "scenario": self.scenario_name,
+            "year": s.scenario.year,
+            "runs": self.runs,
+            "seed": self.seed,
+            "version": __version__,
+            "created": self.created,
+            "contracted_hours_per_fte": self.contracted_hours_per_fte,
+            "productive_hours_per_fte": _stats(self.productive_hours_per_fte, (10, 50, 90)),
+            "shrinkage": _stats(self.shrinkage, (10, 50, 90)),
+            "fte_total": _stats(self.fte_total(), percentiles),
+            "fte_by_role": {r: _stats(fte[:, i], percentiles) for i, r in enumerate(self.roles)},
+            "hours_by_work": {k: _stats(hours_kind[:, i], (10, 50, 90))
+                              for i, k in enumerate(KINDS)},
+            "hours_by_role": {r: _stats(h, (50, 90)) for r, h in
+                              zip(self.roles, self.hours_by_role().T, strict=True)},
+            "cost_total": _stats(cost, (50, 90)),
+            "plan_percentile": self.percentile,
+            "recommended_fte": recommended,
+            "recommended_fte_total": rec_total,
+            "recommended_cost": float(
+                sum(recommended[r] * s.roles[r].salary for r in self.roles)
+            ),
+            "combine_or_contract": [r for r, x in recommended.items() if 0 < x < 0.5],
+            "coverage_hours_per_year": int(self.model.covered.sum()),
+            "coverage_hours_with_crises_mean": float(self.arrays["covered_hours"].mean()),
+            "crises_per_year_mean": float(self.arrays["crisis_count"].mean()),
+            "replies_per_year_mean": float(self.arrays["replies"].mean()),
+            "replies_within_target_share": _share(
+                self.arrays["replies_within_target"].sum(), self.arrays["replies"].sum()
+            ),
+            "public_holidays": [f"{d.isoformat()} {n}" for d, n in self.model.year.holiday_names],
+            "assumptions": self.assumptions(),
+        }
+        if self.has_current_staff:
+            out["current_staff"] = self.current_staff_summary()
+        return out
+
+    def assumptions(self) -> dict[str, str]:
+        """Every uncertain or fixed input the engine drew, as a reader would check it."""
+        out = {d.path: dist.describe(d.quantity) for d in self.model.draws}
+        cap = self.model.scenario.capacity
+        cov = self.model.scenario.coverage
+        out.update({
+            "capacity.hours_per_week": f"{cap.hours_per_week:g}",
+            "capacity.days_per_week": f"{cap.days_per_week}",
+            "capacity.max_occupancy": f"{cap.max_occupancy:g}",
+            "coverage.weekdays": cov.weekdays or "none",
+            "coverage.weekends": cov.weekends or "none",
+            "coverage.holidays": cov.holidays,
+            "coverage.min_on_duty": f"{cov.min_on_duty}",
+            "coverage.during_crisis": cov.during_crisis,
+        })
+        return out
+
+    # ------------------------------------------------------------------ tables
+    def by_role_table(self) -> list[dict[str, Any]]:
+        """One row per role: FTE percentiles, recommendation, cost and hours by kind."""
+        fte = self.fte_by_role()
+        hours = self.arrays["hours_by_role_kind"].mean(axis=0)
+        recommended = self.recommended_fte()
+        rows = []
+        for i, r in enumerate(self.roles):
+            row: dict[str, Any] = {
+                "role": r,
+                "label": self.role_labels[i],
+                "salary": float(self.salaries[i]),
+                "fte_mean": float(fte[:, i].mean()),
+                "fte_p50": float(np.percentile(fte[:, i], 50)),
+                "fte_p90": float(np.percentile(fte[:, i], 90)),
+                "fte_p95": float(np.percentile(fte[:, i], 95)),
+                "recommended_fte": recommended[r],
+                "recommended_cost": recommended[r] * float(self.salaries[i]),
+                "current_fte": self.current_staff_fte().get(r, 0.0),
+            }
+            row.update({f"hours_{k}_mean": float(hours[i, j]) for j, k in enumerate(KINDS)})
+            rows.append(row)
+        return rows
+
+    def runs_table(self) -> list[dict[str, Any]]:
+        """One row per run: totals, FTE by role, hours by kind and the inputs drawn."""
+        fte = self.fte_by_role()
+        kinds = self.hours_by_kind()
+        total = fte.sum(axis=1)
+        cost = self.cost()
+        uncertain = [d.path for d in self.model.draws if dist.is_uncertain(d.quantity)]
+        rows = []
+        for n in range(self.runs):
+            row: dict[str, Any] = {"run": n, "fte_total": total[n], "cost": cost[n]}
+            row.update({f"fte_{r}": fte[n, i] for i, r in enumerate(self.roles)})
+            row.update({f"hours_{k}": kinds[n, j] for j, k in enumerate(KINDS)})
+            row["crises"] = int(self.arrays["crisis_count"][n])
+            row["productive_hours_per_fte"] = self.productive_hours_per_fte[n]
+            row.update({f"input:{p}": self.inputs[p][n] for p in uncertain})
+            rows.append(row)
+        return rows
+
+    def weekly_table(self) -> list[dict[str, Any]]:
+        """One row per week: demand hours P10/P50/P90, crisis hours, capacity of today's team."""
+        demand = self.weekly_demand_hours()
+        lo, mid, hi = np.percentile(demand, [10, 50, 90], axis=0)
+        crisis = self.arrays["weekly_crisis_hours"].mean(axis=0)
+        share = self.arrays["crisis_weeks"].mean(axis=0)
+        start = self.model.year.start
+        rows = []
+        for w in range(WEEKS):
+            row = {
+                "week": w + 1,
+                "week_start": (start + np.timedelta64(7 * w, "D").astype(object)).isoformat(),
+                "demand_hours_p10": float(lo[w]),
+                "demand_hours_p50": float(mid[w]),
+                "demand_hours_p90": float(hi[w]),
+                "crisis_hours_mean": float(crisis[w]),
+                "chance_of_crisis": float(share[w]),
+            }
+            if self.has_current_staff:
+                row["current_capacity_hours"] = float(
+                    self.arrays["current_capacity_per_week"].mean()
+                )
+            rows.append(row)
+        return rows
+
+    def on_duty_profile(self) -> NDArray[np.float64]:
+        """(7, 24) median people needed on duty by weekday and hour (mean over weeks)."""
+        med = np.median(self.arrays["on_duty_by_hour_of_week"], axis=0)
+        return med.reshape(7, 24) if med.size == HOURS_PER_WEEK else med
+
+
+def _share(part: float, whole: float) -> float:
+    return float(part / whole) if whole > 0 else 1.0

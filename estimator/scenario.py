@@ -1,0 +1,547 @@
+"""The scenario file: its schema (pydantic v2 models), TOML loading and ``base`` merging.
+
+The models below are the one source of truth for the format: field names, units,
+defaults and descriptions. The docs table and the JSON Schema are generated from them
+(``estimator schema``). Loading never raises a pydantic traceback at a user: every problem
+becomes a :class:`ScenarioError` whose message is one line naming the field path, what was
+expected and what was found.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import holidays as holidays_lib
+import tomli_w
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from estimator.distributions import (
+    Growth,
+    LogNormal,
+    Multiplier,
+    NonNegative,
+    Pert,
+    Positive,
+    QuantityValue,
+    Share,
+)
+
+_CLOCK = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+class ScenarioError(ValueError):
+    """A scenario (or an argument) is not valid; the message is one line for a person."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+def parse_clock_range(text: str) -> tuple[int, int]:
+    """Whole hours ``(start, end)`` of a range like ``"08:00-18:00"``; ``""`` is ``(0, 0)``.
+
+    >>> parse_clock_range("08:00-18:00")
+    (8, 18)
+    >>> parse_clock_range("00:00-24:00")
+    (0, 24)
+    """
+    if text == "":
+        return (0, 0)
+    m = _CLOCK.match(text)
+    if not m:
+        raise ValueError(f"expected a range of whole hours like '08:00-18:00' or '', got {text!r}")
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if m1 or m2:
+        raise ValueError(f"expected whole hours (the model works by the hour), got {text!r}")
+    if not (0 <= h1 < h2 <= 24):
+        raise ValueError(f"expected a start before the end within 00:00-24:00, got {text!r}")
+    return (h1, h2)
+
+class ScenarioInfo(_Model):
+    """What the scenario is and which calendar it runs on."""
+
+    name: str = Field(min_length=1, description="A name for charts and tables.")
+    year: int = Field(ge=2000, le=2100, description="The planning year (ISO weeks 1-52).")
+    country: str = Field(
+        default="", description="Country code for public holidays (holidays package); '' = none."
+    )
+    subdivision: str = Field(default="", description="State or region code for holidays; optional.")
+    extra_holidays: list[date] = Field(
+        default_factory=list, description="Further days off for everyone (e.g. 2027-12-24)."
+    )
+    description: str = Field(default="", description="Free text: who this scenario describes.")
+
+class Capacity(_Model):
+    """One full-time employee: contract, absences and the share of time that is not work."""
+
+    hours_per_week: float = Field(default=40, gt=0, le=80, description="Contracted hours a week.")
+    days_per_week: int = Field(default=5, ge=1, le=7, description="Working days a week (from Monday).")
+    vacation_days: NonNegative = Field(default=15, description="Paid vacation days a year.")
+    sick_days: NonNegative = Field(default=5, description="Sick days a year.")
+    training_hours_per_week: NonNegative = Field(default=1, description="Training hours a week.")
+    admin_share: Share = Field(
+        default=0.10, description="Share of hours at work lost to meetings, email and admin."
+    )
+    max_occupancy: float = Field(
+        default=0.85, gt=0, le=1, description="Most of an on-duty hour that replies may take."
+    )
+
+class Coverage(_Model):
+    """The hours someone watches the channels and answers."""
+
+    weekdays: str = Field(default="09:00-17:00", description="Covered hours Monday to Friday.")
+    weekends: str = Field(default="", description="Covered hours Saturday and Sunday; '' = none.")
+    holidays: Literal["weekdays", "weekends", "none"] = Field(
+        default="weekends", description="Public holidays are covered like these days."
+    )
+    min_on_duty: int = Field(default=1, ge=0, le=50, description="People on duty in covered hours.")
+    during_crisis: Literal["24/7", "normal"] = Field(
+        default="24/7", description="Coverage while a crisis lasts."
+    )
+
+    @field_validator("weekdays", "weekends")
+    @classmethod
+    def _clock(cls, v: str) -> str:
+        parse_clock_range(v)
+        return v
+
+class Role(_Model):
+    """A role on the team."""
+
+    salary: float = Field(ge=0, description="Yearly cost of one FTE (salary and on-costs).")
+    label: str = Field(default="", description="Name shown in charts; defaults to the key.")
+
+class Content(_Model):
+    """A content format: how often, where, and the hours each role spends on one piece."""
+
+    format: str = Field(min_length=1, description="e.g. 'vertical video'.")
+    platforms: list[str] = Field(min_length=1, description="Platforms each piece goes to.")
+    per_week: NonNegative = Field(description="Pieces a week.")
+    adapt_share: NonNegative = Field(
+        default=0.0, description="Effort to adapt a piece to each further platform, as a share."
+    )
+    publish_minutes: NonNegative = Field(default=0, description="Minutes to publish one platform post.")
+    publish_role: str | None = Field(default=None, description="Role that publishes.")
+    effort_hours: dict[str, NonNegative] = Field(description="Hours per piece, by role.")
+
+class Channel(_Model):
+    """A platform's inbound messages that need a reply."""
+
+    platform: str = Field(min_length=1)
+    kind: str = Field(default="comments and DMs", description="comments, DMs, mentions, reviews...")
+    per_day: NonNegative | None = Field(default=None, description="Messages a day that need a reply.")
+    audience: float | None = Field(default=None, gt=0, description="Followers (instead of per_day).")
+    replies_per_1000_audience_per_day: NonNegative | None = Field(
+        default=None, description="Messages needing a reply per 1,000 followers a day."
+    )
+    daily_cv: float = Field(default=0.3, ge=0, le=3, description="Day-to-day variation (CV).")
+    growth_per_year: Growth = Field(default=0.0, description="Volume growth over the year.")
+    handle_minutes: Positive = Field(description="Minutes to handle one reply (its mean is used).")
+    reply_within_minutes: float = Field(gt=0, le=10080, description="Response target time.")
+    service_level: float = Field(gt=0, lt=1, description="Share of messages within the target.")
+    role: str = Field(description="Role that answers.")
+    profile: str = Field(default="default", description="Arrival profile in data/profiles.")
+
+    @model_validator(mode="after")
+    def _one_volume(self) -> Channel:
+        by_audience = self.audience is not None or self.replies_per_1000_audience_per_day is not None
+        if self.per_day is not None and by_audience:
+            raise ValueError("expected per_day or audience with a reply rate, got both")
+        if self.per_day is None and not (
+            self.audience is not None and self.replies_per_1000_audience_per_day is not None
+        ):
+            raise ValueError(
+                "expected per_day, or audience and replies_per_1000_audience_per_day, got neither"
+            )
+        return self
+
+class Monitoring(_Model):
+    """Watching the platforms during covered hours, and listening reports."""
+
+    platforms: list[str] = Field(default_factory=list, description="Platforms watched.")
+    minutes_per_covered_hour: NonNegative = Field(
+        default=0, description="Minutes per covered hour per platform watched."
+    )
+    report_hours_per_week: NonNegative = Field(default=0, description="Listening/report hours a week.")
+    role: str = Field(description="Role on duty and watching.")
+
+class Severity(_Model):
+    """A class of crisis."""
+
+    name: str = Field(min_length=1)
+    share: float = Field(gt=0, le=1, description="Share of crises in this class.")
+    days: Positive = Field(description="Duration in days (drawn per crisis).")
+    surge: Multiplier = Field(default=1, description="Multiplier on inbound volume at onset.")
+    half_life_hours: float = Field(default=12, gt=0, description="Hours for the surge to halve.")
+    extra_hours_per_day: dict[str, NonNegative] = Field(
+        default_factory=dict, description="Extra hours a day by role while it lasts."
+    )
+
+class Crises(_Model):
+    """Random crises over the year."""
+
+    per_year: NonNegative = Field(default=0, description="Expected crises a year.")
+    severity: list[Severity] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Crises:
+        if self.severity:
+            total = sum(s.share for s in self.severity)
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"expected severity shares summing to 1, got {total:g}")
+        elif not (isinstance(self.per_year, int | float) and self.per_year == 0):
+            raise ValueError("expected at least one [[crises.severity]] when per_year is not 0")
+        return self
+
+class Work(_Model):
+    """Recurring work: hours a week for a role."""
+
+    task: str = Field(min_length=1)
+    role: str
+    hours_per_week: NonNegative
+    per_platform: bool = Field(
+        default=False, description="Times the number of distinct platforms in the scenario."
+    )
+
+class Plan(_Model):
+    """How the recommendation is made."""
+
+    percentile: float = Field(
+        default=90, ge=50, lt=100, description="Weekly demand is met in this share of weeks (%)."
+    )
+    fte_step: float = Field(default=0.1, gt=0, le=1, description="FTE are rounded up to this step.")
+
+class Scenario(_Model):
+    """One scenario file."""
+
+    scenario: ScenarioInfo
+    capacity: Capacity = Field(default_factory=Capacity)
+    coverage: Coverage = Field(default_factory=Coverage)
+    roles: dict[str, Role] = Field(min_length=1)
+    content: list[Content] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list)
+    monitoring: Monitoring | None = None
+    crises: Crises = Field(default_factory=Crises)
+    work: list[Work] = Field(default_factory=list)
+    current_staff: dict[str, float] | None = Field(
+        default=None, description="Today's team: FTE by role."
+    )
+    plan: Plan = Field(default_factory=Plan)
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        for path, role in self.role_references():
+            if role not in self.roles:
+                near = difflib.get_close_matches(role, list(self.roles), n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                raise _FieldProblem(
+                    path, f"expected a role declared in [roles], got {role!r}{hint}"
+                )
+        for role, fte in (self.current_staff or {}).items():
+            if fte < 0:
+                raise _FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+        if self.scenario.country:
+            try:
+                holidays_lib.country_holidays(
+                    self.scenario.country,
+                    subdiv=self.scenario.subdivision or None,
+                    years=self.scenario.year,
+                )
+            except NotImplementedError:
+                raise _FieldProblem(
+                    "scenario.country",
+                    "expected a country code the holidays package knows (e.g. 'US', 'GB', "
+                    f"'FR'), got {self.scenario.country!r}",
+                ) from None
+            except Exception as exc:  # the holidays package raises several kinds for a subdiv
+                raise _FieldProblem(
+                    "scenario.subdivision",
+                    f"expected a subdivision of {self.scenario.country}, got "
+                    f"{self.scenario.subdivision!r} ({exc})",
+                ) from None
+        return self
+
+    def role_references(self) -> list[tuple[str, str]]:
+        """Every (field path, role name) that names a role."""
+        refs: list[tuple[str, str]] = []
+        for i, c in enumerate(self.content):
+            refs += [(f"content[{i}].effort_hours.{r}", r) for r in c.effort_hours]
+            if c.publish_role is not None:
+                refs.append((f"content[{i}].publish_role", c.publish_role))
+        refs += [(f"channels[{i}].role", ch.role) for i, ch in enumerate(self.channels)]
+        if self.monitoring is not None:
+            refs.append(("monitoring.role", self.monitoring.role))
+        for i, s in enumerate(self.crises.severity):
+            refs += [(f"crises.severity[{i}].extra_hours_per_day.{r}", r) for r in s.extra_hours_per_day]
+        refs += [(f"work[{i}].role", w.role) for i, w in enumerate(self.work)]
+        refs += [(f"current_staff.{r}", r) for r in (self.current_staff or {})]
+        return refs
+
+    def platforms(self) -> list[str]:
+        """The distinct platforms named anywhere in the scenario, in first-seen order."""
+        seen: dict[str, None] = {}
+        for c in self.content:
+            seen.update(dict.fromkeys(c.platforms))
+        seen.update(dict.fromkeys(ch.platform for ch in self.channels))
+        if self.monitoring is not None:
+            seen.update(dict.fromkeys(self.monitoring.platforms))
+        return list(seen)
+
+    def role_label(self, role: str) -> str:
+        """The name a person reads for a role."""
+        return self.roles[role].label or role.replace("_", " ").capitalize()
+
+class _FieldProblem(ValueError):
+    """Raised inside validators to name a field path other than the validator's own."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+# --------------------------------------------------------------------------- loading
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; anything else (lists included) replaces the base's value."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+def read_scenario_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The scenario's data with its ``base`` chain merged in, not yet validated."""
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved in _seen:
+        raise ScenarioError(f"{path}: base: expected no cycle of base files, got {path.name} again",
+                            field="base")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    base = data.pop("base", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError(f"{path}: base: expected a file name, got {base!r}", field="base")
+    parent = read_scenario_dict(path.parent / base, (*_seen, resolved))
+    return _merge(parent, data)
+
+def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
+    """Validate scenario data; any problem is a one-line :class:`ScenarioError`."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        field, message = _describe(exc, data)
+        raise ScenarioError(f"{source}: {field}: {message}", field=field) from None
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file (following its ``base`` chain).
+
+    >>> s = load_scenario("data/scenarios/university.toml")
+    >>> s.scenario.year
+    2027
+    """
+    return validate_scenario(read_scenario_dict(path), source=str(path))
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """Plain TOML-ready data (no ``None`` values) that validates back to the same scenario."""
+    return scenario.model_dump(mode="python", exclude_none=True)
+
+def to_toml(scenario: Scenario) -> str:
+    """The scenario as a complete TOML file (every field, defaults included)."""
+    return tomli_w.dumps(scenario_to_dict(scenario))
+
+def _split_path(dotted: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for token in re.split(r"\.|\[(\d+)\]", dotted):
+        if token is None or token == "":
+            continue
+        parts.append(int(token) if token.isdigit() else token)
+    return parts
+
+def get_value(scenario: Scenario | dict[str, Any], dotted: str) -> Any:
+    """The value at a dotted path such as ``channels.0.per_day`` or ``coverage.weekends``."""
+    node: Any = scenario_to_dict(scenario) if isinstance(scenario, Scenario) else scenario
+    for part in _split_path(dotted):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            raise ScenarioError(f"{dotted}: no such field in the scenario", field=dotted) from None
+    return node
+
+def with_values(scenario: Scenario, values: dict[str, Any], source: str = "scenario") -> Scenario:
+    """A validated copy of ``scenario`` with values set at dotted paths.
+
+    A path may name a field that is absent (it is created) but never an index past a list's
+    end. The result is checked like a file, so a bad value raises :class:`ScenarioError`.
+
+    >>> s = load_scenario("data/scenarios/university.toml")
+    >>> with_values(s, {"coverage.weekends": ""}).coverage.weekends
+    ''
+    """
+    data = scenario_to_dict(scenario)
+    for dotted, value in values.items():
+        parts = _split_path(dotted)
+        if not parts:
+            raise ScenarioError(f"{dotted!r}: expected a field path", field=dotted)
+        node: Any = data
+        for i, part in enumerate(parts[:-1]):
+            try:
+                node = node[part]
+            except KeyError:
+                node[part] = {}
+                node = node[part]
+            except (IndexError, TypeError):
+                where = ".".join(str(p) for p in parts[: i + 1])
+                raise ScenarioError(f"{where}: no such field in the scenario", field=dotted) from None
+        last = parts[-1]
+        if isinstance(node, list) and (not isinstance(last, int) or last >= len(node)):
+            raise ScenarioError(f"{dotted}: no such item in the scenario", field=dotted)
+        node[last] = value
+    return validate_scenario(data, source=source)
+
+# --------------------------------------------------------------------------- messages
+
+def _path_text(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in ("fixed", "pert", "lognormal", "function-after[_ordered(), Pert]"):
+            continue
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that the location's last key would belong to."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        if part in ("pert", "Pert"):
+            model = Pert
+            continue
+        if part in ("lognormal", "LogNormal"):
+            model = LogNormal
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+def _got(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+def _describe(exc: ValidationError, data: dict[str, Any]) -> tuple[str, str]:
+    """(field path, one-line message) for the first error pydantic found."""
+    errors = exc.errors(include_url=False)
+    # An unknown key explains a "missing" one beside it (a typo), so it is named first.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = tuple(err["loc"])
+    field = _path_text(loc)
+    kind = err["type"]
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, _FieldProblem):
+        return ctx_error.path, ctx_error.message
+    if kind == "extra_forbidden":
+        model = _model_at(loc)
+        valid = list(model.model_fields) if model else []
+        near = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        options = f" (valid: {', '.join(valid)})" if valid and not near else ""
+        return field, f"unknown key{hint}{options}"
+    if kind == "missing":
+        return field, "expected a value, got none (this field is required)"
+    message = err["msg"]
+    for prefix in ("Value error, ", "Input should be "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    if message.startswith(("less", "greater")):
+        message = "a number " + message
+    if kind == "quantity" or "got " in message:
+        return field, message + ("" if "got " in message else f", got {_got(err.get('input'))}")
+    return field, f"expected {message[0].lower()}{message[1:]}, got {_got(err.get('input'))}"
+
+def field_docs() -> list[tuple[str, str, str, str]]:
+    """(path, type, default, description) rows for every field, generated from the models."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, f in model.model_fields.items():
+            path = f"{prefix}{name}"
+            inner = _inner_model(f.annotation)
+            if inner is not None and inner not in (Pert, LogNormal):
+                walk(inner, f"{path}[]." if "list" in str(f.annotation) else f"{path}.")
+                continue
+            ann = str(f.annotation).replace("typing.", "")
+            if "Pert" in ann:
+                ann = "quantity"
+            default = "" if f.is_required() else repr(f.get_default(call_default_factory=True))
+            rows.append((path, ann, default, f.description or ""))
+
+    walk(Scenario, "")
+    return rows
+
+__all__ = [
+    "Capacity",
+    "Channel",
+    "Content",
+    "Coverage",
+    "Crises",
+    "LogNormal",
+    "Monitoring",
+    "Pert",
+    "Plan",
+
+    "QuantityValue",
+    "Role",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioInfo",
+    "Severity",
+    "Work",
+    "field_docs",
+    "get_value",
+    "load_scenario",
+    "parse_clock_range",
+    "read_scenario_dict",
+    "to_toml",
+    "validate_scenario",
+    "with_values",
+]

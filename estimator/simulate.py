@@ -1,0 +1,581 @@
+"""The Monte Carlo engine: a planning year, hour by hour, for many runs at once.
+
+Arrays are (runs, hours) over a chunk of runs; no Python loop runs over runs or hours.
+Chunks are whole blocks of :data:`~estimator.streams.BLOCK_RUNS` runs and their random
+numbers are keyed by block, so a chunk size or a number of worker processes never changes
+a result. Memory is bounded by the chunk: a few dozen (chunk x 8,736) float32 arrays.
+
+What one run computes (MODEL.md, "The work the model counts"):
+
+1. each channel's messages per day: the run's volume, its growth over the year and a
+   gamma day-to-day factor (mean 1, CV ``daily_cv``); spread over the hours of each day by
+   the channel's hour-of-week profile; times the crisis surge;
+2. each role's pooled queue: offered load in erlangs per hour (volume x handle time); work
+   that arrives outside covered hours is carried to the next covered hour and cleared over
+   the response target (at most the shortest covered stretch); the agents needed each
+   covered hour come from the queue's Erlang C table (every channel's target and the
+   occupancy cap met);
+3. on duty: ``max(min_on_duty, agents + monitoring)`` in every covered hour (all hours of
+   a crisis, where coverage becomes 24/7);
+4. crisis work: what the crises add over the same hours without them (surge replies,
+   on-duty hours of extended coverage) and their extra hours by role;
+5. flexible work by the week: content production, recurring work and listening reports.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from estimator import distributions as dist
+from estimator.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.capacity import productive_hours
+from estimator.model import (
+    CONTENT,
+    CRISIS,
+    ENGAGEMENT,
+    KINDS,
+    MONITORING,
+    RECURRING,
+    Model,
+    compile_model,
+)
+from estimator.result import Result
+from estimator.scenario import Scenario, ScenarioError
+from estimator.streams import BLOCK_RUNS, block_generator, scalar_uniforms
+
+FLOAT = np.float32  # hourly arrays: half the memory traffic of float64, ample precision
+DEFAULT_CHUNK_RUNS = 128
+_CRISIS_POOL = 64  # crisis draws kept per run; a run's k-th crisis always uses the same ones
+
+
+def simulate(
+    scenario: Scenario,
+    runs: int = 1000,
+    seed: int = 0,
+    *,
+    chunk_runs: int = DEFAULT_CHUNK_RUNS,
+    jobs: int | None = 1,
+    progress: Callable[[int], Any] | None = None,
+) -> Result:
+    """Simulate ``runs`` planning years of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (:func:`estimator.load_scenario`).
+    runs
+        Monte Carlo runs (planning years).
+    seed
+        The one seed; the same seed gives the same numbers whatever ``chunk_runs`` and
+        ``jobs`` are.
+    chunk_runs
+        Runs computed together, rounded up to a multiple of 32; bounds memory.
+    jobs
+        Worker processes (``None``: one per core).
+    progress
+        Called with the number of runs finished after each chunk (e.g. ``tqdm.update``).
+
+    Examples
+    --------
+    >>> from estimator import load_scenario
+    >>> result = simulate(load_scenario("data/scenarios/nonprofit.toml"), runs=64, seed=1)
+    >>> result.fte_total().shape
+    (64,)
+    """
+    check_arguments(runs=runs, seed=seed)
+    if chunk_runs < 1:
+        raise ScenarioError(f"chunk_runs: expected a whole number >= 1, got {chunk_runs}")
+    model = compile_model(scenario)
+    values = draw_inputs(model, seed, runs)
+    chunk = BLOCK_RUNS * math.ceil(chunk_runs / BLOCK_RUNS)
+    bounds = [(a, min(a + chunk, runs)) for a in range(0, runs, chunk)]
+    jobs = os.cpu_count() or 1 if jobs is None else max(1, int(jobs))
+    parts = []
+    for (a, b), part in zip(bounds, _map_chunks(model, values, seed, bounds, jobs), strict=True):
+        parts.append(part)
+        if progress is not None:
+            progress(b - a)
+    arrays = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    return Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays)
+
+
+def check_arguments(*, runs: int, seed: int) -> None:
+    """Reject a run count or seed a person could mistype, with a one-line message."""
+    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
+        raise ScenarioError(f"runs: expected a whole number >= 1, got {runs!r}", field="runs")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ScenarioError(f"seed: expected a whole number >= 0, got {seed!r}", field="seed")
+
+
+def _map_chunks(
+    model: Model, values: dict[str, NDArray], seed: int, bounds: list[tuple[int, int]], jobs: int
+) -> Iterator[dict[str, NDArray]]:
+    def args(a: int, b: int) -> tuple:
+        return (model, {k: v[a:b] for k, v in values.items()}, seed, a, b)
+
+    if jobs == 1 or len(bounds) == 1:
+        for a, b in bounds:
+            yield simulate_chunk(*args(a, b))
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(bounds)), mp_context=ctx) as pool:
+        futures = [pool.submit(simulate_chunk, *args(a, b)) for a, b in bounds]
+        for f in futures:
+            yield f.result()
+
+
+def draw_inputs(model: Model, seed: int, runs: int) -> dict[str, NDArray[np.float64]]:
+    """Every run's value of every uncertain input, plus the derived per-run capacity."""
+    values: dict[str, NDArray[np.float64]] = {}
+    for d in model.draws:
+        if dist.is_uncertain(d.quantity):
+            values[d.path] = dist.ppf(d.quantity, scalar_uniforms(seed, d.key, runs))
+        else:
+            values[d.path] = np.full(runs, dist.mean(d.quantity))
+    rate = values["crises.per_year"]
+    u = scalar_uniforms(seed, "crises:count", runs)
+    counts = np.zeros(runs)
+    has = rate > 0
+    counts[has] = stats.poisson.ppf(u[has], rate[has])
+    values["crises.count"] = counts
+    cap = model.scenario.capacity
+    hours = productive_hours(
+        cap.hours_per_week,
+        cap.days_per_week,
+        holiday_days=model.holiday_workdays,
+        vacation_days=values["capacity.vacation_days"],
+        sick_days=values["capacity.sick_days"],
+        training_hours_per_week=values["capacity.training_hours_per_week"],
+        admin_share=values["capacity.admin_share"],
+    )
+    values["productive_hours_per_fte"] = hours.productive
+    return values
+
+
+# --------------------------------------------------------------------------- one chunk
+
+
+def simulate_chunk(
+    model: Model, values: dict[str, NDArray[np.float64]], seed: int, start: int, stop: int
+) -> dict[str, NDArray]:
+    """All results of runs ``start`` to ``stop`` (a whole number of blocks, or the tail)."""
+    runs = stop - start
+    n_roles = len(model.roles)
+    blocks = range(start // BLOCK_RUNS, math.ceil(stop / BLOCK_RUNS))
+
+    crises = _crises(model, values, seed, blocks, start, runs)
+    daily = _daily_messages(model, values, seed, blocks, start, runs)  # (runs, C, days)
+    covered = np.broadcast_to(model.covered, (runs, HOURS))
+    if crises is not None and model.crisis_coverage:
+        covered = covered | crises.active
+
+    week_of_hour = np.arange(HOURS) // HOURS_PER_WEEK
+    hours_kind = np.zeros((runs, n_roles, len(KINDS)))
+    weekly = np.zeros((runs, n_roles, WEEKS))
+    weekly_crisis = np.zeros((runs, WEEKS))
+    crisis_offhours = np.zeros((runs, WEEKS))
+
+    # ---- engagement and monitoring: on duty, hour by hour
+    agents_total = np.zeros((runs, HOURS), dtype=FLOAT)
+    live_loads, spreads, agents_by_queue, arrivals_work = [], [], [], np.zeros((runs, HOURS), FLOAT)
+    for q in model.queues:
+        load = _hourly(model, daily, q.channels, [c.handle_minutes / 60 for c in model.channels])
+        surged = load if crises is None else load * (1 + crises.surge)
+        arrivals_work += surged
+        spread = _backlog_spread(surged, covered, q.spread_hours)
+        offered = np.where(covered, surged + spread, 0).astype(FLOAT, copy=False)
+        agents = q.table.agents(offered)
+        agents_total += agents
+        live_loads.append(load)
+        spreads.append(spread)
+        agents_by_queue.append(agents)
+        hours_kind[:, q.role, ENGAGEMENT] += agents.sum(axis=1)
+        weekly[:, q.role] += _weekly(agents)
+
+    monitoring = np.zeros(runs)
+    if model.monitoring_minutes is not None:
+        monitoring = values[model.monitoring_minutes] * model.platforms_watched / 60.0
+    on_duty = np.zeros((runs, HOURS), dtype=FLOAT)
+    if model.on_duty_role is not None:
+        on_duty = np.where(
+            covered,
+            np.maximum(model.min_on_duty, agents_total + monitoring[:, None].astype(FLOAT)),
+            0,
+        ).astype(FLOAT, copy=False)
+        watching = on_duty - agents_total
+        hours_kind[:, model.on_duty_role, MONITORING] += watching.sum(axis=1)
+        weekly[:, model.on_duty_role] += _weekly(watching)
+
+    # ---- crisis work: the difference crises make in the hours they are active
+    if crises is not None:
+        r, h = np.nonzero(crises.active)
+        week_cells = r * WEEKS + week_of_hour[h]
+        base_covered = model.covered[h]
+        base_agents = np.zeros(r.size, dtype=FLOAT)
+        added_total = np.zeros(r.size)
+        for q, load, spread, agents in zip(
+            model.queues, live_loads, spreads, agents_by_queue, strict=True
+        ):
+            base = q.table.agents(np.where(base_covered, load[r, h] + spread[r, h], 0).astype(FLOAT))
+            added = agents[r, h] - base.astype(np.float64)
+            base_agents += base
+            _move_to_crisis(hours_kind, weekly_crisis, q.role, ENGAGEMENT, r, week_cells, added)
+            added_total += added
+        if model.on_duty_role is not None:
+            base_on_duty = np.where(
+                base_covered, np.maximum(model.min_on_duty, base_agents + monitoring[r]), 0
+            )
+            added = (on_duty[r, h] - agents_total[r, h]) - (base_on_duty - base_agents)
+            _move_to_crisis(
+                hours_kind, weekly_crisis, model.on_duty_role, MONITORING, r, week_cells, added
+            )
+            added_total += added
+        off = ~model.normal[h]
+        crisis_offhours += _bincount(week_cells[off], added_total[off], runs * WEEKS)
+        # extra hours by role, spread evenly over the crisis's hours
+        for role, extra in crises.extra_by_role.items():
+            per_week = _bincount(crises.pair_week_cells, extra, runs * WEEKS)
+            hours_kind[:, role, CRISIS] += per_week.sum(axis=1)
+            weekly[:, role] += per_week
+            weekly_crisis += per_week
+            crisis_offhours += _bincount(
+                crises.pair_week_cells[crises.pair_offhours],
+                extra[crises.pair_offhours],
+                runs * WEEKS,
+            )
+
+    # ---- flexible work by the week
+    flexible = _weekly_flexible(model, values, runs, n_roles)
+    for kind in (CONTENT, MONITORING, RECURRING):
+        hours_kind[:, :, kind] += flexible[kind] * WEEKS
+        weekly += flexible[kind][:, :, None]
+
+    out: dict[str, NDArray] = {
+        "hours_by_role_kind": hours_kind,
+        "weekly_hours_by_role": weekly.astype(np.float32),
+        "weekly_crisis_hours": weekly_crisis.astype(np.float32),
+        "on_duty_by_hour_of_week": on_duty.reshape(runs, WEEKS, HOURS_PER_WEEK)
+        .mean(axis=1)
+        .astype(np.float32),
+        "covered_hours": covered.sum(axis=1).astype(np.float64),
+        "crisis_count": np.zeros(runs) if crises is None else crises.count,
+        "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
+    }
+    within, total = _replies_within_target(model, daily, covered, crises)
+    out["replies"] = total
+    out["replies_within_target"] = within
+    if model.current_staff is not None:
+        out.update(
+            _current_staff(
+                model, values, daily, covered, crises, arrivals_work,
+                weekly, flexible, on_duty, crisis_offhours,
+            )
+        )
+    return out
+
+
+def _weekly(hourly: NDArray) -> NDArray[np.float64]:
+    return hourly.reshape(hourly.shape[0], WEEKS, HOURS_PER_WEEK).sum(axis=2, dtype=np.float64)
+
+
+def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
+    return np.bincount(cells, weights=weights, minlength=size).reshape(-1, WEEKS)
+
+
+def _move_to_crisis(
+    hours_kind: NDArray, weekly_crisis: NDArray, role: int, kind: int,
+    run: NDArray, week_cells: NDArray, added: NDArray,
+) -> None:
+    """Re-label hours that crises added from their ordinary kind of work to crisis work."""
+    per_run = np.bincount(run, weights=added, minlength=hours_kind.shape[0])
+    hours_kind[:, role, kind] -= per_run
+    hours_kind[:, role, CRISIS] += per_run
+    weekly_crisis += _bincount(week_cells, added, weekly_crisis.size)
+
+
+def _hourly(
+    model: Model, daily: NDArray, channels: tuple[int, ...], per_message: list[float]
+) -> NDArray[np.float32]:
+    """(runs, hours): the channels' expected rate each hour, times ``per_message`` each."""
+    runs = daily.shape[0]
+    out = np.zeros((runs, WEEKS, 7, 24), dtype=FLOAT)
+    by_profile: dict[str, list[int]] = {}
+    for c in channels:
+        by_profile.setdefault(model.channels[c].profile, []).append(c)
+    for name, members in by_profile.items():
+        day_total = sum(daily[:, c] * (per_message[c] / 24.0) for c in members)
+        out += (day_total.astype(FLOAT).reshape(runs, WEEKS, 7, 1)
+                * model.profiles[name].astype(FLOAT)[None, None])
+    return out.reshape(runs, HOURS)
+
+
+def _backlog_spread(
+    arrivals: NDArray[np.float32], covered: NDArray[np.bool_], spread_hours: int
+) -> NDArray[np.float32]:
+    """Work that arrived in uncovered hours, landing in the covered hours that clear it.
+
+    Each uncovered stretch's work is released at the next covered hour and cleared evenly
+    over ``spread_hours`` hours from there. The year is a circle: the last night's work
+    lands on the first morning.
+    """
+    runs = arrivals.shape[0]
+    if covered.all() or not covered.any(axis=1).all():
+        return np.zeros_like(arrivals)
+    waiting = np.where(covered, 0, arrivals).cumsum(axis=1, dtype=np.float64)
+    last_covered = np.where(covered, np.arange(HOURS), -1)
+    np.maximum.accumulate(last_covered, axis=1, out=last_covered)
+    at_last = np.take_along_axis(waiting, np.maximum(last_covered, 0), axis=1)
+    backlog = waiting - np.where(last_covered >= 0, at_last, 0.0)  # waiting since last covered
+    release = np.zeros((runs, HOURS))
+    release[:, 1:] = np.where(covered[:, 1:], backlog[:, :-1], 0.0)
+    # the tail of the year (after its last covered hour) carries over to the first opening
+    release[np.arange(runs), np.argmax(covered, axis=1)] += backlog[:, -1]
+    if spread_hours > 1:
+        cum = release.cumsum(axis=1)
+        shifted = np.zeros_like(cum)
+        shifted[:, spread_hours:] = cum[:, :-spread_hours]
+        release = (cum - shifted) / spread_hours
+    return release.astype(FLOAT)
+
+
+def _weekly_flexible(
+    model: Model, values: dict[str, NDArray], runs: int, n_roles: int
+) -> dict[int, NDArray[np.float64]]:
+    """Hours a week by role of content, recurring work and listening reports."""
+    out = {k: np.zeros((runs, n_roles)) for k in (CONTENT, MONITORING, RECURRING)}
+    for c in model.content:
+        pieces = values[c.per_week]
+        platforms_factor = 1 + values[c.adapt_share] * (c.platforms - 1)
+        for role, path in c.effort:
+            out[CONTENT][:, role] += pieces * values[path] * platforms_factor
+        if c.publish_role is not None:
+            out[CONTENT][:, c.publish_role] += pieces * values[c.publish_minutes] / 60 * c.platforms
+    for role, path, times in model.work:
+        out[RECURRING][:, role] += values[path] * times
+    if model.report_hours is not None and model.on_duty_role is not None:
+        out[MONITORING][:, model.on_duty_role] += values[model.report_hours]
+    return out
+
+
+# --------------------------------------------------------------------------- randomness
+
+
+def _daily_messages(
+    model: Model, values: dict[str, NDArray], seed: int, blocks: range, start: int, runs: int
+) -> NDArray[np.float64]:
+    """(runs, channels, days): messages needing a reply each day."""
+    out = np.empty((runs, len(model.channels), DAYS))
+    day_fraction = np.arange(DAYS) / DAYS
+    for c, ch in enumerate(model.channels):
+        volume = values[ch.volume] * ch.audience_per_1000
+        growth = (1 + values[ch.growth])[:, None] ** day_fraction[None, :]
+        out[:, c] = volume[:, None] * growth
+        if ch.daily_cv > 0:
+            shape = 1.0 / ch.daily_cv**2
+            noise = np.concatenate(
+                [block_generator(seed, ch.noise_key, b).standard_gamma(shape, (BLOCK_RUNS, DAYS))
+                 for b in blocks]
+            )
+            skip = start - blocks.start * BLOCK_RUNS
+            out[:, c] *= noise[skip : skip + runs] / shape
+    return out
+
+
+class _Crises:
+    """The crises of a chunk of runs, as hourly arrays and as (crisis, hour) pairs."""
+
+    def __init__(self, runs: int) -> None:
+        self.count = np.zeros(runs)
+        self.surge = np.zeros((runs, HOURS), dtype=FLOAT)  # excess over 1
+        self.active = np.zeros((runs, HOURS), dtype=bool)
+        self.weeks = np.zeros((runs, WEEKS), dtype=bool)
+        self.pair_week_cells = np.zeros(0, dtype=np.int64)
+        self.pair_offhours = np.zeros(0, dtype=bool)
+        self.extra_by_role: dict[int, NDArray[np.float64]] = {}
+
+
+def _crises(
+    model: Model, values: dict[str, NDArray], seed: int, blocks: range, start: int, runs: int
+) -> _Crises | None:
+    counts = values["crises.count"].astype(np.int64)
+    if not model.severities or counts.sum() == 0:
+        return None
+    skip = start - blocks.start * BLOCK_RUNS
+    pool_size = max(_CRISIS_POOL, int(counts.max()))
+    pools = []
+    for b in blocks:
+        gen = block_generator(seed, "crises", b)
+        pool = gen.random((BLOCK_RUNS, _CRISIS_POOL, 4))
+        if pool_size > _CRISIS_POOL:
+            pool = np.concatenate([pool, gen.random((BLOCK_RUNS, pool_size - _CRISIS_POOL, 4))], 1)
+        pools.append(pool)
+    pool = np.concatenate(pools)[skip : skip + runs]
+    run = np.repeat(np.arange(runs), counts)
+    nth = np.arange(run.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    u = pool[run, nth]  # (crises, 4): onset, severity, duration, surge
+    onset = np.minimum((u[:, 0] * HOURS).astype(np.int64), HOURS - 1)
+    shares = np.cumsum([s.share for s in model.severities])
+    severity = np.minimum(np.searchsorted(shares, u[:, 1], side="right"), len(shares) - 1)
+    days = np.empty(run.size)
+    surge = np.empty(run.size)
+    half_life = np.empty(run.size)
+    for i, sev in enumerate(model.severities):
+        mine = severity == i
+        days[mine] = dist.ppf(sev.days, u[mine, 2])
+        surge[mine] = dist.ppf(sev.surge, u[mine, 3])
+        half_life[mine] = sev.half_life_hours
+    length = np.clip(np.rint(days * 24), 1, HOURS).astype(np.int64)
+
+    # one row per (crisis, hour it is active); the year is a circle
+    pair = np.repeat(np.arange(run.size), length)
+    offset = np.arange(pair.size) - np.repeat(np.cumsum(length) - length, length)
+    hour = (onset[pair] + offset) % HOURS
+    cell = run[pair] * HOURS + hour
+    excess = (surge[pair] - 1) * np.exp2(-offset / half_life[pair])
+
+    out = _Crises(runs)
+    out.count = counts.astype(np.float64)
+    out.surge = np.bincount(cell, weights=excess, minlength=runs * HOURS).reshape(runs, HOURS)
+    out.surge = out.surge.astype(FLOAT)
+    out.active = np.bincount(cell, minlength=runs * HOURS).reshape(runs, HOURS) > 0
+    week_cell = run[pair] * WEEKS + hour // HOURS_PER_WEEK
+    out.weeks = np.bincount(week_cell, minlength=runs * WEEKS).reshape(runs, WEEKS) > 0
+    out.pair_week_cells = week_cell
+    out.pair_offhours = ~model.normal[hour]
+    for i, sev in enumerate(model.severities):
+        for role, path in sev.extra:
+            per_hour = np.where(severity[pair] == i, values[path][run[pair]] / 24.0, 0.0)
+            out.extra_by_role[role] = out.extra_by_role.get(role, 0) + per_hour
+    return out
+
+
+# --------------------------------------------------------------------------- service
+
+
+def _target_groups(model: Model) -> dict[tuple[float, float], list[int]]:
+    groups: dict[tuple[float, float], list[int]] = {}
+    for c, ch in enumerate(model.channels):
+        groups.setdefault((ch.within_minutes, ch.service_level), []).append(c)
+    return groups
+
+
+def _replies_within_target(
+    model: Model, daily: NDArray, covered: NDArray[np.bool_], crises: _Crises | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Replies in the year, and those answered on target with the needed team on duty.
+
+    In covered hours the team meets each channel's service level (counted at the level, a
+    floor: Erlang C staffing in whole people usually does a little better); a message that
+    arrives outside them is on target only if coverage starts within its target time.
+    """
+    runs = daily.shape[0]
+    ones = [1.0] * len(model.channels)
+    total = np.zeros(runs)
+    within = np.zeros(runs)
+    if not model.channels:
+        return within, total
+    next_open = _hours_to_next_covered(covered)
+    for (minutes, level), members in _target_groups(model).items():
+        messages = _hourly(model, daily, tuple(members), ones)
+        if crises is not None:
+            messages = messages * (1 + crises.surge)
+        late_share = np.clip(minutes / 60.0 + 1 - next_open, 0, 1)
+        on_target = np.where(covered, FLOAT(level), late_share.astype(FLOAT))
+        total += messages.sum(axis=1, dtype=np.float64)
+        within += (messages * on_target).sum(axis=1, dtype=np.float64)
+    return within, total
+
+
+def _hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:
+    """Hours from the start of each hour to the start of the next covered one (0 if covered)."""
+    hours = np.arange(HOURS)
+    nxt = np.where(covered, hours, 2 * HOURS)
+    nxt = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]
+    first = np.argmax(covered, axis=1)[:, None] + HOURS  # after the last: next year's first
+    nxt = np.where(nxt >= 2 * HOURS, first, nxt)
+    out = (nxt - hours).astype(FLOAT)
+    out[~covered.any(axis=1)] = np.inf
+    return out
+
+
+def _current_staff(
+    model: Model,
+    values: dict[str, NDArray],
+    daily: NDArray,
+    covered: NDArray[np.bool_],
+    crises: _Crises | None,
+    arrivals_work: NDArray[np.float32],
+    weekly: NDArray[np.float64],
+    flexible: dict[int, NDArray[np.float64]],
+    on_duty: NDArray[np.float32],
+    crisis_offhours: NDArray[np.float64],
+) -> dict[str, NDArray]:
+    """What today's team gets: overloaded weeks, overtime, replies on target.
+
+    Today's people are taken to share all the work between them. Each week they do the
+    planned work (content, recurring, reports, crisis extras) and spend the rest of their
+    productive hours on duty, spread over the week's covered hours; in an overloaded week
+    every kind of work is cut in proportion. On duty, replies come before monitoring.
+    Replies queue FIFO as a fluid: the backlog carries over from hour to hour and week to
+    week. Overtime is the work beyond the team's hours in a week (done late or left undone),
+    and at least the crisis work outside normal hours.
+    """
+    assert model.current_staff is not None
+    runs = covered.shape[0]
+    capacity = model.current_staff.sum() * values["productive_hours_per_fte"] / WEEKS  # (runs,)
+    demand = weekly.sum(axis=1)  # (runs, weeks)
+    planned = demand - _weekly(on_duty)
+    served = np.minimum(1.0, capacity[:, None] / np.maximum(demand, 1e-9))
+    duty_hours = capacity[:, None] - planned * served
+    covered_per_week = _weekly(covered)
+    per_hour = np.divide(duty_hours, covered_per_week, out=np.zeros_like(duty_hours),
+                         where=covered_per_week > 0)
+    # Replies come first: a stretched team answers people before it watches and reports.
+    reply_capacity = np.where(covered, np.repeat(per_hour, HOURS_PER_WEEK, axis=1), 0.0)
+
+    # Lindley's recursion in closed form: backlog = S - min(0, running min of S)
+    net = np.cumsum(arrivals_work - reply_capacity, axis=1, dtype=np.float64)
+    backlog = net - np.minimum(np.minimum.accumulate(net, axis=1), 0.0)
+    ahead = np.zeros_like(backlog)
+    ahead[:, 1:] = backlog[:, :-1]
+    done = np.zeros((runs, HOURS + 1))
+    np.cumsum(reply_capacity, axis=1, out=done[:, 1:])
+
+    ones = [1.0] * len(model.channels)
+    within_weekly = np.zeros((runs, WEEKS))
+    replies_weekly = np.zeros((runs, WEEKS))
+    work = np.maximum(arrivals_work, 1e-12)
+    for (minutes, _level), members in _target_groups(model).items():
+        messages = _hourly(model, daily, tuple(members), ones)
+        if crises is not None:
+            messages = messages * (1 + crises.surge)
+        span = minutes / 60.0
+        whole, part = int(span), span - int(span)
+        idx = np.minimum(np.arange(HOURS) + whole, HOURS)
+        reach = done[:, idx] + part * (done[:, np.minimum(idx + 1, HOURS)] - done[:, idx])
+        served_in_time = reach - done[:, :HOURS]
+        share = np.clip((served_in_time - ahead) / work, 0.0, 1.0)
+        replies_weekly += _weekly(messages)
+        within_weekly += _weekly(messages * share)
+
+    excess = np.maximum(demand - capacity[:, None], 0.0)
+    return {
+        "current_capacity_per_week": capacity,
+        "current_weeks_overloaded": demand > capacity[:, None] + 1e-9,
+        "current_overtime_weekly": np.maximum(excess, crisis_offhours).astype(np.float32),
+        "current_replies_weekly": replies_weekly.astype(np.float32),
+        "current_replies_within_weekly": within_weekly.astype(np.float32),
+    }
+
+
+__all__ = ["simulate", "simulate_chunk", "draw_inputs", "check_arguments", "compile_model"]
