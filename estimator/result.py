@@ -128,6 +128,28 @@ class Result:
         """(runs,) yearly cost of the FTE needed, by each role's salary."""
         return self.fte_by_role() @ self.salaries
 
+    def fte_by_kind(self) -> NDArray[np.float64]:
+        """(runs, kinds) FTE needed by kind of work."""
+        return self.hours_by_kind() / self.productive_hours_per_fte[:, None]
+
+    def risk_curve(self, team_fte: NDArray[np.float64] | None = None) -> dict[str, NDArray]:
+        """For each team size (total FTE): the chance the year's work fits, and the share of
+        weeks whose work fits (on-duty hours included, so a week that fits also meets the
+        response targets).
+
+        Team members are taken to share all roles' work, so this is an optimistic bound
+        for a team whose mix of roles differs from the need.
+        """
+        if team_fte is None:
+            hi = max(float(np.percentile(self.fte_total(), 99.5)) * 1.3, 1.0)
+            team_fte = np.round(np.arange(0.0, hi + 0.05, 0.1), 6)
+        team_fte = np.asarray(team_fte, dtype=np.float64)
+        total = np.sort(self.fte_total())
+        year = np.searchsorted(total, team_fte + 1e-9, side="right") / total.size
+        weekly_need = np.sort(self.weekly_fte_by_role().sum(axis=1).ravel())
+        weeks = np.searchsorted(weekly_need, team_fte + 1e-9, side="right") / weekly_need.size
+        return {"team_fte": team_fte, "chance_year_met": year, "share_weeks_met": weeks}
+
     def weekly_fte_by_role(self) -> NDArray[np.float64]:
         """(runs, roles, 52) FTE each week's work needs (average productive week)."""
         per_week = self.productive_hours_per_fte / WEEKS
@@ -213,6 +235,8 @@ class Result:
             "year": s.scenario.year,
             "runs": self.runs,
             "seed": self.seed,
+            "currency": s.scenario.currency,
+            "role_labels": dict(zip(self.roles, self.role_labels, strict=True)),
             "version": __version__,
             "created": self.created,
             "contracted_hours_per_fte": self.contracted_hours_per_fte,

@@ -84,6 +84,7 @@ class ScenarioInfo(_Model):
         default_factory=list, description="Further days off for everyone (e.g. 2027-12-24)."
     )
     description: str = Field(default="", description="Free text: who this scenario describes.")
+    currency: str = Field(default="USD", min_length=1, description="Currency of the salaries.")
 
 class Capacity(_Model):
     """One full-time employee: contract, absences and the share of time that is not work."""

@@ -1,0 +1,256 @@
+"""The ``estimator`` command line.
+
+Exit status: 0 done; 2 bad input (one line on stderr naming the field, no traceback);
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from estimator.scenario import ScenarioError, field_docs, load_scenario
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+_CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "C$", "AUD": "A$", "JPY": "¥"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _whole(name: str, minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name}: expected a whole number >= {minimum}, got {text!r}"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"{name}: expected a whole number >= {minimum}, got {value}"
+            )
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+def add_run_options(p: argparse.ArgumentParser, *, runs: int = 2000) -> None:
+    """Options every simulating command shares."""
+    p.add_argument("--runs", type=_whole("runs", 1), default=runs,
+                   help=f"Monte Carlo runs (default {runs})")
+    p.add_argument("--seed", type=_whole("seed", 0), default=1, help="random seed (default 1)")
+    p.add_argument("--jobs", type=_whole("jobs", 1), default=None,
+                   help="worker processes (default: one per core)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument("--out", type=Path, help="write the summary, tables and charts to this folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="estimator", description=__doc__.splitlines()[0])
+    from estimator import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="simulate one scenario and print the summary")
+    run.add_argument("scenario", type=Path, help="scenario TOML file")
+    add_run_options(run)
+    run.add_argument("--percentile", type=float, default=None,
+                     help="plan the recommended team at this percentile (default: the scenario's)")
+    run.set_defaults(handler=cmd_run)
+
+    validate = sub.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("scenarios", type=Path, nargs="+", help="scenario TOML files")
+    validate.set_defaults(handler=cmd_validate)
+
+    schema = sub.add_parser("schema", help="print every scenario field with its unit and default")
+    schema.add_argument("--json", action="store_true", help="the JSON Schema instead")
+    schema.set_defaults(handler=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and argument errors
+        return int(exc.code or 0)
+    try:
+        return int(args.handler(args))
+    except ScenarioError as exc:
+        print(f"estimator: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("estimator: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - the one place that turns failures into status 1
+        if os.environ.get("ESTIMATOR_DEBUG"):
+            raise
+        print(f"estimator: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def progress_bar(total: int, quiet: bool, desc: str = "runs"):
+    """A tqdm bar on stderr when stderr is a terminal and the job is long; else None."""
+    if quiet or total < 5000 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="run", file=sys.stderr, leave=False)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from estimator.simulate import simulate
+
+    scenario = load_scenario(args.scenario)
+    if args.percentile is not None:
+        from estimator.scenario import with_values
+
+        scenario = with_values(scenario, {"plan.percentile": args.percentile},
+                               source="--percentile")
+    bar = progress_bar(args.runs, args.quiet)
+    try:
+        result = simulate(scenario, runs=args.runs, seed=args.seed, jobs=args.jobs,
+                          progress=bar.update if bar else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.out is not None:
+        from estimator.export import write_run_outputs
+
+        write_run_outputs(result, args.out)
+    summary = result.summary()
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(format_summary(summary))
+        if args.out is not None:
+            print(f"\nWritten to {args.out}/")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for path in args.scenarios:
+        try:
+            from estimator.model import compile_model
+
+            compile_model(load_scenario(path))
+        except ScenarioError as exc:
+            print(f"estimator: error: {exc}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+        else:
+            print(f"{path}: ok")
+    return status
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    if args.json:
+        from estimator.scenario import Scenario
+
+        print(json.dumps(Scenario.model_json_schema(), indent=2))
+        return EXIT_OK
+    print("| field | type | default | meaning |\n|---|---|---|---|")
+    for path, kind, default, text in field_docs():
+        print(f"| `{path}` | {kind} | {default} | {text} |")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- text
+
+
+def money(value: float, currency: str) -> str:
+    symbol = _CURRENCY.get(currency)
+    return f"{symbol}{value:,.0f}" if symbol else f"{value:,.0f} {currency}"
+
+
+def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
+    """The readable summary table ``estimator run`` prints."""
+    currency = currency or s.get("currency", "USD")
+    roles = list(s["fte_by_role"])
+    labels = s.get("role_labels", {})
+
+    def _label(role: str) -> str:
+        return labels.get(role) or role.replace("_", " ").capitalize()
+
+    current = s.get("current_staff")
+    pct = f"P{s['plan_percentile']:g}"
+    width = max([len(_label(r)) for r in roles] + [22])
+    lines = [
+        f"{s['scenario']}: planning year {s['year']}, {s['runs']:,} runs, seed {s['seed']}",
+        f"One FTE: {s['productive_hours_per_fte']['mean']:,.0f} productive hours a year of "
+        f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
+        f"{s['shrinkage']['mean']:.0%})",
+        "",
+        f"{'FTE needed':<{width}} {'P50':>6} {'P90':>6} {'plan ' + pct:>9}"
+        + (f" {'today':>6}" if current else ""),
+    ]
+    for r in roles:
+        f = s["fte_by_role"][r]
+        if f["p90"] == 0 and s["recommended_fte"][r] == 0 and not (current and current["fte"][r]):
+            continue
+        row = f"{_label(r):<{width}} {f['p50']:6.2f} {f['p90']:6.2f} {s['recommended_fte'][r]:9.1f}"
+        if current:
+            row += f" {current['fte'][r]:6.2f}"
+        lines.append(row)
+    t = s["fte_total"]
+    row = f"{'Total':<{width}} {t['p50']:6.2f} {t['p90']:6.2f} {s['recommended_fte_total']:9.1f}"
+    if current:
+        row += f" {current['fte_total']:6.2f}"
+    lines += [row, ""]
+    c = s["cost_total"]
+    lines.append(
+        f"Yearly cost: {money(c['p50'], currency)} (P50), {money(c['p90'], currency)} (P90); "
+        f"the planned team {money(s['recommended_cost'], currency)}"
+    )
+    kinds = ", ".join(f"{k} {v['mean']:,.0f}" for k, v in s["hours_by_work"].items())
+    lines.append(f"Hours a year by kind of work (mean): {kinds}")
+    lines.append(
+        f"Covered hours: {s['coverage_hours_per_year']:,} a year; crises: "
+        f"{s['crises_per_year_mean']:.1f} a year on average; replies within target with the "
+        f"needed team: {s['replies_within_target_share']:.0%}"
+    )
+    if s["combine_or_contract"]:
+        lines.append(
+            "Under half an FTE (combine or contract): "
+            + ", ".join(_label(r) for r in s["combine_or_contract"])
+        )
+    if current:
+        lines += [
+            "",
+            f"Today's team ({current['fte_total']:.2f} FTE): short by "
+            f"{current['gap_fte_p50']:.1f} FTE (P50) to {current['gap_fte_p90']:.1f} FTE (P90); "
+            f"enough in {current['chance_enough']:.0%} of years",
+            f"  overloaded in {current['weeks_overloaded_share']:.0%} of weeks; "
+            f"{current['overtime_hours_mean']:,.0f} hours a year beyond its capacity; "
+            f"{current['replies_within_target_share']:.0%} of replies within target",
+        ]
+        cw = current.get("crisis_week")
+        if cw:
+            lines.append(
+                f"  a crisis week: {cw['demand_hours_mean']:,.0f} hours of work against "
+                f"{cw['typical_week_demand_hours_mean']:,.0f} in a typical week; "
+                f"{cw['overtime_hours_mean']:,.0f} hours over; "
+                f"{cw['replies_within_target_share']:.0%} of replies within target"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
