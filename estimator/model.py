@@ -244,13 +244,14 @@ def compile_model(scenario: Scenario) -> Model:
         handles = np.array([channels[i].handle_minutes for i in members])
         handle = float(np.average(handles, weights=weights) if weights.sum() > 0 else handles.mean())
         targets = sorted({(channels[i].within_minutes, channels[i].service_level) for i in members})
-        target_hours = min(t for t, _ in targets) / 60.0
         queues.append(
             QueueSpec(
                 role=ri[role],
                 channels=members,
                 table=StaffingTable(handle, targets, cap.max_occupancy),
-                spread_hours=int(max(1, min(np.floor(target_hours), shortest_stretch))),
+                # Not tied to the target: a shorter target must never need fewer people, and
+                # a backlog squeezed into fewer hours can round to fewer whole agents.
+                spread_hours=min(s.coverage.backlog_hours, shortest_stretch),
             )
         )
 

@@ -159,7 +159,9 @@ class StaffingTable:
         n = int(top / min(self.max_occupancy, 1.0)) + 8
         agents = np.arange(self.max_load.size, n + 1, dtype=np.float64)
         self.max_load = np.concatenate([self.max_load, self._max_loads(agents)])
-        grid = np.arange(int(self.max_load[-1] / self._STEP) + 1) * self._STEP
+        # Each grid point sits a hair below i * STEP, so that a float32 load whose index
+        # rounds up to i is still at or above its grid point.
+        grid = np.arange(int(self.max_load[-1] / self._STEP) + 1) * self._STEP * (1 - 1e-6)
         self._grid = np.searchsorted(self.max_load, grid, side="left").astype(np.int32)
 
     def agents(self, load_erlangs: NDArray[np.floating]) -> NDArray[np.int32]:

@@ -15,7 +15,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import holidays as holidays_lib
 import tomli_w
@@ -23,6 +23,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -80,8 +81,10 @@ class ScenarioInfo(_Model):
         default="", description="Country code for public holidays (holidays package); '' = none."
     )
     subdivision: str = Field(default="", description="State or region code for holidays; optional.")
-    extra_holidays: list[date] = Field(
-        default_factory=list, description="Further days off for everyone (e.g. 2027-12-24)."
+    # TOML dates, and ISO strings from the dashboard or a sweep
+    extra_holidays: list[Annotated[date, Strict(False)]] = Field(
+        default_factory=list,
+        description="Further days off for everyone (e.g. 2027-12-24).",
     )
     description: str = Field(default="", description="Free text: who this scenario describes.")
     currency: str = Field(default="USD", min_length=1, description="Currency of the salaries.")
@@ -112,6 +115,10 @@ class Coverage(_Model):
     min_on_duty: int = Field(default=1, ge=0, le=50, description="People on duty in covered hours.")
     during_crisis: Literal["24/7", "normal"] = Field(
         default="24/7", description="Coverage while a crisis lasts."
+    )
+    backlog_hours: int = Field(
+        default=4, ge=1, le=24,
+        description="Covered hours over which messages left from uncovered hours are cleared.",
     )
 
     @field_validator("weekdays", "weekends")

@@ -12,7 +12,7 @@ What one run computes (MODEL.md, "The work the model counts"):
    the channel's hour-of-week profile; times the crisis surge;
 2. each role's pooled queue: offered load in erlangs per hour (volume x handle time); work
    that arrives outside covered hours is carried to the next covered hour and cleared over
-   the response target (at most the shortest covered stretch); the agents needed each
+   ``coverage.backlog_hours`` (at most the shortest covered stretch); the agents needed each
    covered hour come from the queue's Erlang C table (every channel's target and the
    occupancy cap met);
 3. on duty: ``max(min_on_duty, agents + monitoring)`` in every covered hour (all hours of
