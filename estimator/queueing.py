@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special
 
 
 def erlang_c_wait_probability(agents: ArrayLike, load_erlangs: ArrayLike) -> NDArray[np.float64]:
@@ -33,7 +33,8 @@ def erlang_c_wait_probability(agents: ArrayLike, load_erlangs: ArrayLike) -> NDA
     ok = (n > a) & (a > 0)
     if np.any(ok):
         nn, aa = n[ok], a[ok]
-        erlang_b = np.exp(stats.poisson.logpmf(nn, aa) - stats.poisson.logcdf(nn, aa))
+        log_pmf = nn * np.log(aa) - aa - special.gammaln(nn + 1)
+        erlang_b = np.exp(log_pmf - np.log(special.pdtr(nn, aa)))
         out[ok] = nn * erlang_b / (nn - aa * (1.0 - erlang_b))
     out[(a <= 0) & (n > 0)] = 0.0
     return out

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 from estimator import distributions as dist
 from estimator.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
@@ -142,12 +142,9 @@ def draw_inputs(model: Model, seed: int, runs: int) -> dict[str, NDArray[np.floa
             values[d.path] = dist.ppf(d.quantity, scalar_uniforms(seed, d.key, runs))
         else:
             values[d.path] = np.full(runs, dist.mean(d.quantity))
-    rate = values["crises.per_year"]
-    u = scalar_uniforms(seed, "crises:count", runs)
-    counts = np.zeros(runs)
-    has = rate > 0
-    counts[has] = stats.poisson.ppf(u[has], rate[has])
-    values["crises.count"] = counts
+    values["crises.count"] = poisson_ppf(
+        scalar_uniforms(seed, "crises:count", runs), values["crises.per_year"]
+    )
     cap = model.scenario.capacity
     hours = productive_hours(
         cap.hours_per_week,
@@ -160,6 +157,22 @@ def draw_inputs(model: Model, seed: int, runs: int) -> dict[str, NDArray[np.floa
     )
     values["productive_hours_per_fte"] = hours.productive
     return values
+
+
+def poisson_ppf(u: NDArray[np.float64], rate: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The least count ``k`` with ``P(N <= k) >= u`` for ``N ~ Poisson(rate)``, vectorised.
+
+    >>> poisson_ppf(np.array([0.1, 0.5, 0.99]), np.array([0.0, 3.0, 3.0])).tolist()
+    [0.0, 3.0, 8.0]
+    """
+    top = float(rate.max(initial=0.0))
+    if top <= 0:
+        return np.zeros_like(u)
+    k = np.arange(int(top + 12 * np.sqrt(top) + 20))
+    log_pmf = k[None, :] * np.log(np.maximum(rate, 1e-300))[:, None] - rate[:, None]
+    log_pmf -= special.gammaln(k + 1)[None, :]
+    cdf = np.cumsum(np.exp(log_pmf), axis=1)
+    return np.where(rate > 0, (cdf < u[:, None]).sum(axis=1), 0).astype(np.float64)
 
 
 # --------------------------------------------------------------------------- one chunk
@@ -271,14 +284,14 @@ def simulate_chunk(
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
     }
-    within, total = _replies_within_target(model, daily, covered, crises)
+    groups = _messages_by_target(model, daily, crises)
+    within, total = _replies_within_target(groups, covered)
     out["replies"] = total
     out["replies_within_target"] = within
     if model.current_staff is not None:
         out.update(
             _current_staff(
-                model, values, daily, covered, crises, arrivals_work,
-                weekly, flexible, on_duty, crisis_offhours,
+                model, values, groups, covered, arrivals_work, weekly, on_duty, crisis_offhours
             )
         )
     return out
@@ -462,15 +475,25 @@ def _crises(
 # --------------------------------------------------------------------------- service
 
 
-def _target_groups(model: Model) -> dict[tuple[float, float], list[int]]:
+def _messages_by_target(
+    model: Model, daily: NDArray, crises: _Crises | None
+) -> list[tuple[float, float, NDArray[np.float32]]]:
+    """(target minutes, service level, messages each hour) for each distinct target."""
     groups: dict[tuple[float, float], list[int]] = {}
     for c, ch in enumerate(model.channels):
         groups.setdefault((ch.within_minutes, ch.service_level), []).append(c)
-    return groups
+    ones = [1.0] * len(model.channels)
+    out = []
+    for (minutes, level), members in groups.items():
+        messages = _hourly(model, daily, tuple(members), ones)
+        if crises is not None:
+            messages *= 1 + crises.surge
+        out.append((minutes, level, messages))
+    return out
 
 
 def _replies_within_target(
-    model: Model, daily: NDArray, covered: NDArray[np.bool_], crises: _Crises | None
+    groups: list[tuple[float, float, NDArray[np.float32]]], covered: NDArray[np.bool_]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Replies in the year, and those answered on target with the needed team on duty.
 
@@ -478,30 +501,26 @@ def _replies_within_target(
     floor: Erlang C staffing in whole people usually does a little better); a message that
     arrives outside them is on target only if coverage starts within its target time.
     """
-    runs = daily.shape[0]
-    ones = [1.0] * len(model.channels)
+    runs = covered.shape[0]
     total = np.zeros(runs)
     within = np.zeros(runs)
-    if not model.channels:
+    if not groups:
         return within, total
     next_open = _hours_to_next_covered(covered)
-    for (minutes, level), members in _target_groups(model).items():
-        messages = _hourly(model, daily, tuple(members), ones)
-        if crises is not None:
-            messages = messages * (1 + crises.surge)
-        late_share = np.clip(minutes / 60.0 + 1 - next_open, 0, 1)
-        on_target = np.where(covered, FLOAT(level), late_share.astype(FLOAT))
+    for minutes, level, messages in groups:
+        late_share = np.clip(FLOAT(minutes / 60.0 + 1) - next_open, 0, 1)
+        on_target = np.where(covered, FLOAT(level), late_share)
         total += messages.sum(axis=1, dtype=np.float64)
-        within += (messages * on_target).sum(axis=1, dtype=np.float64)
+        within += np.einsum("ij,ij->i", messages, on_target, dtype=np.float64)
     return within, total
 
 
 def _hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:
     """Hours from the start of each hour to the start of the next covered one (0 if covered)."""
-    hours = np.arange(HOURS)
-    nxt = np.where(covered, hours, 2 * HOURS)
+    hours = np.arange(HOURS, dtype=np.int32)
+    nxt = np.where(covered, hours, np.int32(2 * HOURS))
     nxt = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]
-    first = np.argmax(covered, axis=1)[:, None] + HOURS  # after the last: next year's first
+    first = np.argmax(covered, axis=1).astype(np.int32)[:, None] + HOURS  # next year's first
     nxt = np.where(nxt >= 2 * HOURS, first, nxt)
     out = (nxt - hours).astype(FLOAT)
     out[~covered.any(axis=1)] = np.inf
@@ -511,12 +530,10 @@ def _hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:
 def _current_staff(
     model: Model,
     values: dict[str, NDArray],
-    daily: NDArray,
+    groups: list[tuple[float, float, NDArray[np.float32]]],
     covered: NDArray[np.bool_],
-    crises: _Crises | None,
     arrivals_work: NDArray[np.float32],
     weekly: NDArray[np.float64],
-    flexible: dict[int, NDArray[np.float64]],
     on_duty: NDArray[np.float32],
     crisis_offhours: NDArray[np.float64],
 ) -> dict[str, NDArray]:
@@ -539,32 +556,38 @@ def _current_staff(
     duty_hours = capacity[:, None] - planned * served
     covered_per_week = _weekly(covered)
     per_hour = np.divide(duty_hours, covered_per_week, out=np.zeros_like(duty_hours),
-                         where=covered_per_week > 0)
+                         where=covered_per_week > 0).astype(FLOAT)
     # Replies come first: a stretched team answers people before it watches and reports.
-    reply_capacity = np.where(covered, np.repeat(per_hour, HOURS_PER_WEEK, axis=1), 0.0)
+    reply_capacity = np.where(
+        covered.reshape(runs, WEEKS, HOURS_PER_WEEK), per_hour[:, :, None], FLOAT(0)
+    ).reshape(runs, HOURS)
 
     # Lindley's recursion in closed form: backlog = S - min(0, running min of S)
     net = np.cumsum(arrivals_work - reply_capacity, axis=1, dtype=np.float64)
     backlog = net - np.minimum(np.minimum.accumulate(net, axis=1), 0.0)
-    ahead = np.zeros_like(backlog)
+    ahead = np.empty_like(backlog)  # the queue in front of an hour's first arrival
+    ahead[:, 0] = 0.0
     ahead[:, 1:] = backlog[:, :-1]
-    done = np.zeros((runs, HOURS + 1))
-    np.cumsum(reply_capacity, axis=1, out=done[:, 1:])
 
-    ones = [1.0] * len(model.channels)
+    # done[:, t]: reply work finished by the start of hour t (flat after the year's end)
+    longest = max((int(m / 60 + 0.5) for m, _, _ in groups), default=0) + 2
+    done = np.empty((runs, HOURS + longest))
+    done[:, 0] = 0.0
+    np.cumsum(reply_capacity, axis=1, dtype=np.float64, out=done[:, 1 : HOURS + 1])
+    done[:, HOURS + 1 :] = done[:, HOURS : HOURS + 1]
+    ahead += done[:, :HOURS]  # as cumulative work done: the point each arrival waits for
+    work = np.maximum(arrivals_work, FLOAT(1e-12))
+
     within_weekly = np.zeros((runs, WEEKS))
     replies_weekly = np.zeros((runs, WEEKS))
-    work = np.maximum(arrivals_work, 1e-12)
-    for (minutes, _level), members in _target_groups(model).items():
-        messages = _hourly(model, daily, tuple(members), ones)
-        if crises is not None:
-            messages = messages * (1 + crises.surge)
-        span = minutes / 60.0
-        whole, part = int(span), span - int(span)
-        idx = np.minimum(np.arange(HOURS) + whole, HOURS)
-        reach = done[:, idx] + part * (done[:, np.minimum(idx + 1, HOURS)] - done[:, idx])
-        served_in_time = reach - done[:, :HOURS]
-        share = np.clip((served_in_time - ahead) / work, 0.0, 1.0)
+    for minutes, _level, messages in groups:
+        # an hour's messages arrive on average at its middle, so their deadline is T + 0.5 h
+        deadline_hours = minutes / 60.0 + 0.5
+        whole, part = int(deadline_hours), deadline_hours % 1.0
+        reach = done[:, whole : whole + HOURS]
+        if part:
+            reach = reach + part * (done[:, whole + 1 : whole + 1 + HOURS] - reach)
+        share = np.clip((reach - ahead) / work, 0.0, 1.0).astype(FLOAT)
         replies_weekly += _weekly(messages)
         within_weekly += _weekly(messages * share)
 

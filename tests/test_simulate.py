@@ -232,3 +232,23 @@ def test_more_volume_or_a_shorter_target_never_needs_fewer_staff(per_day, more, 
     base = total(per_day=per_day, reply_within_minutes=within)
     assert np.all(total(per_day=per_day * more, reply_within_minutes=within) >= base - 1e-9)
     assert np.all(total(per_day=per_day, reply_within_minutes=within / more) >= base - 1e-9)
+
+
+def test_current_staff_replies_by_hand():
+    """Weekdays covered round the clock, weekends not, staff to spare, a 24-hour target:
+    Saturday's messages wait more than 24 hours for Monday; everyone else's are on time."""
+    s = scenario_of(minimal(
+        coverage={"weekdays": "00:00-24:00", "weekends": "", "min_on_duty": 0},
+        channels=[_care(per_day=100, reply_within_minutes=1440, service_level=0.5)],
+        current_staff={"community_manager": 200},
+    ))
+    cur = simulate(s, runs=32, seed=1).summary()["current_staff"]
+    # (the year's last Sunday waits for next year's Monday, outside the planning year)
+    assert cur["replies_within_target_share"] == pytest.approx(6 / 7 - 1 / 364, abs=0.002)
+    starved = scenario_of({**minimal(
+        coverage={"weekdays": "00:00-24:00", "weekends": "", "min_on_duty": 0},
+        channels=[_care(per_day=100, reply_within_minutes=1440, service_level=0.5)],
+        current_staff={"community_manager": 0.01},
+    )})
+    cur = simulate(starved, runs=32, seed=1).summary()["current_staff"]
+    assert cur["replies_within_target_share"] < 0.05
