@@ -122,6 +122,7 @@ class StaffingTable:
     """
 
     _STEP = 0.01  # erlangs between grid points; far below the gap between two thresholds
+    _AGENTS = 400  # the table's reach (~340 erlangs at 85%); rarer, larger loads are computed
 
     def __init__(
         self,
@@ -132,14 +133,21 @@ class StaffingTable:
         self.handle_minutes = float(handle_minutes)
         self.targets = [(float(t), float(s)) for t, s in targets]
         self.max_occupancy = float(max_occupancy)
-        self.max_load = np.zeros(1)  # max_load[n]: the largest load n agents carry on target
-        self._grid = np.zeros(1, dtype=np.int32)
-        self._ensure(16.0)
+        agents = np.arange(1, self._AGENTS + 1, dtype=np.float64)
+        #: max_load[n]: the largest load that n agents carry on target (max_load[0] = 0)
+        self.max_load = np.concatenate([[0.0], self._max_loads(agents)])
+        # Each grid point sits a hair below i * STEP, so that a float32 load whose index
+        # rounds up to i is still at or above its grid point.
+        grid = np.arange(int(self.max_load[-1] / self._STEP)) * self._STEP * (1 - 1e-6)
+        self._grid = np.searchsorted(self.max_load, grid, side="left").astype(np.int16)
+        # rounded down to float32, so a load a hair under a threshold still gets the agent
+        m32 = self.max_load.astype(np.float32)
+        self._max_load32 = np.where(m32 > self.max_load, np.nextafter(m32, np.float32(0)), m32)
 
     def _max_loads(self, agents: NDArray[np.float64]) -> NDArray[np.float64]:
         cap = agents * self.max_occupancy
         lo, hi = np.zeros_like(agents), cap.copy()
-        for _ in range(60):  # bisection to double precision on every agent count at once
+        for _ in range(44):  # bisection to ~1e-10 erlangs on every agent count at once
             mid = (lo + hi) / 2
             ok = self._meets(agents, mid)
             lo = np.where(ok, mid, lo)
@@ -152,25 +160,25 @@ class StaffingTable:
             ok &= service_level(agents, load, self.handle_minutes, within) >= level - 1e-12
         return ok
 
-    def _ensure(self, load: float) -> None:
-        """Extend the tables to cover loads up to ``load`` erlangs."""
-        if load <= self.max_load[-1] and load < (self._grid.size - 2) * self._STEP:
-            return
-        top = max(load * 1.25, 2 * self.max_load[-1], 16.0)
-        n = int(top / min(self.max_occupancy, 1.0)) + 8
-        agents = np.arange(self.max_load.size, n + 1, dtype=np.float64)
-        self.max_load = np.concatenate([self.max_load, self._max_loads(agents)])
-        # Each grid point sits a hair below i * STEP, so that a float32 load whose index
-        # rounds up to i is still at or above its grid point.
-        grid = np.arange(int(self.max_load[-1] / self._STEP) + 1) * self._STEP * (1 - 1e-6)
-        self._grid = np.searchsorted(self.max_load, grid, side="left").astype(np.int32)
+    def direct(self, load_erlangs: NDArray[np.floating]) -> NDArray[np.int64]:
+        """Agents needed, computed without the table (any load)."""
+        rate = np.asarray(load_erlangs, dtype=np.float64) * 60.0 / self.handle_minutes
+        need = [erlang_c_agents(rate, self.handle_minutes, t, s, self.max_occupancy)
+                for t, s in self.targets]
+        return np.max(need, axis=0) if need else np.zeros(rate.shape, np.int64)
 
-    def agents(self, load_erlangs: NDArray[np.floating]) -> NDArray[np.int32]:
-        """Agents needed for each offered load (erlangs); 0 for no load."""
-        top = float(load_erlangs.max(initial=0.0))
-        self._ensure(top)
-        index = (load_erlangs * (1.0 / self._STEP)).astype(np.int32)
+    def agents(self, load_erlangs: NDArray[np.float32]) -> NDArray[np.int16]:
+        """Agents needed for each offered load (erlangs, float32); 0 for no load."""
+        index = (load_erlangs * np.float32(1.0 / self._STEP)).astype(np.int32)
+        beyond = None
+        if index.size and int(index.max()) >= self._grid.size:
+            beyond = np.flatnonzero(index >= self._grid.size)
+            index.flat[beyond] = 0
         agents = self._grid[index]
         # The grid point sits at or below the load, so at most one more agent is needed.
-        agents += load_erlangs > self.max_load[agents]
+        agents += load_erlangs > self._max_load32[agents]
+        if beyond is not None:
+            if agents.dtype != np.int32:
+                agents = agents.astype(np.int32)
+            agents.flat[beyond] = self.direct(load_erlangs.flat[beyond])
         return agents

@@ -125,13 +125,31 @@ def _map_chunks(
         for a, b in bounds:
             yield simulate_chunk(*args(a, b))
         return
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(bounds)), mp_context=ctx) as pool:
-        futures = [pool.submit(simulate_chunk, *args(a, b)) for a, b in bounds]
+    pool = _pool(jobs)
+    futures = [pool.submit(simulate_chunk, *args(a, b)) for a, b in bounds]
+    try:
         for f in futures:
             yield f.result()
+    finally:
+        for f in futures:
+            f.cancel()
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """A worker pool kept for the life of the process: the dashboard reruns often, and
+    starting workers costs more than a preview run."""
+    pool = _POOLS.get(jobs)
+    if pool is None:
+        import atexit
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        pool = _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
 
 
 def draw_inputs(model: Model, seed: int, runs: int) -> dict[str, NDArray[np.float64]]:
@@ -192,6 +210,7 @@ def simulate_chunk(
     if crises is not None and model.crisis_coverage:
         covered = covered | crises.active
 
+    always_covered = bool(model.covered.all())
     week_of_hour = np.arange(HOURS) // HOURS_PER_WEEK
     hours_kind = np.zeros((runs, n_roles, len(KINDS)))
     weekly = np.zeros((runs, n_roles, WEEKS))
@@ -205,8 +224,12 @@ def simulate_chunk(
         load = _hourly(model, daily, q.channels, [c.handle_minutes / 60 for c in model.channels])
         surged = load if crises is None else load * (1 + crises.surge)
         arrivals_work += surged
-        spread = _backlog_spread(surged, covered, q.spread_hours)
-        offered = np.where(covered, surged + spread, 0).astype(FLOAT, copy=False)
+        if always_covered:  # round the clock: nothing waits for coverage
+            spread = np.zeros((1, 1), dtype=FLOAT)
+            offered = surged
+        else:
+            spread = _backlog_spread(surged, covered, q.spread_hours)
+            offered = np.where(covered, surged + spread, FLOAT(0))
         agents = q.table.agents(offered)
         agents_total += agents
         live_loads.append(load)
@@ -239,7 +262,8 @@ def simulate_chunk(
         for q, load, spread, agents in zip(
             model.queues, live_loads, spreads, agents_by_queue, strict=True
         ):
-            base = q.table.agents(np.where(base_covered, load[r, h] + spread[r, h], 0).astype(FLOAT))
+            backlog = 0 if always_covered else spread[r, h]
+            base = q.table.agents(np.where(base_covered, load[r, h] + backlog, FLOAT(0)))
             added = agents[r, h] - base.astype(np.float64)
             base_agents += base
             _move_to_crisis(hours_kind, weekly_crisis, q.role, ENGAGEMENT, r, week_cells, added)
@@ -396,7 +420,8 @@ def _daily_messages(
         if ch.daily_cv > 0:
             shape = 1.0 / ch.daily_cv**2
             noise = np.concatenate(
-                [block_generator(seed, ch.noise_key, b).standard_gamma(shape, (BLOCK_RUNS, DAYS))
+                [block_generator(seed, ch.noise_key, b).standard_gamma(
+                    shape, (BLOCK_RUNS, DAYS), dtype=np.float32)
                  for b in blocks]
             )
             skip = start - blocks.start * BLOCK_RUNS
@@ -506,11 +531,16 @@ def _replies_within_target(
     within = np.zeros(runs)
     if not groups:
         return within, total
-    next_open = _hours_to_next_covered(covered)
+    always = bool(covered.all())
+    next_open = None if always else _hours_to_next_covered(covered)
     for minutes, level, messages in groups:
+        sums = messages.sum(axis=1, dtype=np.float64)
+        total += sums
+        if always:
+            within += level * sums
+            continue
         late_share = np.clip(FLOAT(minutes / 60.0 + 1) - next_open, 0, 1)
         on_target = np.where(covered, FLOAT(level), late_share)
-        total += messages.sum(axis=1, dtype=np.float64)
         within += np.einsum("ij,ij->i", messages, on_target, dtype=np.float64)
     return within, total
 
@@ -563,33 +593,46 @@ def _current_staff(
     ).reshape(runs, HOURS)
 
     # Lindley's recursion in closed form: backlog = S - min(0, running min of S)
-    net = np.cumsum(arrivals_work - reply_capacity, axis=1, dtype=np.float64)
-    backlog = net - np.minimum(np.minimum.accumulate(net, axis=1), 0.0)
-    ahead = np.empty_like(backlog)  # the queue in front of an hour's first arrival
+    backlog = (arrivals_work - reply_capacity).astype(np.float64)  # cumsum casts slowly
+    np.cumsum(backlog, axis=1, out=backlog)
+    floor = np.minimum.accumulate(backlog, axis=1)
+    np.minimum(floor, 0.0, out=floor)
+    backlog -= floor
+    del floor
+    ahead = np.empty((runs, HOURS), dtype=FLOAT)  # the queue in front of an hour's arrivals
     ahead[:, 0] = 0.0
     ahead[:, 1:] = backlog[:, :-1]
+    del backlog
 
     # done[:, t]: reply work finished by the start of hour t (flat after the year's end)
     longest = max((int(m / 60 + 0.5) for m, _, _ in groups), default=0) + 2
     done = np.empty((runs, HOURS + longest))
     done[:, 0] = 0.0
-    np.cumsum(reply_capacity, axis=1, dtype=np.float64, out=done[:, 1 : HOURS + 1])
+    done[:, 1 : HOURS + 1] = reply_capacity
+    np.cumsum(done[:, 1 : HOURS + 1], axis=1, out=done[:, 1 : HOURS + 1])
     done[:, HOURS + 1 :] = done[:, HOURS : HOURS + 1]
-    ahead += done[:, :HOURS]  # as cumulative work done: the point each arrival waits for
-    work = np.maximum(arrivals_work, FLOAT(1e-12))
+    per_work = np.reciprocal(np.maximum(arrivals_work, FLOAT(1e-12)))
 
     within_weekly = np.zeros((runs, WEEKS))
     replies_weekly = np.zeros((runs, WEEKS))
+    by_week = (runs, WEEKS, HOURS_PER_WEEK)
     for minutes, _level, messages in groups:
         # an hour's messages arrive on average at its middle, so their deadline is T + 0.5 h
         deadline_hours = minutes / 60.0 + 0.5
         whole, part = int(deadline_hours), deadline_hours % 1.0
-        reach = done[:, whole : whole + HOURS]
+        # reply work done between the start of the hour and the deadline: a difference of
+        # two large cumulative sums, small enough for float32 from here on
+        reach = done[:, whole : whole + HOURS] * (1 - part)
         if part:
-            reach = reach + part * (done[:, whole + 1 : whole + 1 + HOURS] - reach)
-        share = np.clip((reach - ahead) / work, 0.0, 1.0).astype(FLOAT)
-        replies_weekly += _weekly(messages)
-        within_weekly += _weekly(messages * share)
+            reach += part * done[:, whole + 1 : whole + 1 + HOURS]
+        reach -= done[:, :HOURS]
+        share = reach.astype(FLOAT)
+        share -= ahead
+        share *= per_work
+        np.clip(share, 0.0, 1.0, out=share)
+        m = messages.reshape(by_week)
+        replies_weekly += m.sum(axis=2, dtype=np.float64)
+        within_weekly += np.einsum("rwh,rwh->rw", m, share.reshape(by_week), dtype=np.float64)
 
     excess = np.maximum(demand - capacity[:, None], 0.0)
     return {
