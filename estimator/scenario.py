@@ -38,6 +38,7 @@ from estimator.distributions import (
     Positive,
     QuantityValue,
     Share,
+    low_high,
 )
 
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
@@ -46,8 +47,15 @@ class ScenarioError(ValueError):
     """A scenario (or an argument) is not valid; the message is one line for a person."""
 
     def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
+        super().__init__(_one_line(message))
         self.field = field
+
+def _one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters escaped (``\\n``): a key
+    or value from a file can hold them, and a message must stay one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -104,6 +112,28 @@ class Capacity(_Model):
         default=0.85, gt=0, le=1, description="Most of an on-duty hour that replies may take."
     )
 
+    @model_validator(mode="after")
+    def _time_left(self) -> Capacity:
+        # Every run must keep some productive hours: FTE = hours / productive hours.
+        training = _largest(self.training_hours_per_week)
+        if training >= self.hours_per_week:
+            raise _FieldProblem(
+                "capacity.training_hours_per_week",
+                f"expected fewer training hours than hours_per_week ({self.hours_per_week:g}), "
+                f"got up to {training:g}",
+            )
+        if _largest(self.admin_share) >= 1:
+            raise _FieldProblem(
+                "capacity.admin_share",
+                f"expected a share below 1 (1 leaves no time for the work), got up to "
+                f"{_largest(self.admin_share):g}",
+            )
+        return self
+
+def _largest(q: QuantityValue) -> float:
+    """The largest value the engine draws from a quantity."""
+    return low_high(q)[1]
+
 class Coverage(_Model):
     """The hours someone watches the channels and answers."""
 
@@ -149,7 +179,7 @@ class Content(_Model):
 class Channel(_Model):
     """A platform's inbound messages that need a reply."""
 
-    platform: str = Field(min_length=1)
+    platform: str = Field(min_length=1, description="e.g. 'Instagram'.")
     kind: str = Field(default="comments and DMs", description="comments, DMs, mentions, reviews...")
     per_day: NonNegative | None = Field(default=None, description="Messages a day that need a reply.")
     audience: float | None = Field(default=None, gt=0, description="Followers (instead of per_day).")
@@ -190,7 +220,7 @@ class Monitoring(_Model):
 class Severity(_Model):
     """A class of crisis."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="e.g. 'minor', 'major'.")
     share: float = Field(gt=0, le=1, description="Share of crises in this class.")
     days: Positive = Field(description="Duration in days (drawn per crisis).")
     surge: Multiplier = Field(default=1, description="Multiplier on inbound volume at onset.")
@@ -218,9 +248,9 @@ class Crises(_Model):
 class Work(_Model):
     """Recurring work: hours a week for a role."""
 
-    task: str = Field(min_length=1)
-    role: str
-    hours_per_week: NonNegative
+    task: str = Field(min_length=1, description="e.g. 'strategy and planning'.")
+    role: str = Field(description="Role that does it.")
+    hours_per_week: NonNegative = Field(description="Hours a week.")
     per_platform: bool = Field(
         default=False, description="Times the number of distinct platforms in the scenario."
     )
@@ -506,6 +536,39 @@ def _describe(exc: ValidationError, data: dict[str, Any]) -> tuple[str, str]:
         return field, message + ("" if "got " in message else f", got {_got(err.get('input'))}")
     return field, f"expected {message[0].lower()}{message[1:]}, got {_got(err.get('input'))}"
 
+def _type_name(annotation: Any) -> str:
+    """A reader's name for a field's type: ``number``, ``quantity``, ``list of text``..."""
+    text = str(annotation)
+    origin = getattr(annotation, "__origin__", None)
+    args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+    if type(None) in getattr(annotation, "__args__", ()) and len(args) == 1:
+        return f"{_type_name(args[0])} (optional)"
+    if "Pert" in text and "dict" not in text:
+        return "quantity"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in annotation.__args__)
+    if origin is dict:
+        return f"table of role = {_type_name(args[1])}"
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if "date" in text:
+        return "date"
+    names = {str: "text", int: "whole number", float: "number", bool: "true/false"}
+    return names.get(annotation, text.replace("typing.", ""))
+
+
+def _toml_text(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | dict) and not value:
+        return "[]" if isinstance(value, list) else "{}"
+    if value is None:
+        return "(none)"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def field_docs() -> list[tuple[str, str, str, str]]:
     """(path, type, default, description) rows for every field, generated from the models."""
     rows: list[tuple[str, str, str, str]] = []
@@ -515,13 +578,12 @@ def field_docs() -> list[tuple[str, str, str, str]]:
             path = f"{prefix}{name}"
             inner = _inner_model(f.annotation)
             if inner is not None and inner not in (Pert, LogNormal):
-                walk(inner, f"{path}[]." if "list" in str(f.annotation) else f"{path}.")
+                origin = getattr(f.annotation, "__origin__", None)
+                suffix = {list: "[].", dict: ".<role>."}.get(origin, ".")
+                walk(inner, f"{path}{suffix}")
                 continue
-            ann = str(f.annotation).replace("typing.", "")
-            if "Pert" in ann:
-                ann = "quantity"
-            default = "" if f.is_required() else repr(f.get_default(call_default_factory=True))
-            rows.append((path, ann, default, f.description or ""))
+            default = "" if f.is_required() else _toml_text(f.get_default(call_default_factory=True))
+            rows.append((path, _type_name(f.annotation), default, f.description or ""))
 
     walk(Scenario, "")
     return rows

@@ -159,3 +159,14 @@ def test_schema_documents_itself():
     assert rows["capacity.hours_per_week"][1] == "40"
     schema = Scenario.model_json_schema()
     assert "additionalProperties" in str(schema)
+
+
+def test_the_fields_document_is_generated_from_the_schema(capsys):
+    from estimator.cli import main
+    from tests.conftest import ROOT
+
+    main(["schema"])
+    table = capsys.readouterr().out
+    assert table in (ROOT / "docs" / "scenario_fields.md").read_text(encoding="utf-8"), (
+        "docs/scenario_fields.md is stale: run `estimator schema` and paste the table"
+    )

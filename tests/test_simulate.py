@@ -202,9 +202,8 @@ def test_current_staff_overloaded():
 
 
 def test_an_impossible_year_of_absence_is_a_field_error():
-    s = scenario_of(minimal(capacity={"vacation_days": 300}))
-    with pytest.raises(ScenarioError, match="capacity"):
-        simulate(s, runs=32)
+    with pytest.raises(ScenarioError, match="capacity.vacation_days"):
+        simulate(scenario_of(minimal(capacity={"vacation_days": 300})), runs=32)
 
 
 @pytest.mark.parametrize("runs,seed", [(0, 1), (-5, 1), (10, -1), (2.5, 1)])
