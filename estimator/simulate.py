@@ -315,7 +315,7 @@ def simulate_chunk(
     if model.current_staff is not None:
         out.update(
             _current_staff(
-                model, values, groups, covered, arrivals_work, weekly, on_duty, crisis_offhours
+                model, values, groups, covered, arrivals_work, weekly, crisis_offhours
             )
         )
     return out
@@ -564,30 +564,28 @@ def _current_staff(
     covered: NDArray[np.bool_],
     arrivals_work: NDArray[np.float32],
     weekly: NDArray[np.float64],
-    on_duty: NDArray[np.float32],
     crisis_offhours: NDArray[np.float64],
 ) -> dict[str, NDArray]:
     """What today's team gets: overloaded weeks, overtime, replies on target.
 
-    Today's people are taken to share all the work between them. Each week they do the
-    planned work (content, recurring, reports, crisis extras) and spend the rest of their
-    productive hours on duty, spread over the week's covered hours; in an overloaded week
-    every kind of work is cut in proportion. On duty, replies come before monitoring.
-    Replies queue FIFO as a fluid: the backlog carries over from hour to hour and week to
-    week. Overtime is the work beyond the team's hours in a week (done late or left undone),
+    Today's people are taken to share all the work between them. Replies come first: the
+    team's productive hours, spread over the week's covered hours, are open to replies, and
+    what replies leave goes to everything else. Replies queue FIFO as a fluid: the backlog
+    carries over from hour to hour and week to week. A week is overloaded when its work
+    exceeds the team's hours; overtime is the work beyond them (done late or left undone),
     and at least the crisis work outside normal hours.
     """
     assert model.current_staff is not None
     runs = covered.shape[0]
     capacity = model.current_staff.sum() * values["productive_hours_per_fte"] / WEEKS  # (runs,)
     demand = weekly.sum(axis=1)  # (runs, weeks)
-    planned = demand - _weekly(on_duty)
-    served = np.minimum(1.0, capacity[:, None] / np.maximum(demand, 1e-9))
-    duty_hours = capacity[:, None] - planned * served
     covered_per_week = _weekly(covered)
-    per_hour = np.divide(duty_hours, covered_per_week, out=np.zeros_like(duty_hours),
-                         where=covered_per_week > 0).astype(FLOAT)
-    # Replies come first: a stretched team answers people before it watches and reports.
+    # Replies come first: a stretched team answers people before it makes content, watches
+    # or reports, so all its hours are open to replies, spread over the covered hours.
+    per_hour = np.divide(
+        np.broadcast_to(capacity[:, None], covered_per_week.shape), covered_per_week,
+        out=np.zeros_like(covered_per_week), where=covered_per_week > 0,
+    ).astype(FLOAT)
     reply_capacity = np.where(
         covered.reshape(runs, WEEKS, HOURS_PER_WEEK), per_hour[:, :, None], FLOAT(0)
     ).reshape(runs, HOURS)
