@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,7 +66,7 @@ class Result:
     inputs: dict[str, NDArray[np.float64]]
     arrays: dict[str, NDArray]
     created: str = field(
-        default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     )
 
     # ------------------------------------------------------------------ basics
@@ -358,6 +358,23 @@ class Result:
         """(7, 24) median people needed on duty by weekday and hour (mean over weeks)."""
         med = np.median(self.arrays["on_duty_by_hour_of_week"], axis=0)
         return med.reshape(7, 24) if med.size == HOURS_PER_WEEK else med
+
+    def input_influence(self) -> dict[str, float]:
+        """Rank (Spearman) correlation of each uncertain input drawn per run with the total
+        FTE needed, largest in size first: the assumptions that move the answer most."""
+        from scipy.stats import rankdata
+
+        total = self.fte_total()
+        out: dict[str, float] = {}
+        for d in self.model.draws:
+            x = self.inputs.get(d.path)
+            if x is None or not dist.is_uncertain(d.quantity):
+                continue
+            if np.ptp(x) == 0 or np.ptp(total) == 0:
+                out[d.path] = 0.0
+            else:
+                out[d.path] = float(np.corrcoef(rankdata(x), rankdata(total))[0, 1])
+        return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
 
 
 def _share(part: float, whole: float) -> float:

@@ -570,8 +570,13 @@ def _current_staff(
 
     Today's people are taken to share all the work between them. Replies come first: the
     team's productive hours, spread over the week's covered hours, are open to replies, and
-    what replies leave goes to everything else. Replies queue FIFO as a fluid: the backlog
-    carries over from hour to hour and week to week. A week is overloaded when its work
+    what replies leave goes to everything else. The newest messages are answered first, as
+    social inboxes list them: a team that cannot keep up still answers today's messages on
+    time and leaves older ones behind, rather than falling ever further behind on all of
+    them. A message's share on target is a fluid estimate: the reply work the team can do
+    between its arrival and its deadline, less the work that arrives after it, over its
+    hour's work (a lower bound: not all the later work need be answered first). A week is
+    overloaded when its work
     exceeds the team's hours; overtime is the work beyond them (done late or left undone),
     and at least the crisis work outside normal hours.
     """
@@ -590,25 +595,15 @@ def _current_staff(
         covered.reshape(runs, WEEKS, HOURS_PER_WEEK), per_hour[:, :, None], FLOAT(0)
     ).reshape(runs, HOURS)
 
-    # Lindley's recursion in closed form: backlog = S - min(0, running min of S)
-    backlog = (arrivals_work - reply_capacity).astype(np.float64)  # cumsum casts slowly
-    np.cumsum(backlog, axis=1, out=backlog)
-    floor = np.minimum.accumulate(backlog, axis=1)
-    np.minimum(floor, 0.0, out=floor)
-    backlog -= floor
-    del floor
-    ahead = np.empty((runs, HOURS), dtype=FLOAT)  # the queue in front of an hour's arrivals
-    ahead[:, 0] = 0.0
-    ahead[:, 1:] = backlog[:, :-1]
-    del backlog
-
-    # done[:, t]: reply work finished by the start of hour t (flat after the year's end)
+    # net[:, t]: reply work the team could do minus reply work that arrived, from the start
+    # of the year to the start of hour t (flat after the year's end)
     longest = max((int(m / 60 + 0.5) for m, _, _ in groups), default=0) + 2
-    done = np.empty((runs, HOURS + longest))
-    done[:, 0] = 0.0
-    done[:, 1 : HOURS + 1] = reply_capacity
-    np.cumsum(done[:, 1 : HOURS + 1], axis=1, out=done[:, 1 : HOURS + 1])
-    done[:, HOURS + 1 :] = done[:, HOURS : HOURS + 1]
+    net = np.empty((runs, HOURS + longest))
+    net[:, 0] = 0.0
+    net[:, 1 : HOURS + 1] = reply_capacity
+    net[:, 1 : HOURS + 1] -= arrivals_work
+    np.cumsum(net[:, 1 : HOURS + 1], axis=1, out=net[:, 1 : HOURS + 1])
+    net[:, HOURS + 1 :] = net[:, HOURS : HOURS + 1]
     per_work = np.reciprocal(np.maximum(arrivals_work, FLOAT(1e-12)))
 
     within_weekly = np.zeros((runs, WEEKS))
@@ -618,15 +613,16 @@ def _current_staff(
         # an hour's messages arrive on average at its middle, so their deadline is T + 0.5 h
         deadline_hours = minutes / 60.0 + 0.5
         whole, part = int(deadline_hours), deadline_hours % 1.0
-        # reply work done between the start of the hour and the deadline: a difference of
-        # two large cumulative sums, small enough for float32 from here on
-        reach = done[:, whole : whole + HOURS] * (1 - part)
+        # Newest first: the hour's messages get what the team can do before their deadline
+        # less what arrives after them, i.e. 1 + (net at the deadline - net now) / work.
+        # (A difference of two large cumulative sums, small enough for float32 from here.)
+        ahead = net[:, whole : whole + HOURS] * (1 - part)
         if part:
-            reach += part * done[:, whole + 1 : whole + 1 + HOURS]
-        reach -= done[:, :HOURS]
-        share = reach.astype(FLOAT)
-        share -= ahead
+            ahead += part * net[:, whole + 1 : whole + 1 + HOURS]
+        ahead -= net[:, :HOURS]
+        share = ahead.astype(FLOAT)
         share *= per_work
+        share += FLOAT(1)
         np.clip(share, 0.0, 1.0, out=share)
         m = messages.reshape(by_week)
         replies_weekly += m.sum(axis=2, dtype=np.float64)

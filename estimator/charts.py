@@ -1,0 +1,658 @@
+"""Charts for a budget meeting: each function reads a :class:`~estimator.result.Result` and
+draws one finding on one Axes.
+
+Every ``plot_*`` function takes ``ax=None`` and returns the Axes it drew on. Without an
+``ax`` it makes a new 16:9 slide-sized :class:`~matplotlib.figure.Figure` (not registered
+with pyplot, so nothing to close) and adds the footer (scenario, runs, seed, date, version);
+with an ``ax`` it draws there and leaves the figure, its font size and its footer to the
+caller (the brief and the dashboard compose the same functions this way). Nothing here
+computes the model: the numbers come from the Result, and the only arithmetic is the
+percentiles and shares a chart shows.
+
+Style: the Okabe-Ito palette (colour-blind safe), titles that state the finding with its
+numbers, axes labelled with units, values written on the bars. The style is applied with
+:func:`matplotlib.rc_context`; global rcParams are never changed.
+
+>>> from estimator import load_scenario, simulate
+>>> from estimator.charts import plot_fte_by_role
+>>> result = simulate(load_scenario("tests/data/model_example.toml"), runs=200, seed=1)
+>>> ax = plot_fte_by_role(result)
+>>> ax.figure.savefig("fte_by_role.png", dpi=300)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+import matplotlib as mpl
+import numpy as np
+from cycler import cycler
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+if TYPE_CHECKING:
+    from estimator.result import Result
+
+__all__ = [
+    "CHARTS",
+    "KIND_LABELS",
+    "OKABE_ITO",
+    "SLIDE_DPI",
+    "SLIDE_INCHES",
+    "add_footer",
+    "new_slide_axes",
+    "plot_comparison",
+    "plot_cost",
+    "plot_fte_by_kind",
+    "plot_fte_by_role",
+    "plot_fte_distribution",
+    "plot_on_duty_heatmap",
+    "plot_risk_curve",
+    "plot_weekly_demand",
+    "style",
+]
+
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+P50_COLOR = OKABE_ITO["sky_blue"]
+P90_COLOR = OKABE_ITO["blue"]
+TODAY_COLOR = OKABE_ITO["black"]
+PLAN_COLOR = OKABE_ITO["orange"]
+CRISIS_COLOR = OKABE_ITO["vermillion"]
+WEEKS_COLOR = OKABE_ITO["reddish_purple"]
+GREY = "#5F5F5F"
+
+#: A 16:9 slide (PowerPoint's widescreen page, 13.333 x 7.5 in): 4000 x 2250 px at 300 dpi.
+SLIDE_INCHES = (40 / 3, 7.5)
+SLIDE_DPI = 300
+#: Font size (points) of charts drawn on their own slide-sized figure.
+SLIDE_FONT_SIZE = 15
+#: Share of the figure's height kept free at the bottom for the footer.
+FOOTER_SPACE = 0.05
+
+#: The kinds of work, as a reader names them.
+KIND_LABELS = {
+    "content": "Content production",
+    "engagement": "Replies (engagement)",
+    "monitoring": "Monitoring and listening",
+    "crisis": "Crises",
+    "recurring": "Recurring work",
+}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# DejaVu Sans (bundled with matplotlib) covers accented Latin, Greek and Cyrillic; fonts for
+# other scripts are used as fallbacks when the system has them.
+_FALLBACK_FONTS = ("Noto Sans", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans Arabic",
+                   "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai")
+
+
+def _font_family() -> list[str]:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans", *(f for f in _FALLBACK_FONTS if f in installed)]
+
+
+def style(font_size: float | None = None) -> dict[str, Any]:
+    """The rcParams the charts draw with, for :func:`matplotlib.rc_context`.
+
+    ``font_size`` sets the base size; without it the caller's size is kept (sizes in the
+    charts are relative: ``"large"``, ``"small"``).
+    """
+    rc: dict[str, Any] = {
+        "font.family": "sans-serif",
+        "font.sans-serif": _font_family(),
+        "axes.prop_cycle": cycler(color=[OKABE_ITO[c] for c in (
+            "blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple",
+            "yellow", "black")]),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": GREY,
+        "axes.labelcolor": "#222222",
+        "axes.titlesize": "large",
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.titlepad": 12,
+        "xtick.color": "#333333",
+        "ytick.color": "#333333",
+        "legend.frameon": False,
+        "image.cmap": "cividis",
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "pdf.fonttype": 42,  # TrueType in PDFs: text stays text, and small files
+        "ps.fonttype": 42,
+        "svg.fonttype": "path",  # SVGs look the same without the fonts installed
+    }
+    if font_size is not None:
+        rc["font.size"] = font_size
+    return rc
+
+
+def new_slide_axes() -> Axes:
+    """One Axes on a new 16:9 slide-sized figure, with room for the footer."""
+    fig = Figure(figsize=SLIDE_INCHES, dpi=100,
+                 layout=ConstrainedLayoutEngine(rect=(0, FOOTER_SPACE, 1, 1 - FOOTER_SPACE),
+                                                h_pad=0.1, w_pad=0.15))
+    return fig.add_subplot()
+
+
+class _Canvas:
+    """Within ``with``: the style applied, and the Axes to draw on (a new slide if none)."""
+
+    def __init__(self, ax: Axes | None, footer: Result | Sequence[Result]) -> None:
+        self.own = ax is None
+        self.footer = footer
+        self.ctx = mpl.rc_context(style(SLIDE_FONT_SIZE if self.own else None))
+        self.ax = ax
+
+    def __enter__(self) -> Axes:
+        self.ctx.__enter__()
+        if self.ax is None:
+            self.ax = new_slide_axes()
+        return self.ax
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None and self.own:
+            add_footer(self.ax.figure, self.footer)  # type: ignore[union-attr]
+        self.ctx.__exit__(*exc)
+
+
+def add_footer(fig: Figure, result: Result | Sequence[Result]) -> Text:
+    """Write the scenario name, runs, seed, date and version small at the figure's foot."""
+    from estimator import __version__
+
+    results = [result] if not isinstance(result, Sequence) else list(result)
+    names = " | ".join(dict.fromkeys(r.scenario_name for r in results))
+    runs = sorted({r.runs for r in results})
+    seeds = sorted({r.seed for r in results})
+    created = sorted({r.created for r in results})
+    text = (f"{names} · {', '.join(f'{n:,}' for n in runs)} runs · "
+            f"seed {', '.join(str(s) for s in seeds)} · {', '.join(created)} · "
+            f"social-staffing-estimator {__version__}")
+    return fig.text(0.01, 0.008, text, ha="left", va="bottom", fontsize="x-small", color=GREY,
+                    gid="footer", parse_math=False)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _pct(x: np.ndarray, p: float, axis: int | None = None) -> Any:
+    """A percentile as the Result's summary computes it (numpy's default method)."""
+    return np.percentile(x, p, axis=axis)
+
+
+def _money(value: float, currency: str) -> str:
+    from estimator.cli import money
+
+    return money(value, currency)
+
+
+def _fte(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _staff(value: float) -> str:
+    """Today's staff as given (0.25 stays 0.25; 1 is 1.0): it is an input, not an estimate."""
+    text = f"{value:.2f}"
+    return text[:-1] if text.endswith("0") else text
+
+
+#: Titles wrap at this many characters (a slide title over the plot and the legend column).
+TITLE_WIDTH = 75
+_GLUE = "\u2060"  # kept between a number and its unit while wrapping
+
+
+def _title(ax: Axes, text: str) -> None:
+    # keep a number with its unit, and a short aside in brackets, on one line
+    glued = re.sub(r"\d (FTE|hours|people|a year)\b| ?\([^()]{1,14}\)",
+                   lambda m: m[0].replace(" ", _GLUE), text)
+    lines = textwrap.wrap(glued, TITLE_WIDTH, break_on_hyphens=False)
+    for width in range(len(glued) // max(len(lines), 1), TITLE_WIDTH):  # balance the lines
+        balanced = textwrap.wrap(glued, width, break_on_hyphens=False)
+        if len(balanced) == len(lines):
+            lines = balanced
+            break
+    text = "\n".join(lines).replace(_GLUE, " ")
+    ax.set_title(text, loc="left", fontsize="large", fontweight="bold", parse_math=False)
+
+
+def _note(ax: Axes, text: str, x: float = 0.99, y: float = 0.02, ha: str = "right") -> Text:
+    return ax.text(x, y, text, transform=ax.transAxes, ha=ha, va="bottom", fontsize="small",
+                   color=GREY, gid="note", parse_math=False)
+
+
+def _legend(ax: Axes, *, outside: bool = False, **kw: Any) -> Any:
+    """The legend, outside on the right when ``outside`` (where it never covers data)."""
+    if outside:
+        kw = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), **kw}
+    leg = ax.legend(fontsize="small", **kw)
+    for t in leg.get_texts():
+        t.set_parse_math(False)
+    return leg
+
+
+def _paired_barh(ax: Axes, labels: Sequence[str], p50: np.ndarray, p90: np.ndarray,
+                 fmt: Callable[[float], str], *, p50_label: str = "Median (P50)",
+                 p90_label: str = "P90: enough in 9 years out of 10") -> tuple[Any, Any]:
+    """Two bars per row (P50 above P90), top row first, values written at the bar ends."""
+    n = len(labels)
+    y = np.arange(n)[::-1].astype(float)
+    h = 0.38
+    b50 = ax.barh(y + h / 2, p50, h, color=P50_COLOR, label=p50_label)
+    b90 = ax.barh(y - h / 2, p90, h, color=P90_COLOR, label=p90_label)
+    for bars, values in ((b50, p50), (b90, p90)):
+        ax.bar_label(bars, labels=[fmt(v) for v in values], padding=4, fontsize="small",
+                     parse_math=False, zorder=4,
+                     bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5})
+    ax.set_yticks(y, labels, parse_math=False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-0.7, n - 0.3)
+    return b50, b90
+
+
+def _thousands_axis(ax: Axes) -> None:
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1000:,.0f}k"))
+
+
+def _room_for_labels(ax: Axes, largest: float, share: float = 0.16) -> None:
+    ax.set_xlim(0, (largest if largest > 0 else 1.0) * (1 + share))
+
+
+def _today_total(result: Result) -> float | None:
+    return sum(result.current_staff_fte().values()) if result.has_current_staff else None
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
+    """Histogram of the total FTE needed over the simulated years, with P50 and P90 marked,
+    today's staff as a line and the chance that today's staff is enough written on it."""
+    with _Canvas(ax, result) as ax:
+        fte = result.fte_total()
+        n = fte.size
+        p50, p90 = float(_pct(fte, 50)), float(_pct(fte, 90))
+        today = _today_total(result)
+        spread = float(np.ptp(fte))
+        if spread > 0:
+            bins = np.histogram_bin_edges(fte, bins="auto")
+            if bins.size > 41:
+                bins = np.linspace(fte.min(), fte.max(), 41)
+        else:
+            bins = np.array([p50 - 0.05, p50 + 0.05])
+        _, _, patches = ax.hist(fte, bins=bins, weights=np.full(n, 100.0 / n), color=P50_COLOR,
+                                alpha=0.75, edgecolor="white", linewidth=0.6,
+                                label=f"{n:,} simulated years")
+        top = max(p.get_height() for p in patches)
+        ax.set_ylim(0, top * 1.35)
+        ax.axvline(p50, color=P90_COLOR, lw=2.5, label=f"Median (P50): {_fte(p50)} FTE")
+        ax.axvline(p90, color=P90_COLOR, lw=2.5, ls="--",
+                   label=f"P90: {_fte(p90)} FTE (enough in 9 years out of 10)")
+        lab = ax.get_xaxis_transform()
+        ax.text(p50, 0.97, f"P50 {_fte(p50)} ", transform=lab, ha="right", va="top",
+                color=P90_COLOR, fontweight="bold", gid="p50")
+        ax.text(p90, 0.97, f" P90 {_fte(p90)}", transform=lab, ha="left", va="top",
+                color=P90_COLOR, fontweight="bold", gid="p90")
+        if today is not None:
+            chance = result.chance_staff_enough(today)
+            ax.axvline(today, color=TODAY_COLOR, lw=2.5, label=f"Today: {_staff(today)} FTE")
+            side = "left" if today <= p50 else "right"
+            ax.annotate(f"Today {_staff(today)} FTE:\nenough in {chance:.0%}\nof simulated years",
+                        (today, 0.80), xycoords=lab, xytext=(8 if side == "left" else -8, 0),
+                        textcoords="offset points", ha=side, va="top", color=TODAY_COLOR,
+                        fontweight="bold", linespacing=1.3, gid="today", parse_math=False,
+                        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
+            _title(ax, f"The programme needs {_fte(p50)} FTE ({_fte(p90)} at P90); "
+                       f"today it has {_staff(today)}")
+            lo = min(today, float(fte.min()))
+        else:
+            _title(ax, f"The programme needs {_fte(p50)} FTE; {_fte(p90)} in 9 years out of 10")
+            lo = float(fte.min())
+        hi = max(float(fte.max()), today or 0.0)
+        margin = max((hi - lo) * 0.08, 0.1)
+        ax.set_xlim(max(lo - margin, 0.0) if lo >= 0 else lo - margin, hi + margin)
+        ax.set_xlabel("Full-time staff needed (FTE, all roles)")
+        ax.set_ylabel("Share of simulated years (%)")
+        _legend(ax, outside=True)
+    return ax
+
+
+def plot_fte_by_role(result: Result, *, ax: Axes | None = None) -> Axes:
+    """FTE needed by role at P50 and P90 (horizontal bars, largest first), today's staff
+    marked; roles with no work and no staff are left out and named in a note."""
+    with _Canvas(ax, result) as ax:
+        fte = result.fte_by_role()
+        p50, p90 = _pct(fte, 50, axis=0), _pct(fte, 90, axis=0)
+        today = np.array([result.current_staff_fte().get(r, 0.0) for r in result.roles])
+        shown = [i for i in range(len(result.roles)) if p90[i] > 0 or p50[i] > 0 or today[i] > 0]
+        shown.sort(key=lambda i: (-p90[i], -p50[i]))
+        labels = [result.role_labels[i] for i in shown]
+        _paired_barh(ax, labels, p50[shown], p90[shown], _fte)
+        largest = max([*p90[shown], *today[shown], 0.0])
+        if result.has_current_staff:
+            y = np.arange(len(shown))[::-1]
+            has = today[shown] > 0
+            ax.vlines(today[shown][has], y[has] - 0.45, y[has] + 0.45, color=TODAY_COLOR, lw=3,
+                      label="Today's staff", gid="today")
+        _room_for_labels(ax, largest)
+        left_out = [result.role_labels[i] for i in range(len(result.roles)) if i not in shown]
+        if left_out:
+            _note(ax, "No work in this scenario: " + ", ".join(left_out))
+        total = float(_pct(result.fte_total(), 50))
+        if shown:
+            top = shown[0]
+            _title(ax, f"{result.role_labels[top]} is the largest need: {_fte(p50[top])} FTE "
+                       f"(P50) of {_fte(total)} in all")
+        else:
+            _title(ax, "The scenario needs no staff")
+        ax.set_xlabel("Full-time staff needed (FTE)")
+        _legend(ax, loc="lower right", bbox_to_anchor=(1.0, 0.08))
+    return ax
+
+
+def plot_fte_by_kind(result: Result, *, ax: Axes | None = None) -> Axes:
+    """FTE needed by kind of work (content, replies, monitoring, crises, recurring) at P50
+    and P90, largest first."""
+    with _Canvas(ax, result) as ax:
+        fte = result.fte_by_kind()
+        p50, p90 = _pct(fte, 50, axis=0), _pct(fte, 90, axis=0)
+        order = sorted(range(len(result.kinds)), key=lambda i: (-p90[i], -p50[i]))
+        labels = [KIND_LABELS.get(result.kinds[i], result.kinds[i]) for i in order]
+        _paired_barh(ax, labels, p50[order], p90[order], _fte)
+        _room_for_labels(ax, float(p90.max()))
+        hours = result.hours_by_kind().mean(axis=0)
+        top = order[0]
+        share = hours[top] / hours.sum() if hours.sum() > 0 else 0.0
+        if hours.sum() > 0:
+            _title(ax, f"{share:.0%} of the hours go to {labels[0].lower()}: "
+                       f"{_fte(p50[top])} FTE (P50)")
+        else:
+            _title(ax, "The scenario has no work")
+        ax.set_xlabel("Full-time staff needed (FTE)")
+        _legend(ax, loc="lower right")
+    return ax
+
+
+def _example_year(result: Result) -> int:
+    """A simulated year to show as an example: among the years with the median number of
+    crises (of the years with any), the one whose total work is nearest the median."""
+    count = result.arrays["crisis_count"]
+    total = result.weekly_demand_hours().sum(axis=1)
+    candidates = np.flatnonzero(count > 0)
+    if candidates.size:
+        typical = np.sort(count[candidates])[candidates.size // 2]
+        candidates = candidates[count[candidates] == typical]
+    else:
+        candidates = np.arange(total.size)
+    return int(candidates[np.argmin(np.abs(total[candidates] - np.median(total)))])
+
+
+def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
+    """Hours of work each week across the year: the median and a P10-P90 band, one example
+    year with its crisis weeks marked, crisis work by week, and today's capacity."""
+    with _Canvas(ax, result) as ax:
+        rows = result.weekly_table()
+        weeks = np.array([r["week"] for r in rows])
+        lo = np.array([r["demand_hours_p10"] for r in rows])
+        mid = np.array([r["demand_hours_p50"] for r in rows])
+        hi = np.array([r["demand_hours_p90"] for r in rows])
+        crisis = np.array([r["crisis_hours_mean"] for r in rows])
+        demand = result.weekly_demand_hours()
+        crisis_weeks = result.arrays["crisis_weeks"].astype(bool)
+        ax.fill_between(weeks, lo, hi, color=P50_COLOR, alpha=0.35, lw=0,
+                        label="P10–P90 of simulated years", gid="band")
+        ax.plot(weeks, mid, color=P90_COLOR, lw=2.5, label="Median", gid="median")
+        k = _example_year(result)
+        n_crises = int(result.arrays["crisis_count"][k])
+        ax.plot(weeks, demand[k], color=GREY, lw=1.2, alpha=0.9, gid="example",
+                label=f"One simulated year ({n_crises} {'crisis' if n_crises == 1 else 'crises'})")
+        if crisis_weeks[k].any():
+            ax.plot(weeks[crisis_weeks[k]], demand[k][crisis_weeks[k]], ls="none", marker="o",
+                    ms=8, color=CRISIS_COLOR, gid="crisis_marks",
+                    label="Crisis week in that year")
+        ax.bar(weeks, crisis, width=0.8, color=CRISIS_COLOR, alpha=0.55, gid="crisis_hours",
+               label="Crisis work (mean hours that week)")
+        today = None
+        if result.has_current_staff:
+            today = float(result.arrays["current_capacity_per_week"].mean())
+            ax.axhline(today, color=TODAY_COLOR, lw=2, ls="--", gid="today",
+                       label=f"Today's team: {today:,.0f} hours a week")
+        typical = float(np.median(demand[~crisis_weeks])) if (~crisis_weeks).any() else float(
+            np.median(demand))
+        title = f"A typical week needs {typical:,.0f} hours of work"
+        if crisis_weeks.any():
+            title += f", a crisis week {float(demand[crisis_weeks].mean()):,.0f}"
+        if today is not None:
+            title += f"; today's team has {today:,.0f}"
+        _title(ax, title)
+        start = date.fromisoformat(rows[0]["week_start"])
+        ticks, names, month = [], [], None
+        for r in rows:
+            d = date.fromisoformat(r["week_start"])
+            if d.month != month:
+                month = d.month
+                ticks.append(r["week"])
+                names.append(d.strftime("%b"))
+        ax.set_xticks(ticks, names)
+        ax.set_xlim(0.3, weeks[-1] + 0.7)
+        ax.set_ylim(0, max(float(hi.max()), float(demand[k].max()), today or 0.0, 1.0) * 1.12)
+        ax.set_xlabel(f"Week of the planning year (from Monday {start.isoformat()})")
+        ax.set_ylabel("Hours of work per week (all roles)")
+        _legend(ax, outside=True)
+    return ax
+
+
+def plot_on_duty_heatmap(result: Result, *, ax: Axes | None = None) -> Axes:
+    """Median people needed on duty by weekday and hour (a heat map with the values written)."""
+    with _Canvas(ax, result) as ax:
+        prof = np.asarray(result.on_duty_profile(), dtype=float)
+        vmax = max(float(prof.max()), 1.0)
+        im = ax.imshow(prof, aspect="auto", cmap="cividis", vmin=0, vmax=vmax,
+                       interpolation="nearest")
+        cmap, norm = im.get_cmap(), im.norm
+        for d in range(prof.shape[0]):
+            for h in range(prof.shape[1]):
+                v = prof[d, h]
+                if v < 0.05:
+                    continue
+                r, g, b, _ = cmap(norm(v))
+                light = 0.299 * r + 0.587 * g + 0.114 * b > 0.5
+                ax.text(h, d, f"{v:.1f}", ha="center", va="center", fontsize="x-small",
+                        color="black" if light else "white", gid="cell")
+        ax.set_yticks(range(7), WEEKDAYS[: prof.shape[0]])
+        ax.set_xticks(range(0, 24), [f"{h:02d}" for h in range(24)])
+        ax.tick_params(length=0)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel("Hour of the day (each cell: the hour starting then)")
+        faint = prof[(prof > 0) & (prof < 0.5)]
+        if faint.size:
+            ax.set_xlabel("Hour of the day (each cell: the hour starting then)\nOutside covered "
+                          "hours: crisis cover averaged over the year (blank: under 0.05 people)")
+        cbar = ax.figure.colorbar(im, ax=ax, pad=0.015, fraction=0.04)
+        cbar.set_label("People on duty (median)")
+        cbar.outline.set_visible(False)
+        covered = int((prof >= 0.5).sum())
+        peak = np.unravel_index(int(np.argmax(prof)), prof.shape)
+        if prof.max() < 0.05:
+            _title(ax, "No one needs to be on duty in a normal week")
+        else:
+            _title(ax, f"Someone on duty {covered} hours a week; "
+                       f"{prof[peak]:.1f} people at the busiest hour "
+                       f"({WEEKDAYS[peak[0]]} {peak[1]:02d}:00)")
+    return ax
+
+
+def plot_risk_curve(result: Result, *, ax: Axes | None = None) -> Axes:
+    """For each team size: the chance that the year's work fits, and the share of weeks
+    whose work fits (response targets met), so a committee can pick the risk it accepts.
+
+    The team sizes for a 50, 80, 90 and 95% chance (and the scenario's planning percentile)
+    are marked on the curve and listed beside the chart.
+    """
+    with _Canvas(ax, result) as ax:
+        curve = result.risk_curve()
+        x = curve["team_fte"]
+        year = 100 * curve["chance_year_met"]
+        weeks = 100 * curve["share_weeks_met"]
+        ax.plot(x, year, color=P90_COLOR, lw=3, label="Chance the year's work fits", gid="year")
+        ax.plot(x, weeks, color=WEEKS_COLOR, lw=3, ls="--", gid="weeks",
+                label="Share of weeks whose work fits\n(response targets met)")
+
+        def first_at(y: np.ndarray, level: float) -> float | None:
+            hit = np.flatnonzero(y >= level - 1e-9)
+            return float(x[hit[0]]) if hit.size else None
+
+        plan = float(result.percentile)
+        lines = ["Team size for a chance of"]
+        for level in sorted({50.0, 80.0, 90.0, 95.0, plan}):
+            at = first_at(year, level)
+            lines.append(f"  {level:g}%: " + (f"{_fte(at)} FTE" if at is not None else "not shown"))
+            if at is not None:
+                ax.plot([at], [np.interp(at, x, year)], "o", color=P90_COLOR, ms=9, gid="level")
+        at_weeks = first_at(weeks, plan)
+        lines.append(f"Weekly work met in {plan:g}%")
+        lines.append("  of weeks: " + (f"{_fte(at_weeks)} FTE" if at_weeks is not None
+                                       else "not shown"))
+        if at_weeks is not None:
+            ax.plot([at_weeks], [np.interp(at_weeks, x, weeks)], "s", color=WEEKS_COLOR, ms=9,
+                    gid="level")
+        at_year = first_at(year, plan)
+        title = (f"A {plan:g}% chance that the year's work fits takes a team of "
+                 f"{_fte(at_year)} FTE" if at_year is not None
+                 else f"No team size shown reaches a {plan:g}% chance")
+        today = _today_total(result)
+        if today is not None:
+            chance = result.chance_staff_enough(today)
+            share = float(np.interp(today, x, weeks))
+            ax.axvline(today, color=TODAY_COLOR, lw=2, gid="today",
+                       label=f"Today: {_staff(today)} FTE")
+            lines.append(f"Today's {_staff(today)} FTE:")
+            lines.append(f"  {chance:.0%} of years, {share:.0f}% of weeks")
+        lines += ["", "Assumes team members share", "all roles' work: an optimistic", "bound."]
+        ax.text(1.02, 0.0, "\n".join(lines), transform=ax.transAxes, ha="left", va="bottom",
+                fontsize="small", linespacing=1.5, gid="levels", parse_math=False)
+        _title(ax, title)
+        ax.set_ylim(0, 104)
+        ax.set_xlim(0, float(x[-1]))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+        ax.grid(True, color="#DDDDDD", lw=0.8)
+        ax.set_axisbelow(True)
+        ax.set_xlabel("Team size (FTE, all roles together)")
+        ax.set_ylabel("Chance the work fits")
+        _legend(ax, outside=True)
+    return ax
+
+
+def plot_cost(result: Result, *, ax: Axes | None = None) -> Axes:
+    """The yearly cost of the FTE needed at P50 and P90, of the planned team, and of today's."""
+    with _Canvas(ax, result) as ax:
+        s = result.model.scenario
+        currency = s.scenario.currency
+        cost = result.cost()
+        p50, p90 = float(_pct(cost, 50)), float(_pct(cost, 90))
+        rec = result.recommended_fte()
+        rec_total = sum(rec.values())
+        rec_cost = float(sum(rec[r] * s.roles[r].salary for r in result.roles))
+        rows = [
+            ("Needed, median (P50)", p50, P50_COLOR),
+            ("Needed, P90 (9 years in 10)", p90, P90_COLOR),
+            (f"Planned team: {_fte(rec_total)} FTE\n(weekly work met in "
+             f"{result.percentile:g}% of weeks)", rec_cost, PLAN_COLOR),
+        ]
+        today = _today_total(result)
+        today_cost = 0.0
+        if today is not None:
+            today_cost = float(sum(f * s.roles[r].salary
+                                   for r, f in result.current_staff_fte().items()))
+            rows.insert(0, (f"Today's team: {_staff(today)} FTE", today_cost, TODAY_COLOR))
+        y = np.arange(len(rows))[::-1]
+        bars = ax.barh(y, [r[1] for r in rows], 0.6, color=[r[2] for r in rows])
+        ax.bar_label(bars, labels=[_money(r[1], currency) for r in rows], padding=6,
+                     fontsize="medium", fontweight="bold", parse_math=False)
+        ax.set_yticks(y, [r[0] for r in rows], parse_math=False)
+        ax.tick_params(axis="y", length=0)
+        _room_for_labels(ax, max(r[1] for r in rows), 0.22)
+        _thousands_axis(ax)
+        ax.set_xlabel(f"Yearly cost (thousands of {currency}: salaries and on-costs)")
+        _title(ax, f"The programme costs {_money(p50, currency)} a year "
+                   f"({_money(p90, currency)} at P90)")
+    return ax
+
+
+def _unique_names(results: Sequence[Result]) -> list[str]:
+    names = [r.scenario_name for r in results]
+    return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
+
+
+def plot_comparison(results: Sequence[Result], *, measure: Literal["fte", "cost"] = "fte",
+                    ax: Axes | None = None) -> Axes:
+    """Scenarios side by side, in the order given: total FTE needed (``measure="fte"``) or
+    its yearly cost (``"cost"``) at P50 and P90, today's staff marked."""
+    results = list(results)
+    if not results:
+        raise ValueError("plot_comparison: expected at least one result, got none")
+    if measure not in ("fte", "cost"):
+        raise ValueError(f"measure: expected 'fte' or 'cost', got {measure!r}")
+    with _Canvas(ax, results) as ax:
+        names = _unique_names(results)
+        values = [r.fte_total() if measure == "fte" else r.cost() for r in results]
+        p50 = np.array([float(_pct(v, 50)) for v in values])
+        p90 = np.array([float(_pct(v, 90)) for v in values])
+        currency = results[0].model.scenario.scenario.currency
+        fmt = _fte if measure == "fte" else (lambda v: _money(v, currency))
+        _paired_barh(ax, names, p50, p90, fmt)
+        largest = float(p90.max())
+        if measure == "fte":
+            today = [_today_total(r) for r in results]
+            y = np.arange(len(results))[::-1]
+            marks = [(t, yy) for t, yy in zip(today, y, strict=True) if t]
+            if marks:
+                t, yy = np.array(marks).T
+                ax.vlines(t, yy - 0.45, yy + 0.45, color=TODAY_COLOR, lw=3,
+                          label="Today's staff", gid="today")
+                largest = max(largest, float(t.max()))
+            ax.set_xlabel("Full-time staff needed (FTE, all roles)")
+        else:
+            _thousands_axis(ax)
+            ax.set_xlabel(f"Yearly cost of the FTE needed (thousands of {currency})")
+        _room_for_labels(ax, largest, 0.2)
+        hi, lo = int(np.argmax(p50)), int(np.argmin(p50))
+        what = "needs" if measure == "fte" else "costs"
+        unit = " FTE" if measure == "fte" else " a year"
+        if len(results) == 1 or hi == lo:
+            title = f"{names[hi]} {what} {fmt(p50[hi])}{unit} (P50)"
+        else:
+            title = (f"{names[hi]} {what} the most: {fmt(p50[hi])}{unit} (P50); "
+                     f"{names[lo]} the least: {fmt(p50[lo])}")
+        _title(ax, title)
+        _legend(ax, outside=True)
+    return ax
+
+
+#: The single-result charts by name (the file names of the exports).
+CHARTS: dict[str, Callable[..., Axes]] = {
+    "fte_distribution": plot_fte_distribution,
+    "fte_by_role": plot_fte_by_role,
+    "fte_by_kind": plot_fte_by_kind,
+    "weekly_demand": plot_weekly_demand,
+    "on_duty_heatmap": plot_on_duty_heatmap,
+    "risk_curve": plot_risk_curve,
+    "cost": plot_cost,
+}
