@@ -263,6 +263,10 @@ class Result:
             "replies_within_target_share": _share(
                 self.arrays["replies_within_target"].sum(), self.arrays["replies"].sum()
             ),
+            "replies_outside_coverage_share": 1.0 - _share(
+                self.arrays["replies"].sum() - self.arrays["replies_outside_coverage"].sum(),
+                self.arrays["replies"].sum(),
+            ),
             "public_holidays": [f"{d.isoformat()} {n}" for d, n in self.model.year.holiday_names],
             "assumptions": self.assumptions(),
         }

@@ -309,9 +309,10 @@ def simulate_chunk(
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
     }
     groups = _messages_by_target(model, daily, crises)
-    within, total = _replies_within_target(groups, covered)
+    within, total, uncovered = _replies_within_target(groups, covered)
     out["replies"] = total
     out["replies_within_target"] = within
+    out["replies_outside_coverage"] = uncovered
     if model.current_staff is not None:
         out.update(
             _current_staff(
@@ -519,8 +520,9 @@ def _messages_by_target(
 
 def _replies_within_target(
     groups: list[tuple[float, float, NDArray[np.float32]]], covered: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Replies in the year, and those answered on target with the needed team on duty.
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Replies on target with the needed team on duty, all replies, and those that arrive
+    outside covered hours (per run).
 
     In covered hours the team meets each channel's service level (counted at the level, a
     floor: Erlang C staffing in whole people usually does a little better); a message that
@@ -529,8 +531,9 @@ def _replies_within_target(
     runs = covered.shape[0]
     total = np.zeros(runs)
     within = np.zeros(runs)
+    uncovered = np.zeros(runs)
     if not groups:
-        return within, total
+        return within, total, uncovered
     always = bool(covered.all())
     next_open = None if always else _hours_to_next_covered(covered)
     for minutes, level, messages in groups:
@@ -542,7 +545,8 @@ def _replies_within_target(
         late_share = np.clip(FLOAT(minutes / 60.0 + 1) - next_open, 0, 1)
         on_target = np.where(covered, FLOAT(level), late_share)
         within += np.einsum("ij,ij->i", messages, on_target, dtype=np.float64)
-    return within, total
+        uncovered += sums - np.einsum("ij,ij->i", messages, covered, dtype=np.float64)
+    return within, total, uncovered
 
 
 def _hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:

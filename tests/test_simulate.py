@@ -126,6 +126,7 @@ def test_office_hours_channel_by_hand():
     # a weekend message answered by Monday 00:00 is on target only within 24 h of it
     share = r.summary()["replies_within_target_share"]
     assert 5 / 7 * 0.5 < share < 5 / 7 * 0.5 + 2 / 7 * 0.5 + 0.01
+    assert r.summary()["replies_outside_coverage_share"] == pytest.approx(2 / 7, abs=1e-6)
 
 
 def test_crisis_extra_hours_and_coverage_by_hand():
