@@ -329,7 +329,7 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
             doc = docs.get(head)
             tail = result.model.scenario.role_label(last) if last in s.roles else last
         if generic.startswith("roles.") and generic.endswith(".salary"):
-            doc = docs.get("roles.salary")
+            doc = docs.get("roles.<role>.salary")
             tail = s.role_label(path.split(".")[1])
         what = " — ".join(x for x in (_context(s, path), (doc or "").rstrip("."), tail) if x)
         q = quantities.get(path)

@@ -276,9 +276,16 @@ class Result:
 
     def assumptions(self) -> dict[str, str]:
         """Every uncertain or fixed input the engine drew, as a reader would check it."""
+        s = self.model.scenario
         out = {d.path: dist.describe(d.quantity) for d in self.model.draws}
-        cap = self.model.scenario.capacity
-        cov = self.model.scenario.coverage
+        for i, ch in enumerate(s.channels):  # per message: their means are used, not draws
+            for name in ("handle_minutes", "reply_within_minutes", "service_level", "daily_cv"):
+                out[f"channels[{i}].{name}"] = dist.describe(getattr(ch, name))
+        for i, sev in enumerate(s.crises.severity):  # per crisis: drawn for each one
+            for name in ("share", "days", "surge", "half_life_hours"):
+                out[f"crises.severity[{i}].{name}"] = dist.describe(getattr(sev, name))
+        cap = s.capacity
+        cov = s.coverage
         out.update({
             "capacity.hours_per_week": f"{cap.hours_per_week:g}",
             "capacity.days_per_week": f"{cap.days_per_week}",
@@ -288,6 +295,7 @@ class Result:
             "coverage.holidays": cov.holidays,
             "coverage.min_on_duty": f"{cov.min_on_duty}",
             "coverage.during_crisis": cov.during_crisis,
+            "coverage.backlog_hours": f"{cov.backlog_hours}",
         })
         return out
 
