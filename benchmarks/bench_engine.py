@@ -117,8 +117,15 @@ def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float
             if offered > 0:
                 rate_per_hour = offered * 60 / q.table.handle_minutes
                 agents_now += max(
-                    int(erlang_c_agents(rate_per_hour, q.table.handle_minutes, t, s,
-                                        scenario.capacity.max_occupancy))
+                    int(
+                        erlang_c_agents(
+                            rate_per_hour,
+                            q.table.handle_minutes,
+                            t,
+                            s,
+                            scenario.capacity.max_occupancy,
+                        )
+                    )
                     for t, s in q.table.targets
                 )
         if covered and model.on_duty_role is not None:
@@ -131,15 +138,15 @@ def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float
 
 def peak_memory_mb(scenario_path: Path, runs: int) -> dict[str, float]:
     code = (
-        "import resource, sys, time; sys.path.insert(0, %r)\n"
+        f"import resource, sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
         "from estimator import load_scenario, simulate\n"
         "t = time.perf_counter()\n"
-        "r = simulate(load_scenario(%r), runs=%d, seed=1, jobs=2)\n"
+        f"r = simulate(load_scenario({str(scenario_path)!r}), runs={runs}, seed=1, jobs=2)\n"
         "s = r.summary(); el = time.perf_counter() - t\n"
         "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(me, kids, el)\n"
-    ) % (str(ROOT), str(scenario_path), runs)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     parent, worker, seconds = (float(x) for x in out.stdout.split())
     return {"parent_peak_mb": parent, "worker_peak_mb": worker, "seconds": seconds}
@@ -157,8 +164,8 @@ def main() -> None:
     report: dict[str, object] = {
         "scenario": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-                   f"{platform.python_implementation()} {platform.python_version()}, "
-                   f"numpy {np.__version__}",
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"numpy {np.__version__}",
         "version": __version__,
     }
     t10k = best_of(3, lambda: simulate(scenario, runs=10_000, seed=1, jobs=2))
@@ -167,12 +174,15 @@ def main() -> None:
     report["runs_per_second"] = round(10_000 / t10k)
     report["poisson_10k_x_8736_one_core_s"] = round(poisson, 3)
     report["ratio_to_poisson"] = round(t10k / poisson, 2)
-    report["10k_runs_1_job_s"] = round(best_of(1, lambda: simulate(scenario, runs=10_000, seed=1,
-                                                                    jobs=1)), 3)
-    report["1k_runs_1_job_s"] = round(best_of(5, lambda: simulate(scenario, runs=1000, seed=1,
-                                                                   jobs=1)), 3)
-    report["1k_runs_2_jobs_s"] = round(best_of(5, lambda: simulate(scenario, runs=1000, seed=1,
-                                                                    jobs=2)), 3)
+    report["10k_runs_1_job_s"] = round(
+        best_of(1, lambda: simulate(scenario, runs=10_000, seed=1, jobs=1)), 3
+    )
+    report["1k_runs_1_job_s"] = round(
+        best_of(5, lambda: simulate(scenario, runs=1000, seed=1, jobs=1)), 3
+    )
+    report["1k_runs_2_jobs_s"] = round(
+        best_of(5, lambda: simulate(scenario, runs=1000, seed=1, jobs=2)), 3
+    )
     loop, engine, loop_seconds = naive_on_duty_hours(path, seed=1, run=0)
     per_run_engine = t10k / 10_000
     report["naive_loop_seconds_per_run"] = round(loop_seconds, 2)

@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(run)
     run.add_argument("--percentile", type=float, default=None,
                      help="plan the recommended team at this percentile (default: the scenario's)")
+    add_scheduler_option(run)
     run.set_defaults(handler=cmd_run)
 
     validate = sub.add_parser("validate", help="check scenario files without running them")
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print every scenario field with its unit and default")
     schema.add_argument("--json", action="store_true", help="the JSON Schema instead")
     schema.set_defaults(handler=cmd_schema)
+    add_batch_commands(sub)
     return parser
 
 
@@ -88,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and argument errors
         return int(exc.code or 0)
+    args.argv = ["estimator", *(sys.argv[1:] if argv is None else argv)]  # for manifests
     try:
         return int(args.handler(args))
     except ScenarioError as exc:
@@ -126,8 +129,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                                source="--percentile")
     bar = progress_bar(args.runs, args.quiet)
     try:
-        result = simulate(scenario, runs=args.runs, seed=args.seed, jobs=args.jobs,
-                          progress=bar.update if bar else None)
+        if getattr(args, "scheduler", None):
+            from estimator.batch import simulate_many
+
+            (result,) = simulate_many([scenario], runs=args.runs, seed=args.seed,
+                                      scheduler=args.scheduler,
+                                      progress=bar.update if bar else None)
+        else:
+            result = simulate(scenario, runs=args.runs, seed=args.seed, jobs=args.jobs,
+                              progress=bar.update if bar else None)
     finally:
         if bar is not None:
             bar.close()
@@ -153,7 +163,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
             compile_model(load_scenario(path))
         except ScenarioError as exc:
-            print(f"estimator: error: {exc}", file=sys.stderr)
+            from estimator.batch import as_problem  # names the file for the model's checks too
+
+            print(f"estimator: error: {as_problem(exc, str(path))}", file=sys.stderr)
             status = EXIT_BAD_INPUT
         else:
             print(f"{path}: ok")
@@ -170,6 +182,186 @@ def cmd_schema(args: argparse.Namespace) -> int:
     for path, kind, default, text in field_docs():
         print(f"| `{path}` | {kind} | {default} | {text} |")
     return EXIT_OK
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def add_scheduler_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="run on this Dask scheduler (e.g. tcp://host:8786) instead of --jobs; "
+                        "needs the 'dask' extra")
+
+
+def _vary(text: str) -> tuple[str, list[Any]]:
+    from estimator.batch import parse_vary
+
+    try:
+        return parse_vary(text)
+    except ScenarioError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_batch_commands(sub: Any) -> None:
+    """The ``compare`` and ``sweep`` subcommands."""
+    compare = sub.add_parser(
+        "compare", help="run scenarios with common random numbers and compare them",
+        description="Run scenarios with one seed (common random numbers); print each one's "
+                    "FTE and cost and its run-by-run difference from the first.",
+    )
+    compare.add_argument("scenarios", type=Path, nargs="+", help="scenario TOML files")
+    add_run_options(compare)
+    add_scheduler_option(compare)
+    compare.set_defaults(handler=cmd_compare)
+
+    sweep = sub.add_parser(
+        "sweep", help="run a grid of values of scenario fields",
+        description="Run every combination of the values given to scenario fields, with "
+                    "common random numbers; one CSV row per point.",
+    )
+    sweep.add_argument("base", type=Path, help="the scenario TOML file the grid starts from")
+    sweep.add_argument("--vary", type=_vary, action="append", required=True,
+                       metavar="FIELD=V1,V2,...",
+                       help="a field path (coverage.weekends, channels.0.per_day) and its "
+                            "values, as TOML where they are (80, \"\", {low=1,mode=2,high=3}); "
+                            "repeat for a grid")
+    add_run_options(sweep)
+    add_scheduler_option(sweep)
+    sweep.set_defaults(handler=cmd_sweep)
+
+
+def _report(problems: Sequence[Any]) -> None:
+    for p in problems:
+        print(f"estimator: error: {p}", file=sys.stderr)
+
+
+def _batch_run(args: argparse.Namespace, n: int, run: Any, write: Any) -> Any:
+    """Run a batch with a progress bar, inside the atomic output folder when --out is given."""
+    from contextlib import nullcontext
+
+    from estimator.export import atomic_dir
+
+    bar = progress_bar(args.runs * n, args.quiet)
+    with atomic_dir(args.out) if args.out is not None else nullcontext(None) as folder:
+        try:
+            outcome = run(dict(jobs=args.jobs, scheduler=args.scheduler,
+                               progress=bar.update if bar else None))
+        finally:
+            if bar is not None:
+                bar.close()
+        if folder is not None:
+            write(outcome, folder)
+    return outcome
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from estimator import batch
+    from estimator.batch_export import write_comparison_files
+
+    entries, problems = batch.load_batch(args.scenarios)
+    _report(problems)
+    if not entries:
+        return EXIT_BAD_INPUT
+    comparison = _batch_run(
+        args, len(entries),
+        lambda kw: batch.compare(entries, args.runs, args.seed, **kw),
+        lambda c, folder: write_comparison_files(c, folder, problems=problems,
+                                                 command=args.argv),
+    )
+    if args.json:
+        summary = comparison.summary()
+        summary["problems"] = [p.as_dict() for p in problems]
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(format_comparison(comparison.summary()))
+        if args.out is not None:
+            print(f"\nWritten to {args.out}/")
+    return EXIT_BAD_INPUT if problems else EXIT_OK
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from estimator import batch
+    from estimator.batch_export import write_sweep_files
+    from estimator.export import _jsonable
+
+    vary: dict[str, list[Any]] = {}
+    for name, values in args.vary:
+        if name in vary:
+            raise ScenarioError(f"vary: {name}: given twice; list all its values in one --vary",
+                                field="vary")
+        vary[name] = values
+    base, points, problems = batch.sweep_points(args.base, vary)
+    _report(problems)
+    if not points:
+        return EXIT_BAD_INPUT
+    result = _batch_run(
+        args, len(points),
+        lambda kw: batch.run_points(base, vary, points, problems, args.runs, args.seed, **kw),
+        lambda s, folder: write_sweep_files(s, folder, command=args.argv),
+    )
+    if args.json:
+        print(json.dumps(result.summary(), indent=2, ensure_ascii=False, default=_jsonable))
+    else:
+        print(format_sweep(result))
+        if args.out is not None:
+            print(f"\nWritten to {args.out}/")
+    return EXIT_BAD_INPUT if problems else EXIT_OK
+
+
+def _signed_money(value: float, currency: str) -> str:
+    return ("+" if value >= 0 else "-") + money(abs(value), currency)
+
+
+def format_comparison(s: dict[str, Any]) -> str:
+    """The table ``estimator compare`` prints."""
+    rows = s["scenarios"]
+    width = max([len(r["label"]) for r in rows] + [20])
+    lines = [
+        f"{len(rows)} scenario{'s' if len(rows) != 1 else ''}, {s['runs']:,} runs each, "
+        f"seed {s['seed']}, common random numbers",
+        "",
+        f"{'':<{width}} {'FTE needed':>14} {'yearly cost':>12}   difference from the first, "
+        "run by run",
+        f"{'Scenario':<{width}} {'P50':>6} {'P90':>7} {'P50':>12}   {'FTE mean':>8} "
+        f"{'FTE P10 to P90':>16} {'cost mean':>12}",
+    ]
+    for r in rows:
+        f, c, cur = r["fte_total"], r["cost_total"], r["currency"]
+        row = f"{r['label']:<{width}} {f['p50']:6.2f} {f['p90']:7.2f} {money(c['p50'], cur):>12}"
+        d = r["difference"]
+        if d is None:
+            row += "   (baseline)"
+        else:
+            df = d["fte_total"]
+            row += (f"   {df['mean']:+8.2f} {df['p10']:+7.2f} to {df['p90']:+5.2f} "
+                    f"{_signed_money(d['cost_total']['mean'], cur):>12}")
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def format_sweep(sweep: Any) -> str:
+    """The table ``estimator sweep`` prints."""
+    rows = sweep.table()
+    fields = sweep.fields
+    widths = {f: max([len(f)] + [len(r[f]) for r in rows]) for f in fields}
+    source = sweep.base.source or sweep.base.name
+    lines = [
+        f"Sweep of {source} ({sweep.base.name}): {len(rows)} points, {sweep.runs:,} runs "
+        f"each, seed {sweep.seed}, common random numbers",
+        "",
+        "  ".join(f"{f:<{widths[f]}}" for f in fields)
+        + f"  {'FTE P50':>7} {'FTE P90':>7} {'cost P50':>12}  {'FTE vs first (mean)':>19}",
+    ]
+    cur = sweep.base.scenario.scenario.currency
+    for r in rows:
+        lines.append(
+            "  ".join(f"{r[f]:<{widths[f]}}" for f in fields)
+            + f"  {r['fte_p50']:7.2f} {r['fte_p90']:7.2f} {money(r['cost_p50'], cur):>12}"
+            f"  {r['diff_fte_mean']:+19.2f}"
+        )
+    if sweep.problems:
+        lines += ["", f"Not run: {len(sweep.problems)} invalid point(s) (see the errors above)"]
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- text
@@ -223,8 +415,11 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
     lines.append(f"Hours a year by kind of work (mean): {kinds}")
     lines.append(
         f"Covered hours: {s['coverage_hours_per_year']:,} a year; crises: "
-        f"{s['crises_per_year_mean']:.1f} a year on average; replies within target with the "
-        f"needed team: {s['replies_within_target_share']:.0%}"
+        f"{s['crises_per_year_mean']:.1f} a year on average"
+    )
+    lines.append(
+        f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "
+        f"({s['replies_outside_coverage_share']:.0%} of messages arrive outside covered hours)"
     )
     if s["combine_or_contract"]:
         lines.append(

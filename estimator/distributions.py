@@ -38,7 +38,7 @@ _PERT_GRID_POINTS = 4097
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Pert(_Spec):
@@ -94,7 +94,9 @@ def _kind(value: Any) -> str | None:
 
 #: A number in a scenario file: exact, three-point (PERT) or lognormal.
 Quantity = Annotated[
-    Annotated[float, Tag("fixed")] | Annotated[Pert, Tag("pert")] | Annotated[LogNormal, Tag("lognormal")],
+    Annotated[float, Tag("fixed")]
+    | Annotated[Pert, Tag("pert")]
+    | Annotated[LogNormal, Tag("lognormal")],
     Discriminator(
         _kind,
         custom_error_type="quantity",
@@ -110,8 +112,10 @@ def _within(low: float, high: float | None, *, open_low: bool = False):
 
     def check(q: QuantityValue) -> QuantityValue:
         if isinstance(q, LogNormal) and high is not None:
-            raise ValueError(f"expected a number or {{ low, mode, high }} within {low:g}-{high:g}"
-                             f", got a lognormal (it has no upper bound)")
+            raise ValueError(
+                f"expected a number or {{ low, mode, high }} within {low:g}-{high:g}"
+                f", got a lognormal (it has no upper bound)"
+            )
         lo = q.low if isinstance(q, Pert) else (q.median if isinstance(q, LogNormal) else q)
         hi = q.high if isinstance(q, Pert) else lo
         if lo < low or (open_low and lo <= low) or (high is not None and hi > high):

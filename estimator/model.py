@@ -16,7 +16,6 @@ from numpy.typing import NDArray
 
 from estimator import distributions as dist
 from estimator.calendar import (
-    HOURS,
     PlanningYear,
     covered_hours,
     normal_hours,
@@ -236,13 +235,18 @@ def compile_model(scenario: Scenario) -> Model:
         members = tuple(i for i, ch in enumerate(s.channels) if ch.role == role)
         # The pooled handle time: channels weighted by their expected yearly volume.
         weights = np.array(
-            [dist.mean(s.channels[i].per_day) if s.channels[i].per_day is not None
-             else channels[i].audience_per_1000 * dist.mean(
-                 s.channels[i].replies_per_1000_audience_per_day)  # type: ignore[arg-type]
-             for i in members]
+            [
+                dist.mean(s.channels[i].per_day)
+                if s.channels[i].per_day is not None
+                else channels[i].audience_per_1000
+                * dist.mean(s.channels[i].replies_per_1000_audience_per_day)  # type: ignore[arg-type]
+                for i in members
+            ]
         )
         handles = np.array([channels[i].handle_minutes for i in members])
-        handle = float(np.average(handles, weights=weights) if weights.sum() > 0 else handles.mean())
+        handle = float(
+            np.average(handles, weights=weights) if weights.sum() > 0 else handles.mean()
+        )
         targets = sorted({(channels[i].within_minutes, channels[i].service_level) for i in members})
         queues.append(
             QueueSpec(
@@ -267,7 +271,9 @@ def compile_model(scenario: Scenario) -> Model:
             s.monitoring.minutes_per_covered_hour,
         )
         report_hours = draw(
-            "monitoring.report_hours_per_week", "monitoring:reports", s.monitoring.report_hours_per_week
+            "monitoring.report_hours_per_week",
+            "monitoring:reports",
+            s.monitoring.report_hours_per_week,
         )
     elif s.channels:
         on_duty_role = ri[s.channels[0].role]
@@ -288,8 +294,14 @@ def compile_model(scenario: Scenario) -> Model:
                 surge=sev.surge,
                 half_life_hours=sev.half_life_hours,
                 extra=tuple(
-                    (ri[r], draw(f"crises.severity[{i}].extra_hours_per_day.{r}",
-                                 f"crisis:{sev.name}:extra:{r}", q))
+                    (
+                        ri[r],
+                        draw(
+                            f"crises.severity[{i}].extra_hours_per_day.{r}",
+                            f"crisis:{sev.name}:extra:{r}",
+                            q,
+                        ),
+                    )
                     for r, q in sev.extra_hours_per_day.items()
                 ),
             )
@@ -340,4 +352,3 @@ def _check_capacity(model: Model) -> None:
             f"got {worst_absent:g} of {cap.hours_per_week * 52:g} contracted hours absent",
             field="capacity",
         )
-

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import holidays as holidays_lib
+import numpy as np
 import tomli_w
 from pydantic import (
     BaseModel,
@@ -38,10 +39,13 @@ from estimator.distributions import (
     Positive,
     QuantityValue,
     Share,
+    describe,
     low_high,
+    mean,
 )
 
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
 
 class ScenarioError(ValueError):
     """A scenario (or an argument) is not valid; the message is one line for a person."""
@@ -50,6 +54,7 @@ class ScenarioError(ValueError):
         super().__init__(_one_line(message))
         self.field = field
 
+
 def _one_line(text: str) -> str:
     """``text`` with line breaks and other unprintable characters escaped (``\\n``): a key
     or value from a file can hold them, and a message must stay one line."""
@@ -57,8 +62,10 @@ def _one_line(text: str) -> str:
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
 
 def parse_clock_range(text: str) -> tuple[int, int]:
     """Whole hours ``(start, end)`` of a range like ``"08:00-18:00"``; ``""`` is ``(0, 0)``.
@@ -80,6 +87,7 @@ def parse_clock_range(text: str) -> tuple[int, int]:
         raise ValueError(f"expected a start before the end within 00:00-24:00, got {text!r}")
     return (h1, h2)
 
+
 class ScenarioInfo(_Model):
     """What the scenario is and which calendar it runs on."""
 
@@ -97,11 +105,14 @@ class ScenarioInfo(_Model):
     description: str = Field(default="", description="Free text: who this scenario describes.")
     currency: str = Field(default="USD", min_length=1, description="Currency of the salaries.")
 
+
 class Capacity(_Model):
     """One full-time employee: contract, absences and the share of time that is not work."""
 
     hours_per_week: float = Field(default=40, gt=0, le=80, description="Contracted hours a week.")
-    days_per_week: int = Field(default=5, ge=1, le=7, description="Working days a week (from Monday).")
+    days_per_week: int = Field(
+        default=5, ge=1, le=7, description="Working days a week (from Monday)."
+    )
     vacation_days: NonNegative = Field(default=15, description="Paid vacation days a year.")
     sick_days: NonNegative = Field(default=5, description="Sick days a year.")
     training_hours_per_week: NonNegative = Field(default=1, description="Training hours a week.")
@@ -109,7 +120,7 @@ class Capacity(_Model):
         default=0.10, description="Share of hours at work lost to meetings, email and admin."
     )
     max_occupancy: float = Field(
-        default=0.85, gt=0, le=1, description="Most of an on-duty hour that replies may take."
+        default=0.85, ge=0.01, le=1, description="Most of an on-duty hour that replies may take."
     )
 
     @model_validator(mode="after")
@@ -130,9 +141,28 @@ class Capacity(_Model):
             )
         return self
 
+
 def _largest(q: QuantityValue) -> float:
     """The largest value the engine draws from a quantity."""
     return low_high(q)[1]
+
+
+#: No planning number is larger; far beyond it, the engine's arithmetic overflows.
+_MOST = 1e12
+#: People busy answering at once that one channel may need at its peak hour (the engine's
+#: staffing look-up overflows past 2e7).
+_MOST_ERLANGS = 1e7
+#: Crises a year: one an hour.
+_MOST_CRISES = 8736
+
+
+def _extreme(q: Any) -> float:
+    """The largest magnitude a number or quantity reaches (a lognormal's P99.9)."""
+    if isinstance(q, LogNormal | Pert):
+        with np.errstate(over="ignore"):
+            return max(abs(x) for x in low_high(q))
+    return abs(float(q))
+
 
 class Coverage(_Model):
     """The hours someone watches the channels and answers."""
@@ -147,7 +177,9 @@ class Coverage(_Model):
         default="24/7", description="Coverage while a crisis lasts."
     )
     backlog_hours: int = Field(
-        default=4, ge=1, le=24,
+        default=4,
+        ge=1,
+        le=24,
         description="Covered hours over which messages left from uncovered hours are cleared.",
     )
 
@@ -157,11 +189,13 @@ class Coverage(_Model):
         parse_clock_range(v)
         return v
 
+
 class Role(_Model):
     """A role on the team."""
 
     salary: float = Field(ge=0, description="Yearly cost of one FTE (salary and on-costs).")
     label: str = Field(default="", description="Name shown in charts; defaults to the key.")
+
 
 class Content(_Model):
     """A content format: how often, where, and the hours each role spends on one piece."""
@@ -172,17 +206,24 @@ class Content(_Model):
     adapt_share: NonNegative = Field(
         default=0.0, description="Effort to adapt a piece to each further platform, as a share."
     )
-    publish_minutes: NonNegative = Field(default=0, description="Minutes to publish one platform post.")
+    publish_minutes: NonNegative = Field(
+        default=0, description="Minutes to publish one platform post."
+    )
     publish_role: str | None = Field(default=None, description="Role that publishes.")
     effort_hours: dict[str, NonNegative] = Field(description="Hours per piece, by role.")
+
 
 class Channel(_Model):
     """A platform's inbound messages that need a reply."""
 
     platform: str = Field(min_length=1, description="e.g. 'Instagram'.")
     kind: str = Field(default="comments and DMs", description="comments, DMs, mentions, reviews...")
-    per_day: NonNegative | None = Field(default=None, description="Messages a day that need a reply.")
-    audience: float | None = Field(default=None, gt=0, description="Followers (instead of per_day).")
+    per_day: NonNegative | None = Field(
+        default=None, description="Messages a day that need a reply."
+    )
+    audience: float | None = Field(
+        default=None, gt=0, description="Followers (instead of per_day)."
+    )
     replies_per_1000_audience_per_day: NonNegative | None = Field(
         default=None, description="Messages needing a reply per 1,000 followers a day."
     )
@@ -194,9 +235,18 @@ class Channel(_Model):
     role: str = Field(description="Role that answers.")
     profile: str = Field(default="default", description="Arrival profile in data/profiles.")
 
+    @field_validator("daily_cv")
+    @classmethod
+    def _cv(cls, v: float) -> float:
+        if 0 < v < 0.001:  # the day factor's gamma shape is 1 / cv**2
+            raise ValueError(f"expected 0 (no variation) or at least 0.001, got {v:g}")
+        return v
+
     @model_validator(mode="after")
     def _one_volume(self) -> Channel:
-        by_audience = self.audience is not None or self.replies_per_1000_audience_per_day is not None
+        by_audience = (
+            self.audience is not None or self.replies_per_1000_audience_per_day is not None
+        )
         if self.per_day is not None and by_audience:
             raise ValueError("expected per_day or audience with a reply rate, got both")
         if self.per_day is None and not (
@@ -207,6 +257,7 @@ class Channel(_Model):
             )
         return self
 
+
 class Monitoring(_Model):
     """Watching the platforms during covered hours, and listening reports."""
 
@@ -214,8 +265,11 @@ class Monitoring(_Model):
     minutes_per_covered_hour: NonNegative = Field(
         default=0, description="Minutes per covered hour per platform watched."
     )
-    report_hours_per_week: NonNegative = Field(default=0, description="Listening/report hours a week.")
+    report_hours_per_week: NonNegative = Field(
+        default=0, description="Listening/report hours a week."
+    )
     role: str = Field(description="Role on duty and watching.")
+
 
 class Severity(_Model):
     """A class of crisis."""
@@ -228,6 +282,7 @@ class Severity(_Model):
     extra_hours_per_day: dict[str, NonNegative] = Field(
         default_factory=dict, description="Extra hours a day by role while it lasts."
     )
+
 
 class Crises(_Model):
     """Random crises over the year."""
@@ -245,6 +300,7 @@ class Crises(_Model):
             raise ValueError("expected at least one [[crises.severity]] when per_year is not 0")
         return self
 
+
 class Work(_Model):
     """Recurring work: hours a week for a role."""
 
@@ -255,13 +311,17 @@ class Work(_Model):
         default=False, description="Times the number of distinct platforms in the scenario."
     )
 
+
 class Plan(_Model):
     """How the recommendation is made."""
 
     percentile: float = Field(
         default=90, ge=50, lt=100, description="Weekly demand is met in this share of weeks (%)."
     )
-    fte_step: float = Field(default=0.1, gt=0, le=1, description="FTE are rounded up to this step.")
+    fte_step: float = Field(
+        default=0.1, ge=0.001, le=1, description="FTE are rounded up to this step."
+    )
+
 
 class Scenario(_Model):
     """One scenario file."""
@@ -279,6 +339,55 @@ class Scenario(_Model):
         default=None, description="Today's team: FTE by role."
     )
     plan: Plan = Field(default_factory=Plan)
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Scenario:
+        """Numbers a planning year can hold: none astronomically large (overflow)."""
+
+        def walk(node: Any, path: str) -> None:
+            if isinstance(node, BaseModel) and not isinstance(node, Pert | LogNormal):
+                for name in type(node).model_fields:
+                    walk(getattr(node, name), f"{path}.{name}" if path else name)
+            elif isinstance(node, list):
+                for i, item in enumerate(node):
+                    walk(item, f"{path}[{i}]")
+            elif isinstance(node, dict):
+                for key, item in node.items():
+                    walk(item, f"{path}.{key}")
+            elif isinstance(node, int | float | Pert | LogNormal) and not isinstance(node, bool):
+                if _extreme(node) > _MOST:
+                    got = (
+                        f"{node:g}"
+                        if isinstance(node, int | float)
+                        else (f"{describe(node)}, which reaches {_extreme(node):.3g}")
+                    )
+                    raise _FieldProblem(path, f"expected values of at most {_MOST:g}, got {got}")
+
+        walk(self, "")
+        if _extreme(self.crises.per_year) > _MOST_CRISES:
+            raise _FieldProblem(
+                "crises.per_year",
+                f"expected at most {_MOST_CRISES} crises a "
+                f"year (one an hour), got {describe(self.crises.per_year)}",
+            )
+        surge = max([_extreme(s.surge) for s in self.crises.severity], default=1.0)
+        for i, ch in enumerate(self.channels):
+            volume = (
+                _extreme(ch.per_day)
+                if ch.per_day is not None
+                else _extreme(ch.replies_per_1000_audience_per_day) * (ch.audience or 0) / 1000
+            )
+            # an hour can hold at most 7 days' average share (profiles average 1 over 168 h)
+            peak = volume * 7 * (1 + _extreme(ch.growth_per_year)) * surge
+            erlangs = peak * mean(ch.handle_minutes) / 60
+            if erlangs > _MOST_ERLANGS:
+                raise _FieldProblem(
+                    f"channels[{i}]",
+                    f"expected at most {_MOST_ERLANGS:g} people's work an "
+                    f"hour at the peak (volume x growth x crisis surge x handle time), got up to "
+                    f"{erlangs:.3g}",
+                )
+        return self
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -324,7 +433,9 @@ class Scenario(_Model):
         if self.monitoring is not None:
             refs.append(("monitoring.role", self.monitoring.role))
         for i, s in enumerate(self.crises.severity):
-            refs += [(f"crises.severity[{i}].extra_hours_per_day.{r}", r) for r in s.extra_hours_per_day]
+            refs += [
+                (f"crises.severity[{i}].extra_hours_per_day.{r}", r) for r in s.extra_hours_per_day
+            ]
         refs += [(f"work[{i}].role", w.role) for i, w in enumerate(self.work)]
         refs += [(f"current_staff.{r}", r) for r in (self.current_staff or {})]
         return refs
@@ -343,6 +454,7 @@ class Scenario(_Model):
         """The name a person reads for a role."""
         return self.roles[role].label or role.replace("_", " ").capitalize()
 
+
 class _FieldProblem(ValueError):
     """Raised inside validators to name a field path other than the validator's own."""
 
@@ -351,7 +463,9 @@ class _FieldProblem(ValueError):
         self.path = path
         self.message = message
 
+
 # --------------------------------------------------------------------------- loading
+
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Tables merge key by key; anything else (lists included) replaces the base's value."""
@@ -363,13 +477,15 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             out[key] = copy.deepcopy(value)
     return out
 
+
 def read_scenario_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The scenario's data with its ``base`` chain merged in, not yet validated."""
     path = Path(path)
     resolved = path.resolve()
     if resolved in _seen:
-        raise ScenarioError(f"{path}: base: expected no cycle of base files, got {path.name} again",
-                            field="base")
+        raise ScenarioError(
+            f"{path}: base: expected no cycle of base files, got {path.name} again", field="base"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -388,6 +504,7 @@ def read_scenario_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[s
     parent = read_scenario_dict(path.parent / base, (*_seen, resolved))
     return _merge(parent, data)
 
+
 def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
     """Validate scenario data; any problem is a one-line :class:`ScenarioError`."""
     try:
@@ -395,6 +512,7 @@ def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenari
     except ValidationError as exc:
         field, message = _describe(exc, data)
         raise ScenarioError(f"{source}: {field}: {message}", field=field) from None
+
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file (following its ``base`` chain).
@@ -405,13 +523,16 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     return validate_scenario(read_scenario_dict(path), source=str(path))
 
+
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """Plain TOML-ready data (no ``None`` values) that validates back to the same scenario."""
     return scenario.model_dump(mode="python", exclude_none=True)
 
+
 def to_toml(scenario: Scenario) -> str:
     """The scenario as a complete TOML file (every field, defaults included)."""
     return tomli_w.dumps(scenario_to_dict(scenario))
+
 
 def _split_path(dotted: str) -> list[str | int]:
     parts: list[str | int] = []
@@ -420,6 +541,7 @@ def _split_path(dotted: str) -> list[str | int]:
             continue
         parts.append(int(token) if token.isdigit() else token)
     return parts
+
 
 def get_value(scenario: Scenario | dict[str, Any], dotted: str) -> Any:
     """The value at a dotted path such as ``channels.0.per_day`` or ``coverage.weekends``."""
@@ -430,6 +552,7 @@ def get_value(scenario: Scenario | dict[str, Any], dotted: str) -> Any:
         except (KeyError, IndexError, TypeError):
             raise ScenarioError(f"{dotted}: no such field in the scenario", field=dotted) from None
     return node
+
 
 def with_values(scenario: Scenario, values: dict[str, Any], source: str = "scenario") -> Scenario:
     """A validated copy of ``scenario`` with values set at dotted paths.
@@ -455,14 +578,18 @@ def with_values(scenario: Scenario, values: dict[str, Any], source: str = "scena
                 node = node[part]
             except (IndexError, TypeError):
                 where = ".".join(str(p) for p in parts[: i + 1])
-                raise ScenarioError(f"{where}: no such field in the scenario", field=dotted) from None
+                raise ScenarioError(
+                    f"{where}: no such field in the scenario", field=dotted
+                ) from None
         last = parts[-1]
         if isinstance(node, list) and (not isinstance(last, int) or last >= len(node)):
             raise ScenarioError(f"{dotted}: no such item in the scenario", field=dotted)
         node[last] = value
     return validate_scenario(data, source=source)
 
+
 # --------------------------------------------------------------------------- messages
+
 
 def _path_text(loc: tuple[Any, ...]) -> str:
     text = ""
@@ -474,6 +601,7 @@ def _path_text(loc: tuple[Any, ...]) -> str:
         else:
             text += ("." if text else "") + str(part)
     return text
+
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model class that the location's last key would belong to."""
@@ -493,6 +621,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         model = _inner_model(field.annotation)
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
+
 def _inner_model(annotation: Any) -> Any:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -502,9 +631,11 @@ def _inner_model(annotation: Any) -> Any:
             return found
     return None
 
+
 def _got(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
 
 def _describe(exc: ValidationError, data: dict[str, Any]) -> tuple[str, str]:
     """(field path, one-line message) for the first error pydantic found."""
@@ -529,12 +660,13 @@ def _describe(exc: ValidationError, data: dict[str, Any]) -> tuple[str, str]:
     message = err["msg"]
     for prefix in ("Value error, ", "Input should be "):
         if message.startswith(prefix):
-            message = message[len(prefix):]
+            message = message[len(prefix) :]
     if message.startswith(("less", "greater")):
         message = "a number " + message
     if kind == "quantity" or "got " in message:
         return field, message + ("" if "got " in message else f", got {_got(err.get('input'))}")
     return field, f"expected {message[0].lower()}{message[1:]}, got {_got(err.get('input'))}"
+
 
 def _type_name(annotation: Any) -> str:
     """A reader's name for a field's type: ``number``, ``quantity``, ``list of text``..."""
@@ -582,11 +714,14 @@ def field_docs() -> list[tuple[str, str, str, str]]:
                 suffix = {list: "[].", dict: ".<role>."}.get(origin, ".")
                 walk(inner, f"{path}{suffix}")
                 continue
-            default = "" if f.is_required() else _toml_text(f.get_default(call_default_factory=True))
+            default = (
+                "" if f.is_required() else _toml_text(f.get_default(call_default_factory=True))
+            )
             rows.append((path, _type_name(f.annotation), default, f.description or ""))
 
     walk(Scenario, "")
     return rows
+
 
 __all__ = [
     "Capacity",
@@ -598,7 +733,6 @@ __all__ = [
     "Monitoring",
     "Pert",
     "Plan",
-
     "QuantityValue",
     "Role",
     "Scenario",

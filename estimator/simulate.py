@@ -91,18 +91,32 @@ def simulate(
     (64,)
     """
     check_arguments(runs=runs, seed=seed)
-    if chunk_runs < 1:
-        raise ScenarioError(f"chunk_runs: expected a whole number >= 1, got {chunk_runs}")
+    bounds = chunk_bounds(runs, chunk_runs)
     model = compile_model(scenario)
     values = draw_inputs(model, seed, runs)
-    chunk = BLOCK_RUNS * math.ceil(chunk_runs / BLOCK_RUNS)
-    bounds = [(a, min(a + chunk, runs)) for a in range(0, runs, chunk)]
-    jobs = os.cpu_count() or 1 if jobs is None else max(1, int(jobs))
+    jobs = (os.cpu_count() or 1) if jobs is None else max(1, int(jobs))
     parts = []
     for (a, b), part in zip(bounds, _map_chunks(model, values, seed, bounds, jobs), strict=True):
         parts.append(part)
         if progress is not None:
             progress(b - a)
+    return assemble(model, runs, seed, values, parts)
+
+
+def chunk_bounds(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
+    """(start, stop) of each chunk: whole blocks of random numbers, the last one cut short."""
+    whole = isinstance(chunk_runs, int | np.integer) and not isinstance(chunk_runs, bool)
+    if not whole or chunk_runs < 1:
+        raise ScenarioError(f"chunk_runs: expected a whole number >= 1, got {chunk_runs!r}",
+                            field="chunk_runs")
+    chunk = BLOCK_RUNS * math.ceil(chunk_runs / BLOCK_RUNS)
+    return [(a, min(a + chunk, runs)) for a in range(0, runs, chunk)]
+
+
+def assemble(
+    model: Model, runs: int, seed: int, values: dict[str, NDArray], parts: list[dict[str, NDArray]]
+) -> Result:
+    """The Result of a simulation from its chunks' outputs, in run order."""
     arrays = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     return Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays)
 
@@ -125,7 +139,7 @@ def _map_chunks(
         for a, b in bounds:
             yield simulate_chunk(*args(a, b))
         return
-    pool = _pool(jobs)
+    pool = worker_pool(jobs)
     futures = [pool.submit(simulate_chunk, *args(a, b)) for a, b in bounds]
     try:
         for f in futures:
@@ -138,7 +152,7 @@ def _map_chunks(
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
     """A worker pool kept for the life of the process: the dashboard reruns often, and
     starting workers costs more than a preview run."""
     pool = _POOLS.get(jobs)
@@ -642,4 +656,13 @@ def _current_staff(
     }
 
 
-__all__ = ["simulate", "simulate_chunk", "draw_inputs", "check_arguments", "compile_model"]
+__all__ = [
+    "assemble",
+    "check_arguments",
+    "chunk_bounds",
+    "compile_model",
+    "draw_inputs",
+    "simulate",
+    "simulate_chunk",
+    "worker_pool",
+]

@@ -3,7 +3,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from estimator.queueing import StaffingTable, erlang_c_agents, erlang_c_wait_probability, service_level
+from estimator.queueing import (
+    StaffingTable,
+    erlang_c_agents,
+    erlang_c_wait_probability,
+    service_level,
+)
 
 
 def test_published_case_200_calls_3_minutes_80_in_20_seconds():
@@ -42,7 +47,9 @@ def test_occupancy_cap_binds_on_a_lax_target():
     level=st.floats(0.5, 0.99),
     more=st.floats(1.0, 2.0),
 )
-def test_more_arrivals_or_a_stricter_target_never_need_fewer_agents(rate, handle, within, level, more):
+def test_more_arrivals_or_a_stricter_target_never_need_fewer_agents(
+    rate, handle, within, level, more
+):
     base = erlang_c_agents(rate, handle, within, level, 0.85)
     assert erlang_c_agents(rate * more, handle, within, level, 0.85) >= base
     assert erlang_c_agents(rate, handle, within / more, level, 0.85) >= base

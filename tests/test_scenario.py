@@ -3,6 +3,7 @@ import tomllib
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from estimator.scenario import (
     Scenario,
@@ -44,7 +45,7 @@ def test_the_model_md_example_loads():
 
 def test_scenarios_are_immutable():
     s = load_scenario(EXAMPLE)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         s.coverage.min_on_duty = 3  # type: ignore[misc]
     variant = with_values(s, {"coverage.min_on_duty": 2})
     assert variant.coverage.min_on_duty == 2 and s.coverage.min_on_duty == 1
@@ -53,45 +54,79 @@ def test_scenarios_are_immutable():
 @pytest.mark.parametrize(
     "mutate,expected",
     [
-        (lambda d: d["channels"][0].update(service_level=1.5),
-         "x.toml: channels[0].service_level: expected a number less than 1, got 1.5"),
-        (lambda d: d["channels"][0].update(servce_level=0.5),
-         "channels[0].servce_level: unknown key; did you mean 'service_level'?"),
-        (lambda d: d["channels"][0].update(role="comunity_manager"),
-         "channels[0].role: expected a role declared in [roles], got 'comunity_manager' "
-         "(did you mean 'community_manager'?)"),
-        (lambda d: d["capacity"].update(sick_days={"low": 5, "mode": 2, "high": 8}),
-         "capacity.sick_days: expected low <= mode <= high"),
-        (lambda d: d["capacity"].update(sick_days={"low": 5, "mode": 7, "hgh": 8}),
-         "capacity.sick_days.hgh: unknown key; did you mean 'high'?"),
-        (lambda d: d["capacity"].update(sick_days="five"),
-         "capacity.sick_days: expected a number, { low, mode, high } or { median, p90 }, got 'five'"),
-        (lambda d: d["coverage"].update(weekdays="8-18"),
-         "coverage.weekdays: expected a range of whole hours like '08:00-18:00'"),
-        (lambda d: d["coverage"].update(weekdays="18:00-08:00"),
-         "coverage.weekdays: expected a start before the end"),
-        (lambda d: d["coverage"].update(weekdays="08:30-17:30"),
-         "coverage.weekdays: expected whole hours"),
-        (lambda d: d["coverage"].update(holidays="sometimes"),
-         "coverage.holidays: expected 'weekdays', 'weekends' or 'none'"),
-        (lambda d: d["scenario"].update(country="XX"),
-         "scenario.country: expected a country code the holidays package knows"),
-        (lambda d: d["crises"]["severity"][0].update(share=0.5),
-         "crises: expected severity shares summing to 1, got 0.8"),
-        (lambda d: d["channels"][0].pop("handle_minutes"),
-         "channels[0].handle_minutes: expected a value, got none"),
-        (lambda d: d["channels"][0].update(audience=1000),
-         "channels[0]: expected per_day or audience with a reply rate, got both"),
+        (
+            lambda d: d["channels"][0].update(service_level=1.5),
+            "x.toml: channels[0].service_level: expected a number less than 1, got 1.5",
+        ),
+        (
+            lambda d: d["channels"][0].update(servce_level=0.5),
+            "channels[0].servce_level: unknown key; did you mean 'service_level'?",
+        ),
+        (
+            lambda d: d["channels"][0].update(role="comunity_manager"),
+            "channels[0].role: expected a role declared in [roles], got 'comunity_manager' "
+            "(did you mean 'community_manager'?)",
+        ),
+        (
+            lambda d: d["capacity"].update(sick_days={"low": 5, "mode": 2, "high": 8}),
+            "capacity.sick_days: expected low <= mode <= high",
+        ),
+        (
+            lambda d: d["capacity"].update(sick_days={"low": 5, "mode": 7, "hgh": 8}),
+            "capacity.sick_days.hgh: unknown key; did you mean 'high'?",
+        ),
+        (
+            lambda d: d["capacity"].update(sick_days="five"),
+            "capacity.sick_days: expected a number, { low, mode, high } or { median, p90 }, "
+            "got 'five'",
+        ),
+        (
+            lambda d: d["coverage"].update(weekdays="8-18"),
+            "coverage.weekdays: expected a range of whole hours like '08:00-18:00'",
+        ),
+        (
+            lambda d: d["coverage"].update(weekdays="18:00-08:00"),
+            "coverage.weekdays: expected a start before the end",
+        ),
+        (
+            lambda d: d["coverage"].update(weekdays="08:30-17:30"),
+            "coverage.weekdays: expected whole hours",
+        ),
+        (
+            lambda d: d["coverage"].update(holidays="sometimes"),
+            "coverage.holidays: expected 'weekdays', 'weekends' or 'none'",
+        ),
+        (
+            lambda d: d["scenario"].update(country="XX"),
+            "scenario.country: expected a country code the holidays package knows",
+        ),
+        (
+            lambda d: d["crises"]["severity"][0].update(share=0.5),
+            "crises: expected severity shares summing to 1, got 0.8",
+        ),
+        (
+            lambda d: d["channels"][0].pop("handle_minutes"),
+            "channels[0].handle_minutes: expected a value, got none",
+        ),
+        (
+            lambda d: d["channels"][0].update(audience=1000),
+            "channels[0]: expected per_day or audience with a reply rate, got both",
+        ),
         (lambda d: d.update(capcity={}), "capcity: unknown key; did you mean 'capacity'?"),
         (lambda d: d["scenario"].update(year="2027"), "scenario.year: expected a valid integer"),
-        (lambda d: d["content"][0].update(per_week=-2), "content[0].per_week: expected values >= 0"),
+        (
+            lambda d: d["content"][0].update(per_week=-2),
+            "content[0].per_week: expected values >= 0",
+        ),
         (lambda d: d["crises"]["severity"][0].update(surge=0.5), "surge: expected values >= 1"),
         (lambda d: d["current_staff"].update(writer=-1), "current_staff.writer: expected FTE >= 0"),
         (lambda d: d["current_staff"].update(intern=1), "current_staff.intern: expected a role"),
         (lambda d: d["work"][0].update(role="boss"), "work[0].role: expected a role declared"),
         (lambda d: d.pop("roles"), "roles: expected a value, got none"),
-        (lambda d: d["content"][0]["effort_hours"].update(editor=1),
-         "content[0].effort_hours.editor: expected a role declared in [roles]"),
+        (
+            lambda d: d["content"][0]["effort_hours"].update(editor=1),
+            "content[0].effort_hours.editor: expected a role declared in [roles]",
+        ),
     ],
 )
 def test_every_bad_field_is_named_in_one_line(data, mutate, expected):
@@ -105,7 +140,7 @@ def test_base_merges_tables_key_by_key_and_replaces_lists(tmp_path):
         '[scenario]\nname = "Child"\n'
         '[coverage]\nweekends = ""\n'
         '[[content]]\nformat = "photo"\nplatforms = ["Instagram"]\nper_week = 2\n'
-        '[content.effort_hours]\nwriter = 1\n',
+        "[content.effort_hours]\nwriter = 1\n",
         encoding="utf-8",
     )
     s = load_scenario(child)

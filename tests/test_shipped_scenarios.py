@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from estimator import load_scenario, simulate
-from estimator.scenario import read_scenario_dict, to_toml, validate_scenario
+from estimator.scenario import to_toml, validate_scenario
 from tests.conftest import SHIPPED
 
 
