@@ -34,13 +34,14 @@ browser:
 	  else echo "chromium not installed and no root: the browser test will be skipped"; fi; }
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 dashboard: setup
 	$(BIN)/voila notebooks/02_dashboard.ipynb --no-browser
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_dashboard.py
 
 lint: setup
 	$(BIN)/ruff check estimator tests benchmarks

@@ -285,10 +285,15 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
     """Histogram of the total FTE needed over the simulated years, with P50 and P90 marked,
     today's staff as a line and the chance that today's staff is enough written on it."""
     with _Canvas(ax, result) as ax:
-        fte = result.fte_total()
-        n = fte.size
-        p50, p90 = float(_pct(fte, 50)), float(_pct(fte, 90))
+        all_fte = result.fte_total()
+        n = all_fte.size
+        p50, p90 = float(_pct(all_fte, 50)), float(_pct(all_fte, 90))
         today = _today_total(result)
+        # A few years of extreme crises (lognormal surges have long tails) would squeeze the
+        # histogram into a sliver: draw up to P99.5 and say how many years lie beyond.
+        cut = float(_pct(all_fte, 99.5))
+        far = all_fte > cut + 0.5 * (cut - float(all_fte.min())) + 1e-9
+        fte = all_fte[~far] if far.any() else all_fte
         spread = float(np.ptp(fte))
         if spread > 0:
             bins = np.histogram_bin_edges(fte, bins="auto")
@@ -296,11 +301,17 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
                 bins = np.linspace(fte.min(), fte.max(), 41)
         else:
             bins = np.array([p50 - 0.05, p50 + 0.05])
-        _, _, patches = ax.hist(fte, bins=bins, weights=np.full(n, 100.0 / n), color=P50_COLOR,
+        share = np.full(fte.size, 100.0 / n)
+        _, _, patches = ax.hist(fte, bins=bins, weights=share, color=P50_COLOR,
                                 alpha=0.75, edgecolor="white", linewidth=0.6,
                                 label=f"{n:,} simulated years")
         top = max(p.get_height() for p in patches)
         ax.set_ylim(0, top * 1.35)
+        if far.any():
+            ax.text(0.99, 0.70, f"{int(far.sum())} of {n:,} years need more than "
+                    f"{_fte(float(fte.max()))} FTE\n(up to {_fte(float(all_fte.max()))}: "
+                    "extreme crises), not drawn", transform=ax.transAxes, ha="right", va="top",
+                    fontsize="small", color="0.3", gid="beyond", parse_math=False)
         ax.axvline(p50, color=P90_COLOR, lw=2.5, label=f"Median (P50): {_fte(p50)} FTE")
         ax.axvline(p90, color=P90_COLOR, lw=2.5, ls="--",
                    label=f"P90: {_fte(p90)} FTE (enough in 9 years out of 10)")

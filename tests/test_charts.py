@@ -151,6 +151,23 @@ def test_fte_distribution(result):
     assert "FTE" in ax.get_xlabel() and "%" in ax.get_ylabel()
 
 
+def test_fte_distribution_leaves_out_a_far_tail_and_says_so(result):
+    import copy
+
+    extreme = copy.copy(result)
+    extreme.arrays = dict(result.arrays)
+    hours = result.arrays["hours_by_role_kind"].copy()
+    hours[0] *= 40  # one year of an extreme crisis
+    extreme.arrays["hours_by_role_kind"] = hours
+    ax = charts.plot_fte_distribution(extreme, ax=axes())
+    fte = extreme.fte_total()
+    assert ax.get_xlim()[1] < fte.max() / 2
+    (note,) = gid(ax, "beyond")
+    assert note.get_text().startswith(f"1 of {fte.size:,} years need more than")
+    heights = [p.get_height() for p in ax.patches]
+    assert sum(heights) == pytest.approx(100.0 * (fte.size - 1) / fte.size)
+
+
 def test_fte_distribution_without_current_staff(no_staff):
     ax = charts.plot_fte_distribution(no_staff, ax=axes())
     assert not gid(ax, "today")
