@@ -48,10 +48,10 @@ from estimator.scenario import (
 )
 from estimator.simulate import (
     DEFAULT_CHUNK_RUNS,
-    assemble,
     check_arguments,
     chunk_bounds,
     draw_inputs,
+    place,
     simulate_chunk,
     worker_pool,
 )
@@ -201,20 +201,20 @@ def simulate_many(
         a, b = bounds[j]
         return (models[i], {k: v[a:b] for k, v in values[i].items()}, seed, a, b)
 
-    parts: dict[tuple[int, int], dict[str, NDArray]] = {}
+    arrays: list[dict[str, NDArray]] = [{} for _ in models]
     if scheduler is not None:
         done = _run_dask(scheduler, tasks, args, models)
     else:
         jobs = (os.cpu_count() or 1) if jobs is None else max(1, int(jobs))
         done = _run_serial(tasks, args) if jobs == 1 or len(tasks) == 1 else _run_pool(
             tasks, args, jobs)
-    for task, part in done:
-        parts[task] = part
+    for (i, j), part in done:
+        a, b = bounds[j]
+        place(arrays[i], runs, a, b, part)
         if progress is not None:
-            a, b = bounds[task[1]]
             progress(b - a)
     return [
-        assemble(model, runs, seed, values[i], [parts[i, j] for j in range(len(bounds))])
+        Result(model=model, runs=runs, seed=seed, inputs=values[i], arrays=arrays[i])
         for i, model in enumerate(models)
     ]
 

@@ -146,7 +146,8 @@ class Result:
         team_fte = np.asarray(team_fte, dtype=np.float64)
         total = np.sort(self.fte_total())
         year = np.searchsorted(total, team_fte + 1e-9, side="right") / total.size
-        weekly_need = np.sort(self.weekly_fte_by_role().sum(axis=1).ravel())
+        per_week = self.productive_hours_per_fte[:, None] / WEEKS
+        weekly_need = np.sort((self.weekly_demand_hours() / per_week).ravel())
         weeks = np.searchsorted(weekly_need, team_fte + 1e-9, side="right") / weekly_need.size
         return {"team_fte": team_fte, "chance_year_met": year, "share_weeks_met": weeks}
 
@@ -164,9 +165,13 @@ class Result:
         rounded up to the scenario's ``fte_step``."""
         p = self.percentile if percentile is None else percentile
         step = self.model.scenario.plan.fte_step
-        weekly = self.weekly_fte_by_role()
-        need = np.percentile(weekly.transpose(1, 0, 2).reshape(len(self.roles), -1), p, axis=1)
-        return {r: round_up(float(x), step) for r, x in zip(self.roles, need, strict=True)}
+        per_week = (self.productive_hours_per_fte / WEEKS)[:, None]
+        hours = self.arrays["weekly_hours_by_role"]
+        # one role at a time: memory stays at one (runs x 52) array even at 100,000 runs
+        return {
+            r: round_up(float(np.percentile(hours[:, i, :] / per_week, p)), step)
+            for i, r in enumerate(self.roles)
+        }
 
     def chance_staff_enough(self, fte: float) -> float:
         """Share of runs whose total FTE needed is at most ``fte``."""
@@ -187,9 +192,9 @@ class Result:
         a = self.arrays
         staff = float(self.model.current_staff.sum())  # type: ignore[union-attr]
         overloaded = a["current_weeks_overloaded"]
-        overtime = a["current_overtime_weekly"].astype(np.float64)
-        replies = a["current_replies_weekly"].astype(np.float64)
-        within = a["current_replies_within_weekly"].astype(np.float64)
+        overtime = a["current_overtime_weekly"]
+        replies = a["current_replies_weekly"]
+        within = a["current_replies_within_weekly"]
         crisis_weeks = a["crisis_weeks"]
         demand = self.weekly_demand_hours()
         gap = self.fte_total() - staff
@@ -201,8 +206,10 @@ class Result:
             "gap_fte_p90": float(np.percentile(gap, 90)),
             "chance_enough": self.chance_staff_enough(staff),
             "weeks_overloaded_share": float(overloaded.mean()),
-            "overtime_hours_mean": float(overtime.sum(axis=1).mean()),
-            "replies_within_target_share": _share(within.sum(), replies.sum()),
+            "overtime_hours_mean": float(overtime.sum(axis=1, dtype=np.float64).mean()),
+            "replies_within_target_share": _share(
+                within.sum(dtype=np.float64), replies.sum(dtype=np.float64)
+            ),
         }
         if crisis_weeks.any():
             out["crisis_week"] = {
@@ -210,10 +217,11 @@ class Result:
                 "demand_hours_mean": float(demand[crisis_weeks].mean()),
                 "typical_week_demand_hours_mean": float(demand[~crisis_weeks].mean())
                 if (~crisis_weeks).any() else float("nan"),
-                "overtime_hours_mean": float(overtime[crisis_weeks].mean()),
+                "overtime_hours_mean": float(overtime[crisis_weeks].mean(dtype=np.float64)),
                 "weeks_overloaded_share": float(overloaded[crisis_weeks].mean()),
                 "replies_within_target_share": _share(
-                    within[crisis_weeks].sum(), replies[crisis_weeks].sum()
+                    within[crisis_weeks].sum(dtype=np.float64),
+                    replies[crisis_weeks].sum(dtype=np.float64),
                 ),
             }
         return out

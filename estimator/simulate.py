@@ -24,8 +24,10 @@ What one run computes (MODEL.md, "The work the model counts"):
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -95,12 +97,12 @@ def simulate(
     model = compile_model(scenario)
     values = draw_inputs(model, seed, runs)
     jobs = (os.cpu_count() or 1) if jobs is None else max(1, int(jobs))
-    parts = []
+    arrays: dict[str, NDArray] = {}
     for (a, b), part in zip(bounds, _map_chunks(model, values, seed, bounds, jobs), strict=True):
-        parts.append(part)
+        place(arrays, runs, a, b, part)
         if progress is not None:
             progress(b - a)
-    return assemble(model, runs, seed, values, parts)
+    return Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays)
 
 
 def chunk_bounds(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
@@ -113,12 +115,21 @@ def chunk_bounds(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
     return [(a, min(a + chunk, runs)) for a in range(0, runs, chunk)]
 
 
-def assemble(
-    model: Model, runs: int, seed: int, values: dict[str, NDArray], parts: list[dict[str, NDArray]]
-) -> Result:
-    """The Result of a simulation from its chunks' outputs, in run order."""
-    arrays = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    return Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays)
+def place(
+    arrays: dict[str, NDArray], runs: int, start: int, stop: int, part: dict[str, NDArray]
+) -> None:
+    """Copy a chunk's outputs into the whole simulation's arrays (made on the first chunk),
+    so that the chunks need not all be kept until the end."""
+    for key, value in part.items():
+        if key not in arrays:
+            arrays[key] = np.empty((runs, *value.shape[1:]), dtype=value.dtype)
+        arrays[key][start:stop] = value
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes kept between simulations (they restart when needed)."""
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown(wait=True, cancel_futures=True)
 
 
 def check_arguments(*, runs: int, seed: int) -> None:
@@ -140,12 +151,20 @@ def _map_chunks(
             yield simulate_chunk(*args(a, b))
         return
     pool = worker_pool(jobs)
-    futures = [pool.submit(simulate_chunk, *args(a, b)) for a, b in bounds]
+    # A bounded window of tasks in flight, taken in order: a finished chunk is handed on
+    # and dropped here, so memory does not grow with the number of runs.
+    window: deque = deque()
+    todo = iter(bounds)
     try:
-        for f in futures:
-            yield f.result()
+        for a, b in itertools.islice(todo, 2 * jobs):
+            window.append(pool.submit(simulate_chunk, *args(a, b)))
+        while window:
+            part = window.popleft().result()
+            for a, b in itertools.islice(todo, 1):
+                window.append(pool.submit(simulate_chunk, *args(a, b)))
+            yield part
     finally:
-        for f in futures:
+        for f in window:
             f.cancel()
 
 
@@ -657,7 +676,8 @@ def _current_staff(
 
 
 __all__ = [
-    "assemble",
+    "place",
+    "shutdown_workers",
     "check_arguments",
     "chunk_bounds",
     "compile_model",
