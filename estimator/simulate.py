@@ -229,10 +229,33 @@ def poisson_ppf(u: NDArray[np.float64], rate: NDArray[np.float64]) -> NDArray[np
 # --------------------------------------------------------------------------- one chunk
 
 
+_MALLOC_TUNED = False
+
+
+def _keep_freed_memory() -> None:
+    """Ask glibc to keep freed memory for reuse instead of handing each chunk's large
+    temporaries back to the kernel and faulting them in again: a quarter of the engine's
+    time on Linux. Elsewhere, or if it cannot, nothing changes."""
+    global _MALLOC_TUNED
+    if _MALLOC_TUNED:
+        return
+    _MALLOC_TUNED = True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_mmap_threshold, 1 << 30)
+        libc.mallopt(m_trim_threshold, 1 << 30)
+    except (OSError, AttributeError):
+        pass
+
+
 def simulate_chunk(
     model: Model, values: dict[str, NDArray[np.float64]], seed: int, start: int, stop: int
 ) -> dict[str, NDArray]:
     """All results of runs ``start`` to ``stop`` (a whole number of blocks, or the tail)."""
+    _keep_freed_memory()
     runs = stop - start
     n_roles = len(model.roles)
     blocks = range(start // BLOCK_RUNS, math.ceil(stop / BLOCK_RUNS))
