@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default=str(ROOT / "data" / "scenarios" / "enterprise.toml"))
     ap.add_argument("--repeat", type=int, default=2, help="times through the cycle of changes")
-    ap.add_argument("--jobs", type=int, default=1, help="worker processes for the preview")
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                    help="worker processes for the preview")
     ap.add_argument("--runs", type=int, default=PREVIEW_RUNS, help="preview runs")
     args = ap.parse_args(argv)
 

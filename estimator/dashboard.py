@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import textwrap
 import time
@@ -58,7 +59,7 @@ from estimator.simulate import simulate
 __all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
 
 #: Simulated years behind each update while a control moves (see benchmarks/bench_dashboard.py).
-PREVIEW_RUNS = 256
+PREVIEW_RUNS = 512
 #: Simulated years of the "Full run" button (and of the exported charts).
 FULL_RUNS = 5000
 SCENARIOS_DIR = DATA_DIR / "scenarios"
@@ -195,7 +196,7 @@ class Dashboard:
     preview_runs: int = PREVIEW_RUNS
     full_runs: int = FULL_RUNS
     seed: int = 1
-    jobs: int = 1
+    jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     save_dir: Path | str | None = None
     scenarios_dir: Path = SCENARIOS_DIR
     run_on_start: bool = True
