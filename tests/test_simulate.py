@@ -252,3 +252,25 @@ def test_current_staff_replies_by_hand():
     )})
     cur = simulate(starved, runs=32, seed=1).summary()["current_staff"]
     assert cur["replies_within_target_share"] < 0.05
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    start=st.integers(0, 12),
+    length=st.integers(1, 12),
+    weekend=st.booleans(),
+    on_duty=st.integers(0, 3),
+)
+def test_zero_work_needs_nothing_beyond_coverage(start, length, weekend, on_duty):
+    window = f"{start:02d}:00-{start + length:02d}:00"
+    s = scenario_of(minimal(
+        coverage={"weekdays": window, "weekends": window if weekend else "",
+                  "min_on_duty": on_duty},
+        monitoring={"platforms": ["X"], "minutes_per_covered_hour": 0,
+                    "role": "community_manager"},
+    ))
+    r = simulate(s, runs=32, seed=2)
+    covered = length * (364 if weekend else 260)
+    np.testing.assert_allclose(r.hours_by_role()[:, CM], covered * on_duty)
+    np.testing.assert_allclose(r.fte_total(), covered * on_duty / 2080)
+    assert np.all(r.hours_by_role()[:, WRITER] == 0)
