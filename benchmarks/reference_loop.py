@@ -15,10 +15,12 @@ import numpy as np
 
 from estimator import load_scenario
 from estimator.calendar import HOURS
+from estimator.crises import draw_crises
 from estimator.model import compile_model
 from estimator.queueing import erlang_c_agents
-from estimator.simulate import _crises, _daily_messages, draw_inputs, simulate
+from estimator.simulate import draw_inputs, simulate
 from estimator.streams import BLOCK_RUNS
+from estimator.volumes import daily_messages
 
 
 def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float, float, float]:
@@ -32,8 +34,8 @@ def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float
     runs = run + 1
     values = draw_inputs(model, seed, runs)
     blocks = range(0, -(-runs // BLOCK_RUNS))
-    daily = _daily_messages(model, values, seed, blocks, 0, runs)[run]
-    crises = _crises(model, values, seed, blocks, 0, runs)
+    daily = daily_messages(model, values, seed, blocks, 0, runs)[run]
+    crises = draw_crises(model, values, seed, blocks, 0, runs)
     surge = np.zeros(HOURS) if crises is None else crises.surge[run].astype(np.float64)
     active = np.zeros(HOURS, bool) if crises is None else crises.active[run]
     monitoring = 0.0

@@ -20,6 +20,9 @@ What one run computes (MODEL.md, "The work the model counts"):
 4. crisis work: what the crises add over the same hours without them (surge replies,
    on-duty hours of extended coverage) and their extra hours by role;
 5. flexible work by the week: content production, recurring work and listening reports.
+
+Message volumes come from :mod:`estimator.volumes`, crises from :mod:`estimator.crises`, and
+the replies-on-target measures from :mod:`estimator.service`.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ from numpy.typing import NDArray
 from scipy import special
 
 from estimator import distributions as dist
-from estimator.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.calendar import HOURS, HOURS_PER_WEEK, WEEKS
 from estimator.capacity import productive_hours
+from estimator.crises import draw_crises
 from estimator.model import (
     CONTENT,
     CRISIS,
@@ -51,11 +55,11 @@ from estimator.model import (
 )
 from estimator.result import Result
 from estimator.scenario import Scenario, ScenarioError
-from estimator.streams import BLOCK_RUNS, block_generator, scalar_uniforms
+from estimator.service import current_staff, messages_by_target, replies_within_target
+from estimator.streams import BLOCK_RUNS, scalar_uniforms
+from estimator.volumes import FLOAT, daily_messages, hourly, weekly
 
-FLOAT = np.float32  # hourly arrays: half the memory traffic of float64, ample precision
 DEFAULT_CHUNK_RUNS = 128
-_CRISIS_POOL = 64  # crisis draws kept per run; a run's k-th crisis always uses the same ones
 
 
 def simulate(
@@ -260,8 +264,8 @@ def simulate_chunk(
     n_roles = len(model.roles)
     blocks = range(start // BLOCK_RUNS, math.ceil(stop / BLOCK_RUNS))
 
-    crises = _crises(model, values, seed, blocks, start, runs)
-    daily = _daily_messages(model, values, seed, blocks, start, runs)  # (runs, C, days)
+    crises = draw_crises(model, values, seed, blocks, start, runs)
+    daily = daily_messages(model, values, seed, blocks, start, runs)  # (runs, C, days)
     covered = np.broadcast_to(model.covered, (runs, HOURS))
     if crises is not None and model.crisis_coverage:
         covered = covered | crises.active
@@ -269,7 +273,7 @@ def simulate_chunk(
     always_covered = bool(model.covered.all())
     week_of_hour = np.arange(HOURS) // HOURS_PER_WEEK
     hours_kind = np.zeros((runs, n_roles, len(KINDS)))
-    weekly = np.zeros((runs, n_roles, WEEKS))
+    weekly_hours = np.zeros((runs, n_roles, WEEKS))
     weekly_crisis = np.zeros((runs, WEEKS))
     crisis_offhours = np.zeros((runs, WEEKS))
 
@@ -277,7 +281,7 @@ def simulate_chunk(
     agents_total = np.zeros((runs, HOURS), dtype=FLOAT)
     live_loads, spreads, agents_by_queue, arrivals_work = [], [], [], np.zeros((runs, HOURS), FLOAT)
     for q in model.queues:
-        load = _hourly(model, daily, q.channels, [c.handle_minutes / 60 for c in model.channels])
+        load = hourly(model, daily, q.channels, [c.handle_minutes / 60 for c in model.channels])
         surged = load if crises is None else load * (1 + crises.surge)
         arrivals_work += surged
         if always_covered:  # round the clock: nothing waits for coverage
@@ -292,7 +296,7 @@ def simulate_chunk(
         spreads.append(spread)
         agents_by_queue.append(agents)
         hours_kind[:, q.role, ENGAGEMENT] += agents.sum(axis=1)
-        weekly[:, q.role] += _weekly(agents)
+        weekly_hours[:, q.role] += weekly(agents)
 
     monitoring = np.zeros(runs)
     if model.monitoring_minutes is not None:
@@ -306,7 +310,7 @@ def simulate_chunk(
         ).astype(FLOAT, copy=False)
         watching = on_duty - agents_total
         hours_kind[:, model.on_duty_role, MONITORING] += watching.sum(axis=1)
-        weekly[:, model.on_duty_role] += _weekly(watching)
+        weekly_hours[:, model.on_duty_role] += weekly(watching)
 
     # ---- crisis work: the difference crises make in the hours they are active
     if crises is not None:
@@ -339,7 +343,7 @@ def simulate_chunk(
         for role, extra in crises.extra_by_role.items():
             per_week = _bincount(crises.pair_week_cells, extra, runs * WEEKS)
             hours_kind[:, role, CRISIS] += per_week.sum(axis=1)
-            weekly[:, role] += per_week
+            weekly_hours[:, role] += per_week
             weekly_crisis += per_week
             crisis_offhours += _bincount(
                 crises.pair_week_cells[crises.pair_offhours],
@@ -351,11 +355,11 @@ def simulate_chunk(
     flexible = _weekly_flexible(model, values, runs, n_roles)
     for kind in (CONTENT, MONITORING, RECURRING):
         hours_kind[:, :, kind] += flexible[kind] * WEEKS
-        weekly += flexible[kind][:, :, None]
+        weekly_hours += flexible[kind][:, :, None]
 
     out: dict[str, NDArray] = {
         "hours_by_role_kind": hours_kind,
-        "weekly_hours_by_role": weekly.astype(np.float32),
+        "weekly_hours_by_role": weekly_hours.astype(np.float32),
         "weekly_crisis_hours": weekly_crisis.astype(np.float32),
         "on_duty_by_hour_of_week": on_duty.reshape(runs, WEEKS, HOURS_PER_WEEK)
         .mean(axis=1)
@@ -364,22 +368,18 @@ def simulate_chunk(
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
     }
-    groups = _messages_by_target(model, daily, crises)
-    within, total, uncovered = _replies_within_target(groups, covered)
+    groups = messages_by_target(model, daily, crises)
+    within, total, uncovered = replies_within_target(groups, covered)
     out["replies"] = total
     out["replies_within_target"] = within
     out["replies_outside_coverage"] = uncovered
     if model.current_staff is not None:
         out.update(
-            _current_staff(
-                model, values, groups, covered, arrivals_work, weekly, crisis_offhours
+            current_staff(
+                model, values, groups, covered, arrivals_work, weekly_hours, crisis_offhours
             )
         )
     return out
-
-
-def _weekly(hourly: NDArray) -> NDArray[np.float64]:
-    return hourly.reshape(hourly.shape[0], WEEKS, HOURS_PER_WEEK).sum(axis=2, dtype=np.float64)
 
 
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
@@ -395,22 +395,6 @@ def _move_to_crisis(
     hours_kind[:, role, kind] -= per_run
     hours_kind[:, role, CRISIS] += per_run
     weekly_crisis += _bincount(week_cells, added, weekly_crisis.size)
-
-
-def _hourly(
-    model: Model, daily: NDArray, channels: tuple[int, ...], per_message: list[float]
-) -> NDArray[np.float32]:
-    """(runs, hours): the channels' expected rate each hour, times ``per_message`` each."""
-    runs = daily.shape[0]
-    out = np.zeros((runs, WEEKS, 7, 24), dtype=FLOAT)
-    by_profile: dict[str, list[int]] = {}
-    for c in channels:
-        by_profile.setdefault(model.channels[c].profile, []).append(c)
-    for name, members in by_profile.items():
-        day_total = sum(daily[:, c] * (per_message[c] / 24.0) for c in members)
-        out += (day_total.astype(FLOAT).reshape(runs, WEEKS, 7, 1)
-                * model.profiles[name].astype(FLOAT)[None, None])
-    return out.reshape(runs, HOURS)
 
 
 def _backlog_spread(
@@ -459,243 +443,6 @@ def _weekly_flexible(
     if model.report_hours is not None and model.on_duty_role is not None:
         out[MONITORING][:, model.on_duty_role] += values[model.report_hours]
     return out
-
-
-# --------------------------------------------------------------------------- randomness
-
-
-def _daily_messages(
-    model: Model, values: dict[str, NDArray], seed: int, blocks: range, start: int, runs: int
-) -> NDArray[np.float64]:
-    """(runs, channels, days): messages needing a reply each day."""
-    out = np.empty((runs, len(model.channels), DAYS))
-    day_fraction = np.arange(DAYS) / DAYS
-    for c, ch in enumerate(model.channels):
-        volume = values[ch.volume] * ch.audience_per_1000
-        growth = (1 + values[ch.growth])[:, None] ** day_fraction[None, :]
-        out[:, c] = volume[:, None] * growth
-        if ch.daily_cv > 0:
-            shape = 1.0 / ch.daily_cv**2
-            noise = np.concatenate(
-                [block_generator(seed, ch.noise_key, b).standard_gamma(
-                    shape, (BLOCK_RUNS, DAYS), dtype=np.float32)
-                 for b in blocks]
-            )
-            skip = start - blocks.start * BLOCK_RUNS
-            out[:, c] *= noise[skip : skip + runs] / shape
-    return out
-
-
-class _Crises:
-    """The crises of a chunk of runs, as hourly arrays and as (crisis, hour) pairs."""
-
-    def __init__(self, runs: int) -> None:
-        self.count = np.zeros(runs)
-        self.surge = np.zeros((runs, HOURS), dtype=FLOAT)  # excess over 1
-        self.active = np.zeros((runs, HOURS), dtype=bool)
-        self.weeks = np.zeros((runs, WEEKS), dtype=bool)
-        self.pair_week_cells = np.zeros(0, dtype=np.int64)
-        self.pair_offhours = np.zeros(0, dtype=bool)
-        self.extra_by_role: dict[int, NDArray[np.float64]] = {}
-
-
-def _crises(
-    model: Model, values: dict[str, NDArray], seed: int, blocks: range, start: int, runs: int
-) -> _Crises | None:
-    counts = values["crises.count"].astype(np.int64)
-    if not model.severities or counts.sum() == 0:
-        return None
-    skip = start - blocks.start * BLOCK_RUNS
-    pool_size = max(_CRISIS_POOL, int(counts.max()))
-    pools = []
-    for b in blocks:
-        gen = block_generator(seed, "crises", b)
-        pool = gen.random((BLOCK_RUNS, _CRISIS_POOL, 4))
-        if pool_size > _CRISIS_POOL:
-            pool = np.concatenate([pool, gen.random((BLOCK_RUNS, pool_size - _CRISIS_POOL, 4))], 1)
-        pools.append(pool)
-    pool = np.concatenate(pools)[skip : skip + runs]
-    run = np.repeat(np.arange(runs), counts)
-    nth = np.arange(run.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    u = pool[run, nth]  # (crises, 4): onset, severity, duration, surge
-    onset = np.minimum((u[:, 0] * HOURS).astype(np.int64), HOURS - 1)
-    shares = np.cumsum([s.share for s in model.severities])
-    severity = np.minimum(np.searchsorted(shares, u[:, 1], side="right"), len(shares) - 1)
-    days = np.empty(run.size)
-    surge = np.empty(run.size)
-    half_life = np.empty(run.size)
-    for i, sev in enumerate(model.severities):
-        mine = severity == i
-        days[mine] = dist.ppf(sev.days, u[mine, 2])
-        surge[mine] = dist.ppf(sev.surge, u[mine, 3])
-        half_life[mine] = sev.half_life_hours
-    length = np.clip(np.rint(days * 24), 1, HOURS).astype(np.int64)
-
-    # one row per (crisis, hour it is active); the year is a circle
-    pair = np.repeat(np.arange(run.size), length)
-    offset = np.arange(pair.size) - np.repeat(np.cumsum(length) - length, length)
-    hour = (onset[pair] + offset) % HOURS
-    cell = run[pair] * HOURS + hour
-    excess = (surge[pair] - 1) * np.exp2(-offset / half_life[pair])
-
-    out = _Crises(runs)
-    out.count = counts.astype(np.float64)
-    out.surge = np.bincount(cell, weights=excess, minlength=runs * HOURS).reshape(runs, HOURS)
-    out.surge = out.surge.astype(FLOAT)
-    out.active = np.bincount(cell, minlength=runs * HOURS).reshape(runs, HOURS) > 0
-    week_cell = run[pair] * WEEKS + hour // HOURS_PER_WEEK
-    out.weeks = np.bincount(week_cell, minlength=runs * WEEKS).reshape(runs, WEEKS) > 0
-    out.pair_week_cells = week_cell
-    out.pair_offhours = ~model.normal[hour]
-    for i, sev in enumerate(model.severities):
-        for role, path in sev.extra:
-            per_hour = np.where(severity[pair] == i, values[path][run[pair]] / 24.0, 0.0)
-            out.extra_by_role[role] = out.extra_by_role.get(role, 0) + per_hour
-    return out
-
-
-# --------------------------------------------------------------------------- service
-
-
-def _messages_by_target(
-    model: Model, daily: NDArray, crises: _Crises | None
-) -> list[tuple[float, float, NDArray[np.float32]]]:
-    """(target minutes, service level, messages each hour) for each distinct target."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for c, ch in enumerate(model.channels):
-        groups.setdefault((ch.within_minutes, ch.service_level), []).append(c)
-    ones = [1.0] * len(model.channels)
-    out = []
-    for (minutes, level), members in groups.items():
-        messages = _hourly(model, daily, tuple(members), ones)
-        if crises is not None:
-            messages *= 1 + crises.surge
-        out.append((minutes, level, messages))
-    return out
-
-
-def _replies_within_target(
-    groups: list[tuple[float, float, NDArray[np.float32]]], covered: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Replies on target with the needed team on duty, all replies, and those that arrive
-    outside covered hours (per run).
-
-    In covered hours the team meets each channel's service level (counted at the level, a
-    floor: Erlang C staffing in whole people usually does a little better); a message that
-    arrives outside them is on target only if coverage starts within its target time.
-    """
-    runs = covered.shape[0]
-    total = np.zeros(runs)
-    within = np.zeros(runs)
-    uncovered = np.zeros(runs)
-    if not groups:
-        return within, total, uncovered
-    always = bool(covered.all())
-    next_open = None if always else _hours_to_next_covered(covered)
-    for minutes, level, messages in groups:
-        sums = messages.sum(axis=1, dtype=np.float64)
-        total += sums
-        if always:
-            within += level * sums
-            continue
-        late_share = np.clip(FLOAT(minutes / 60.0 + 1) - next_open, 0, 1)
-        on_target = np.where(covered, FLOAT(level), late_share)
-        within += np.einsum("ij,ij->i", messages, on_target, dtype=np.float64)
-        uncovered += sums - np.einsum("ij,ij->i", messages, covered, dtype=np.float64)
-    return within, total, uncovered
-
-
-def _hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:
-    """Hours from the start of each hour to the start of the next covered one (0 if covered)."""
-    hours = np.arange(HOURS, dtype=np.int32)
-    nxt = np.where(covered, hours, np.int32(2 * HOURS))
-    nxt = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]
-    first = np.argmax(covered, axis=1).astype(np.int32)[:, None] + HOURS  # next year's first
-    nxt = np.where(nxt >= 2 * HOURS, first, nxt)
-    out = (nxt - hours).astype(FLOAT)
-    out[~covered.any(axis=1)] = np.inf
-    return out
-
-
-def _current_staff(
-    model: Model,
-    values: dict[str, NDArray],
-    groups: list[tuple[float, float, NDArray[np.float32]]],
-    covered: NDArray[np.bool_],
-    arrivals_work: NDArray[np.float32],
-    weekly: NDArray[np.float64],
-    crisis_offhours: NDArray[np.float64],
-) -> dict[str, NDArray]:
-    """What today's team gets: overloaded weeks, overtime, replies on target.
-
-    Today's people are taken to share all the work between them. Replies come first: the
-    team's productive hours, spread over the week's covered hours, are open to replies, and
-    what replies leave goes to everything else. The newest messages are answered first, as
-    social inboxes list them: a team that cannot keep up still answers today's messages on
-    time and leaves older ones behind, rather than falling ever further behind on all of
-    them. A message's share on target is a fluid estimate: the reply work the team can do
-    between its arrival and its deadline, less the work that arrives after it, over its
-    hour's work (a lower bound: not all the later work need be answered first). A week is
-    overloaded when its work
-    exceeds the team's hours; overtime is the work beyond them (done late or left undone),
-    and at least the crisis work outside normal hours.
-    """
-    assert model.current_staff is not None
-    runs = covered.shape[0]
-    capacity = model.current_staff.sum() * values["productive_hours_per_fte"] / WEEKS  # (runs,)
-    demand = weekly.sum(axis=1)  # (runs, weeks)
-    covered_per_week = _weekly(covered)
-    # Replies come first: a stretched team answers people before it makes content, watches
-    # or reports, so all its hours are open to replies, spread over the covered hours.
-    per_hour = np.divide(
-        np.broadcast_to(capacity[:, None], covered_per_week.shape), covered_per_week,
-        out=np.zeros_like(covered_per_week), where=covered_per_week > 0,
-    ).astype(FLOAT)
-    reply_capacity = np.where(
-        covered.reshape(runs, WEEKS, HOURS_PER_WEEK), per_hour[:, :, None], FLOAT(0)
-    ).reshape(runs, HOURS)
-
-    # net[:, t]: reply work the team could do minus reply work that arrived, from the start
-    # of the year to the start of hour t (flat after the year's end)
-    longest = max((int(m / 60 + 0.5) for m, _, _ in groups), default=0) + 2
-    net = np.empty((runs, HOURS + longest))
-    net[:, 0] = 0.0
-    net[:, 1 : HOURS + 1] = reply_capacity
-    net[:, 1 : HOURS + 1] -= arrivals_work
-    np.cumsum(net[:, 1 : HOURS + 1], axis=1, out=net[:, 1 : HOURS + 1])
-    net[:, HOURS + 1 :] = net[:, HOURS : HOURS + 1]
-    per_work = np.reciprocal(np.maximum(arrivals_work, FLOAT(1e-12)))
-
-    within_weekly = np.zeros((runs, WEEKS))
-    replies_weekly = np.zeros((runs, WEEKS))
-    by_week = (runs, WEEKS, HOURS_PER_WEEK)
-    for minutes, _level, messages in groups:
-        # an hour's messages arrive on average at its middle, so their deadline is T + 0.5 h
-        deadline_hours = minutes / 60.0 + 0.5
-        whole, part = int(deadline_hours), deadline_hours % 1.0
-        # Newest first: the hour's messages get what the team can do before their deadline
-        # less what arrives after them, i.e. 1 + (net at the deadline - net now) / work.
-        # (A difference of two large cumulative sums, small enough for float32 from here.)
-        ahead = net[:, whole : whole + HOURS] * (1 - part)
-        if part:
-            ahead += part * net[:, whole + 1 : whole + 1 + HOURS]
-        ahead -= net[:, :HOURS]
-        share = ahead.astype(FLOAT)
-        share *= per_work
-        share += FLOAT(1)
-        np.clip(share, 0.0, 1.0, out=share)
-        m = messages.reshape(by_week)
-        replies_weekly += m.sum(axis=2, dtype=np.float64)
-        within_weekly += np.einsum("rwh,rwh->rw", m, share.reshape(by_week), dtype=np.float64)
-
-    excess = np.maximum(demand - capacity[:, None], 0.0)
-    return {
-        "current_capacity_per_week": capacity,
-        "current_weeks_overloaded": demand > capacity[:, None] + 1e-9,
-        "current_overtime_weekly": np.maximum(excess, crisis_offhours).astype(np.float32),
-        "current_replies_weekly": replies_weekly.astype(np.float32),
-        "current_replies_within_weekly": within_weekly.astype(np.float32),
-    }
 
 
 __all__ = [

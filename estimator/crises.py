@@ -1,0 +1,87 @@
+"""Crises: how many in each run, when they start, how long they last and how hard they hit.
+
+Onset (any hour of the year, read as a circle), severity class, duration and surge are drawn
+per crisis from a fixed pool of uniform numbers per run and block, so that a run's k-th crisis
+is the same in every scenario that shares the seed (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from estimator import distributions as dist
+from estimator.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.model import Model
+from estimator.streams import BLOCK_RUNS, block_generator
+from estimator.volumes import FLOAT
+
+_POOL = 64  # crisis draws kept per run; a run's k-th crisis always uses the same ones
+
+
+class Crises:
+    """The crises of a chunk of runs, as hourly arrays and as (crisis, hour) pairs."""
+
+    def __init__(self, runs: int) -> None:
+        self.count = np.zeros(runs)
+        self.surge = np.zeros((runs, HOURS), dtype=FLOAT)  # excess over 1
+        self.active = np.zeros((runs, HOURS), dtype=bool)
+        self.weeks = np.zeros((runs, WEEKS), dtype=bool)
+        self.pair_week_cells = np.zeros(0, dtype=np.int64)
+        self.pair_offhours = np.zeros(0, dtype=bool)
+        self.extra_by_role: dict[int, NDArray[np.float64]] = {}
+
+
+def draw_crises(
+    model: Model, values: dict[str, NDArray], seed: int, blocks: range, start: int, runs: int
+) -> Crises | None:
+    counts = values["crises.count"].astype(np.int64)
+    if not model.severities or counts.sum() == 0:
+        return None
+    skip = start - blocks.start * BLOCK_RUNS
+    pool_size = max(_POOL, int(counts.max()))
+    pools = []
+    for b in blocks:
+        gen = block_generator(seed, "crises", b)
+        pool = gen.random((BLOCK_RUNS, _POOL, 4))
+        if pool_size > _POOL:
+            pool = np.concatenate([pool, gen.random((BLOCK_RUNS, pool_size - _POOL, 4))], 1)
+        pools.append(pool)
+    pool = np.concatenate(pools)[skip : skip + runs]
+    run = np.repeat(np.arange(runs), counts)
+    nth = np.arange(run.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    u = pool[run, nth]  # (crises, 4): onset, severity, duration, surge
+    onset = np.minimum((u[:, 0] * HOURS).astype(np.int64), HOURS - 1)
+    shares = np.cumsum([s.share for s in model.severities])
+    severity = np.minimum(np.searchsorted(shares, u[:, 1], side="right"), len(shares) - 1)
+    days = np.empty(run.size)
+    surge = np.empty(run.size)
+    half_life = np.empty(run.size)
+    for i, sev in enumerate(model.severities):
+        mine = severity == i
+        days[mine] = dist.ppf(sev.days, u[mine, 2])
+        surge[mine] = dist.ppf(sev.surge, u[mine, 3])
+        half_life[mine] = sev.half_life_hours
+    length = np.clip(np.rint(days * 24), 1, HOURS).astype(np.int64)
+
+    # one row per (crisis, hour it is active); the year is a circle
+    pair = np.repeat(np.arange(run.size), length)
+    offset = np.arange(pair.size) - np.repeat(np.cumsum(length) - length, length)
+    hour = (onset[pair] + offset) % HOURS
+    cell = run[pair] * HOURS + hour
+    excess = (surge[pair] - 1) * np.exp2(-offset / half_life[pair])
+
+    out = Crises(runs)
+    out.count = counts.astype(np.float64)
+    out.surge = np.bincount(cell, weights=excess, minlength=runs * HOURS).reshape(runs, HOURS)
+    out.surge = out.surge.astype(FLOAT)
+    out.active = np.bincount(cell, minlength=runs * HOURS).reshape(runs, HOURS) > 0
+    week_cell = run[pair] * WEEKS + hour // HOURS_PER_WEEK
+    out.weeks = np.bincount(week_cell, minlength=runs * WEEKS).reshape(runs, WEEKS) > 0
+    out.pair_week_cells = week_cell
+    out.pair_offhours = ~model.normal[hour]
+    for i, sev in enumerate(model.severities):
+        for role, path in sev.extra:
+            per_hour = np.where(severity[pair] == i, values[path][run[pair]] / 24.0, 0.0)
+            out.extra_by_role[role] = out.extra_by_role.get(role, 0) + per_hour
+    return out
