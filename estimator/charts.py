@@ -56,6 +56,7 @@ __all__ = [
     "plot_fte_distribution",
     "plot_on_duty_heatmap",
     "plot_risk_curve",
+    "plot_sensitivity",
     "plot_weekly_demand",
     "style",
 ]
@@ -657,6 +658,47 @@ def plot_comparison(results: Sequence[Result], *, measure: Literal["fte", "cost"
     return ax
 
 
+def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) -> Axes:
+    """What moves the answer: for the uncertain inputs that matter most, the median total FTE
+    in the simulated years where the input was in its lowest tenth and in its highest tenth
+    (a tornado chart read from the same runs)."""
+    with _Canvas(ax, result) as ax:
+        rows = result.input_swing(top)
+        middle = float(_pct(result.fte_total(), 50))
+        if not rows:
+            ax.text(0.5, 0.5, "Every input of this scenario is an exact number:\n"
+                    "give a range to the ones you are unsure of", transform=ax.transAxes,
+                    ha="center", va="center", parse_math=False)
+            ax.set_axis_off()
+            _title(ax, "No uncertain inputs")
+            return ax
+        rows = rows[::-1]  # the largest swing on top
+        y = np.arange(len(rows))
+        low = np.array([r["fte_p50_when_low"] for r in rows])
+        high = np.array([r["fte_p50_when_high"] for r in rows])
+        ax.barh(y, low - middle, left=middle, height=0.6, color=OKABE_ITO["sky_blue"],
+                label="Input in its lowest tenth")
+        ax.barh(y, high - middle, left=middle, height=0.6, color=OKABE_ITO["vermillion"],
+                label="Input in its highest tenth")
+        ax.axvline(middle, color=TODAY_COLOR, lw=1.2)
+        for yi, lo, hi in zip(y, low, high, strict=True):
+            for value in (lo, hi):
+                ax.text(value, yi, f" {_fte(value)} ", va="center",
+                        ha="left" if value >= middle else "right", fontsize="small",
+                        parse_math=False)
+        ax.set_yticks(y, [textwrap.fill(r["label"], 44) for r in rows], fontsize="small")
+        spread = max(float(np.max(np.abs(np.r_[low, high] - middle))), 0.05)
+        ax.set_xlim(middle - spread * 1.35, middle + spread * 1.35)
+        ax.set_xlabel(f"Median FTE needed in those years (all years: {_fte(middle)})")
+        top_row = rows[-1]
+        lever = top_row["label"].split(": ", 1)[-1]
+        _title(ax, f"{lever[:1].upper()}{lever[1:]} moves the need most: "
+                   f"{_fte(top_row['fte_p50_when_low'])} to "
+                   f"{_fte(top_row['fte_p50_when_high'])} FTE")
+        _legend(ax, outside=True)
+    return ax
+
+
 #: The single-result charts by name (the file names of the exports).
 CHARTS: dict[str, Callable[..., Axes]] = {
     "fte_distribution": plot_fte_distribution,
@@ -666,4 +708,5 @@ CHARTS: dict[str, Callable[..., Axes]] = {
     "on_duty_heatmap": plot_on_duty_heatmap,
     "risk_curve": plot_risk_curve,
     "cost": plot_cost,
+    "sensitivity": plot_sensitivity,
 }

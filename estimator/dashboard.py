@@ -71,6 +71,7 @@ CHART_TABS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("Week by week", charts.plot_weekly_demand),
     ("Cost", charts.plot_cost),
     ("Kind of work", charts.plot_fte_by_kind),
+    ("What moves it", charts.plot_sensitivity),
 )
 CHART_INCHES = (7.2, 4.0)
 CHART_DPI = 100

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from estimator import distributions as dist
-from estimator.result import Result
+from estimator.result import Result, input_context
 from estimator.scenario import ScenarioError, field_docs, to_toml
 
 #: A folder holding one of these was written by the estimator and may be replaced.
@@ -255,21 +255,6 @@ def hours_by_kind_rows(result: Result) -> list[dict[str, Any]]:
     return rows
 
 
-def _context(scenario: Any, path: str) -> str:
-    """Which item of the scenario a field path belongs to, as a reader names it."""
-    m = re.match(r"(content|channels|work)\[(\d+)\]", path)
-    if m:
-        item = getattr(scenario, m[1])[int(m[2])]
-        return {"content": lambda: f"Content: {item.format}",
-                "channels": lambda: f"Replies: {item.platform} {item.kind}",
-                "work": lambda: f"Recurring: {item.task}"}[m[1]]()
-    m = re.match(r"crises\.severity\[(\d+)\]", path)
-    if m:
-        return f"Crises: {scenario.crises.severity[int(m[1])].name}"
-    return {"capacity": "One FTE", "coverage": "Coverage", "monitoring": "Monitoring",
-            "crises": "Crises", "roles": "Roles", "plan": "Plan"}.get(path.split(".")[0], "")
-
-
 def _explicit(scenario: Any, path: str) -> bool:
     """Whether the scenario file set this field (rather than the estimator's default)."""
     node: Any = scenario
@@ -331,7 +316,7 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
         if generic.startswith("roles.") and generic.endswith(".salary"):
             doc = docs.get("roles.<role>.salary")
             tail = s.role_label(path.split(".")[1])
-        what = " — ".join(x for x in (_context(s, path), (doc or "").rstrip("."), tail) if x)
+        what = " — ".join(x for x in (input_context(s, path), (doc or "").rstrip("."), tail) if x)
         q = quantities.get(path)
         row: dict[str, Any] = {"field": path, "assumption": what, "value": text,
                                "estimate": "fixed", "low": None, "mode": None, "high": None,

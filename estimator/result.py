@@ -6,6 +6,7 @@ Nothing here draws; :mod:`estimator.charts` reads a :class:`Result` to plot it.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -277,6 +278,7 @@ class Result:
             ),
             "public_holidays": [f"{d.isoformat()} {n}" for d, n in self.model.year.holiday_names],
             "assumptions": self.assumptions(),
+            "sensitivity": self.input_swing(5),
         }
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
@@ -395,6 +397,64 @@ class Result:
             else:
                 out[d.path] = float(np.corrcoef(rankdata(x), rankdata(total))[0, 1])
         return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
+
+    def input_swing(self, top: int = 8) -> list[dict[str, Any]]:
+        """What the uncertain inputs that matter most do to the answer.
+
+        For each of the ``top`` inputs with the largest rank correlation with the total FTE:
+        the median total FTE in the runs where it drew its lowest tenth of values, and in
+        those where it drew its highest tenth (the other inputs vary as they do). This is a
+        one-at-a-time reading of the same runs, no extra simulation.
+        """
+        total = self.fte_total()
+        rows = []
+        for path, rho in list(self.input_influence().items())[:top]:
+            x = self.inputs[path]
+            lo, hi = np.percentile(x, [10, 90])
+            rows.append({
+                "path": path,
+                "label": input_label(self.model.scenario, path),
+                "correlation": rho,
+                "low_value": float(lo),
+                "high_value": float(hi),
+                "fte_p50_when_low": float(np.median(total[x <= lo])),
+                "fte_p50_when_high": float(np.median(total[x >= hi])),
+            })
+        return rows
+
+
+def input_context(scenario: Any, path: str) -> str:
+    """Which item of the scenario a field path belongs to, as a reader names it.
+
+    >>> from estimator import load_scenario
+    >>> input_context(load_scenario("tests/data/model_example.toml"), "channels[0].per_day")
+    'Replies: Instagram comments and DMs'
+    """
+    m = re.match(r"(content|channels|work)\[(\d+)\]", path)
+    if m:
+        item = getattr(scenario, m[1])[int(m[2])]
+        return {"content": lambda: f"Content: {item.format}",
+                "channels": lambda: f"Replies: {item.platform} {item.kind}",
+                "work": lambda: f"Recurring: {item.task}"}[m[1]]()
+    m = re.match(r"crises\.severity\[(\d+)\]", path)
+    if m:
+        return f"Crises: {scenario.crises.severity[int(m[1])].name}"
+    return {"capacity": "One FTE", "coverage": "Coverage", "monitoring": "Monitoring",
+            "crises": "Crises", "roles": "Roles", "plan": "Plan"}.get(path.split(".")[0], "")
+
+
+def input_label(scenario: Any, path: str) -> str:
+    """A short name for an input: its item and its field, e.g. ``Content: photo post,
+    effort hours (Writer)``."""
+    parts = re.findall(r"[^.\[\]]+", path)
+    field = parts[-1]
+    role = None
+    if field in scenario.roles and len(parts) >= 2:
+        role, field = scenario.role_label(field), parts[-2]
+    text = field.replace("_", " ").replace("per 1000", "per 1,000")
+    context = input_context(scenario, path)
+    label = f"{context}, {text}" if context else text
+    return f"{label} ({role})" if role else label
 
 
 def _share(part: float, whole: float) -> float:

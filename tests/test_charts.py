@@ -385,3 +385,27 @@ def test_a_programme_with_no_work_draws_every_chart_without_warnings():
     assert titles["fte_by_role"] == "The scenario needs no staff"
     assert titles["on_duty_heatmap"] == "No one needs to be on duty in a normal week"
     assert titles["fte_distribution"].startswith("The programme needs 0.0 FTE")
+
+
+def test_sensitivity_draws_each_inputs_swing(result):
+    rows = result.input_swing(5)
+    ax = charts.plot_sensitivity(result, ax=axes(), top=5)
+    assert len(ax.patches) == 2 * len(rows)
+    lefts = sorted(round(p.get_x() + p.get_width(), 6) for p in ax.patches)
+    ends = sorted(round(v, 6) for r in rows for v in (r["fte_p50_when_low"],
+                                                       r["fte_p50_when_high"]))
+    assert lefts == pytest.approx(ends)
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert labels[-1] == rows[0]["label"]  # the biggest lever on top
+    top = rows[0]
+    assert f"{top['fte_p50_when_low']:.1f} to {top['fte_p50_when_high']:.1f} FTE" in title(ax)
+
+
+def test_sensitivity_with_nothing_uncertain():
+    s = load_scenario("tests/data/model_example.toml")
+    fixed = with_values(s, {"content": [], "crises.per_year": 0, "crises.severity": [],
+                            "work": [], "monitoring.report_hours_per_week": 2,
+                            "capacity.sick_days": 5, "channels.0.per_day": 60,
+                            "channels.0.growth_per_year": 0})
+    ax = charts.plot_sensitivity(simulate(fixed, runs=64, seed=1), ax=axes())
+    assert title(ax) == "No uncertain inputs"

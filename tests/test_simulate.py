@@ -274,3 +274,16 @@ def test_zero_work_needs_nothing_beyond_coverage(start, length, weekend, on_duty
     np.testing.assert_allclose(r.hours_by_role()[:, CM], covered * on_duty)
     np.testing.assert_allclose(r.fte_total(), covered * on_duty / 2080)
     assert np.all(r.hours_by_role()[:, WRITER] == 0)
+
+
+def test_input_swing_finds_the_one_uncertain_input():
+    s = scenario_of(minimal(content=[{
+        "format": "video", "platforms": ["X"], "per_week": {"low": 1, "mode": 4, "high": 9},
+        "effort_hours": {"writer": 2},
+    }]))
+    r = simulate(s, runs=500, seed=1)
+    (row,) = r.input_swing()
+    assert row["path"] == "content[0].per_week" and row["correlation"] == pytest.approx(1)
+    assert row["label"] == "Content: video, per week"
+    # 2 writer hours a piece: FTE = pieces a week x 2 x 52 / 2,080
+    assert row["fte_p50_when_low"] < 4 * 2 * 52 / 2080 < row["fte_p50_when_high"]
