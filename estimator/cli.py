@@ -388,7 +388,7 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"{s['scenario']}: planning year {s['year']}, {s['runs']:,} runs, seed {s['seed']}",
         f"One FTE: {s['productive_hours_per_fte']['mean']:,.0f} productive hours a year of "
         f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
-        f"{s['shrinkage']['mean']:.0%})",
+        f"{s['shrinkage']:.0%})",
         "",
         f"{'FTE needed':<{width}} {'P50':>6} {'P90':>6} {'plan ' + pct:>9}"
         + (f" {'today':>6}" if current else ""),

@@ -177,7 +177,7 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("Yearly cost of the FTE needed, P90", "cost_total.p90", cur),
         ("Contracted hours per FTE a year", "contracted_hours_per_fte", "hours"),
         ("Productive hours per FTE a year, mean", "productive_hours_per_fte.mean", "hours"),
-        ("Shrinkage (share of contracted hours lost), mean", "shrinkage.mean", "share"),
+        ("Shrinkage (share of contracted hours lost), mean", "shrinkage", "share"),
     ]
     spec += [(f"Hours a year: {_kind_label(k).lower()}, mean", f"hours_by_work.{k}.mean", "hours")
              for k in s["hours_by_work"]]
@@ -653,7 +653,7 @@ def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:
     entries = [
         f"One FTE: {s['productive_hours_per_fte']['mean']:,.0f} productive hours a year of "
         f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
-        f"{s['shrinkage']['mean']:.0%}) [capacity]",
+        f"{s['shrinkage']:.0%}) [capacity]",
         f"Covered hours: weekdays {cov.weekdays or 'none'}, weekends {cov.weekends or 'none'}, "
         f"holidays like {cov.holidays}; {cov.min_on_duty} on duty; during a crisis "
         f"{cov.during_crisis} [coverage]",

@@ -250,7 +250,8 @@ class Result:
             "created": self.created,
             "contracted_hours_per_fte": self.contracted_hours_per_fte,
             "productive_hours_per_fte": _stats(self.productive_hours_per_fte, (10, 50, 90)),
-            "shrinkage": _stats(self.shrinkage, (10, 50, 90)),
+            "shrinkage": float(np.mean(self.shrinkage)),
+            "shrinkage_percentiles": _stats(self.shrinkage, (10, 50, 90)),
             "fte_total": _stats(self.fte_total(), percentiles),
             "fte_by_role": {r: _stats(fte[:, i], percentiles) for i, r in enumerate(self.roles)},
             "hours_by_work": {k: _stats(hours_kind[:, i], (10, 50, 90))
