@@ -40,7 +40,7 @@ def erlang_c_wait_probability(agents: ArrayLike, load_erlangs: ArrayLike) -> NDA
     return out
 
 
-def service_level(
+def achieved_service_level(
     agents: ArrayLike,
     load_erlangs: ArrayLike,
     handle_minutes: ArrayLike,
@@ -58,7 +58,7 @@ def erlang_c_agents(
     arrivals_per_hour: ArrayLike,
     handle_minutes: ArrayLike,
     answer_within_minutes: ArrayLike,
-    service_level_target: ArrayLike,
+    service_level: ArrayLike,
     max_occupancy: ArrayLike = 1.0,
 ) -> NDArray[np.int64]:
     """The least whole number of agents that meets a response target, element by element.
@@ -71,7 +71,7 @@ def erlang_c_agents(
         Average minutes to handle one message.
     answer_within_minutes
         The response target time.
-    service_level_target
+    service_level
         Share of messages to answer within the target time, in (0, 1).
     max_occupancy
         Highest share of agents' time spent handling messages, in (0, 1].
@@ -92,7 +92,7 @@ def erlang_c_agents(
     """
     lam, aht, t, sl, occ = np.broadcast_arrays(
         *(np.asarray(x, dtype=np.float64) for x in
-          (arrivals_per_hour, handle_minutes, answer_within_minutes, service_level_target,
+          (arrivals_per_hour, handle_minutes, answer_within_minutes, service_level,
            max_occupancy))
     )
     load = np.atleast_1d(lam * aht / 60.0)
@@ -102,9 +102,10 @@ def erlang_c_agents(
     todo = load > 0
     while np.any(todo):
         idx = np.flatnonzero(todo)
-        met = service_level(agents.flat[idx], load.flat[idx], aht.flat[idx], t.flat[idx]) >= (
-            sl.flat[idx] - 1e-12
+        achieved = achieved_service_level(
+            agents.flat[idx], load.flat[idx], aht.flat[idx], t.flat[idx]
         )
+        met = achieved >= sl.flat[idx] - 1e-12
         agents.flat[idx[~met]] += 1
         todo.flat[idx[met]] = False
     return agents.reshape(lam.shape) if lam.ndim else agents[0]
@@ -157,7 +158,7 @@ class StaffingTable:
     def _meets(self, agents: NDArray[np.float64], load: NDArray[np.float64]) -> NDArray[np.bool_]:
         ok = (load <= agents * self.max_occupancy) & (load < agents)
         for within, level in self.targets:
-            ok &= service_level(agents, load, self.handle_minutes, within) >= level - 1e-12
+            ok &= achieved_service_level(agents, load, self.handle_minutes, within) >= level - 1e-12
         return ok
 
     def direct(self, load_erlangs: NDArray[np.floating]) -> NDArray[np.int64]:

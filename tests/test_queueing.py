@@ -5,9 +5,9 @@ from hypothesis import strategies as st
 
 from estimator.queueing import (
     StaffingTable,
+    achieved_service_level,
     erlang_c_agents,
     erlang_c_wait_probability,
-    service_level,
 )
 
 
@@ -20,9 +20,9 @@ def test_published_wait_probability_and_service_level():
     # 10 erlangs, 14 agents: P(wait) = 17.4% (the published worked example); service level
     # in 20 s = 1 - 0.1741 * exp(-(14 - 10) * 20 / 180) = 0.888
     assert erlang_c_wait_probability(14, 10) == pytest.approx(0.1741, abs=5e-4)
-    assert service_level(14, 10, 3, 20 / 60) == pytest.approx(0.888, abs=5e-4)
+    assert achieved_service_level(14, 10, 3, 20 / 60) == pytest.approx(0.888, abs=5e-4)
     # 13 agents fall short of 80%
-    assert service_level(13, 10, 3, 20 / 60) < 0.8
+    assert achieved_service_level(13, 10, 3, 20 / 60) < 0.8
 
 
 def test_vectorised_and_zero_arrivals():
@@ -56,9 +56,9 @@ def test_more_arrivals_or_a_stricter_target_never_need_fewer_agents(
     assert erlang_c_agents(rate, handle, within, min(level * more, 0.995), 0.85) >= base
     # the answer is the least that meets the target
     load = rate * handle / 60
-    assert service_level(base, load, handle, within) >= level - 1e-9
+    assert achieved_service_level(base, load, handle, within) >= level - 1e-9
     if base - 1 > load and (base - 1) * 0.85 >= load:
-        assert service_level(base - 1, load, handle, within) < level
+        assert achieved_service_level(base - 1, load, handle, within) < level
 
 
 def test_table_matches_the_direct_function_everywhere():
@@ -76,3 +76,12 @@ def test_table_grows_for_a_large_surge():
     assert table.agents(np.array([10.0], dtype=np.float32)).tolist() == [14]
     big = np.array([500.0], dtype=np.float32)
     assert table.agents(big)[0] == erlang_c_agents(500 * 20, 3.0, 20 / 60, 0.8)
+
+
+def test_the_stable_signature_by_keyword():
+    # MODEL.md: erlang_c_agents(arrivals_per_hour, handle_minutes, answer_within_minutes,
+    #                           service_level, max_occupancy=1.0)
+    assert erlang_c_agents(
+        arrivals_per_hour=200, handle_minutes=3, answer_within_minutes=20 / 60,
+        service_level=0.8, max_occupancy=1.0,
+    ) == 14
