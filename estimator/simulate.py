@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -183,7 +184,11 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
         import atexit
         import multiprocessing
 
-        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        # fork is fastest; from 3.12 Python warns about forking a threaded process (a
+        # Jupyter kernel is one), so there a fork server starts the workers instead
+        method = "spawn" if os.name != "posix" else (
+            "forkserver" if sys.version_info >= (3, 12) else "fork")
+        ctx = multiprocessing.get_context(method)
         pool = _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
         atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
