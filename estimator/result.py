@@ -191,7 +191,7 @@ class Result:
     def current_staff_summary(self) -> dict[str, Any]:
         """What today's team gets (see :func:`estimator.simulate._current_staff`)."""
         a = self.arrays
-        staff = float(self.model.current_staff.sum())  # type: ignore[union-attr]
+        staff = round(float(self.model.current_staff.sum()), 9)  # type: ignore[union-attr]
         overloaded = a["current_weeks_overloaded"]
         overtime = a["current_overtime_weekly"]
         replies = a["current_replies_weekly"]
