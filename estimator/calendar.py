@@ -35,9 +35,6 @@ class PlanningYear:
         """Day of the week of each day, Monday = 0."""
         return np.arange(DAYS) % 7
 
-    def dates(self) -> list[date]:
-        return [self.start + timedelta(days=d) for d in range(DAYS)]
-
 
 def iso_week1_monday(year: int) -> date:
     """The Monday of ISO week 1 of ``year`` (it may fall in late December of the year before).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -111,10 +111,6 @@ class Model:
     min_on_duty: int
     crisis_coverage: bool
     current_staff: NDArray[np.float64] | None
-    draw_index: dict[str, int] = field(default_factory=dict)
-
-    def role(self, name: str) -> int:
-        return self.roles.index(name)
 
 
 def _read_profile(name: str) -> NDArray[np.float64]:
@@ -333,7 +329,6 @@ def compile_model(scenario: Scenario) -> Model:
         crisis_coverage=s.coverage.during_crisis == "24/7",
         current_staff=current,
     )
-    model.draw_index = {d.path: i for i, d in enumerate(draws)}
     _check_capacity(model)
     return model
 
