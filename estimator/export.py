@@ -187,6 +187,7 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("Crises a year, mean", "crises_per_year_mean", "crises"),
         ("Replies a year, mean", "replies_per_year_mean", "replies"),
         ("Replies within target with the needed team", "replies_within_target_share", "share"),
+        ("Replies arriving outside covered hours", "replies_outside_coverage_share", "share"),
         ("Planning percentile", "plan_percentile", "%"),
     ]
     if "current_staff" in s:
