@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from estimator import __version__  # noqa: E402
-from estimator.dashboard import CHART_TABS, PREVIEW_RUNS, Dashboard  # noqa: E402
+from estimator.app.dashboard import CHART_TABS, PREVIEW_RUNS, Dashboard  # noqa: E402
 
 TARGET_SECONDS = 0.5
 

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.reference_loop import naive_on_duty_hours  # noqa: E402
 from estimator import __version__, load_scenario  # noqa: E402
-from estimator.calendar import HOURS  # noqa: E402
-from estimator.simulate import simulate  # noqa: E402
+from estimator.engine.calendar import HOURS  # noqa: E402
+from estimator.engine.runner import simulate  # noqa: E402
 
 
 def largest_scenario() -> Path:
@@ -68,7 +68,7 @@ def peak_memory_mb(scenario_path: Path, runs: int) -> dict[str, float]:
         "t = time.perf_counter()\n"
         f"r = simulate(load_scenario({str(scenario_path)!r}), runs={runs}, seed=1, jobs=2)\n"
         "s = r.summary(); el = time.perf_counter() - t\n"
-        "from estimator.simulate import shutdown_workers; shutdown_workers()\n"
+        "from estimator.engine.runner import shutdown_workers; shutdown_workers()\n"
         "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(me, kids, el)\n"

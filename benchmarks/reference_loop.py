@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from estimator import load_scenario
-from estimator.calendar import HOURS
-from estimator.crises import draw_crises
-from estimator.model import compile_model
-from estimator.queueing import erlang_c_agents
-from estimator.simulate import draw_inputs, simulate
-from estimator.streams import BLOCK_RUNS
-from estimator.volumes import daily_messages
+from estimator.engine.calendar import HOURS
+from estimator.engine.compile import compile_model
+from estimator.engine.crises import draw_crises
+from estimator.engine.inputs import draw_inputs
+from estimator.engine.queueing import erlang_c_agents
+from estimator.engine.runner import simulate
+from estimator.engine.streams import BLOCK_RUNS
+from estimator.engine.volumes import daily_messages
 
 
 def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float, float, float]:

@@ -14,9 +14,9 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-from estimator.result import Result
+from estimator.engine.result import Result
+from estimator.engine.runner import simulate
 from estimator.scenario import Scenario, ScenarioError, load_scenario, to_toml, with_values
-from estimator.simulate import simulate
 
 __all__ = [
     "Result",

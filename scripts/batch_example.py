@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from estimator.batch import compare, sweep
-from estimator.batch_export import write_comparison, write_sweep
+from estimator.report.batch_files import write_comparison, write_sweep
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "data" / "scenarios"
 WEEKENDS = ["", "10:00-14:00", "09:00-17:00", "08:00-20:00"]  # "" = no weekend watch

@@ -14,8 +14,10 @@ import numpy as np
 import pytest
 
 from estimator import batch, load_scenario, simulate, with_values
+from estimator.app.cli import main
 from estimator.batch import compare, parse_value, parse_vary, simulate_many, sweep
-from estimator.cli import main
+from estimator.engine import runner
+from estimator.scenario import ScenarioError
 from tests.conftest import EXAMPLE, ROOT
 
 RUNS = 96  # three 32-run blocks: with chunk_runs=32 every batch has several chunks
@@ -89,7 +91,7 @@ def test_parse_vary_reads_toml_values_and_keeps_commas_inside_braces(text, field
 
 @pytest.mark.parametrize("text", ["no-equals-sign", "=1,2", "a b=1", "coverage..x=1"])
 def test_parse_vary_rejects_a_missing_field_in_one_line(text):
-    with pytest.raises(batch.ScenarioError, match=r"^vary: expected FIELD=V1,V2"):
+    with pytest.raises(ScenarioError, match=r"^vary: expected FIELD=V1,V2"):
         parse_vary(text)
 
 
@@ -102,9 +104,9 @@ def test_parse_value_falls_back_to_text():
 def test_grid_varies_the_first_field_slowest():
     assert batch.grid({"a": [1, 2], "b": ["x", "y", "z"]})[:3] == [
         {"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 1, "b": "z"}]
-    with pytest.raises(batch.ScenarioError, match="vary"):
+    with pytest.raises(ScenarioError, match="vary"):
         batch.grid({})
-    with pytest.raises(batch.ScenarioError, match="vary: a: expected a list"):
+    with pytest.raises(ScenarioError, match="vary: a: expected a list"):
         batch.grid({"a": "12"})
 
 
@@ -265,10 +267,10 @@ def test_sweep_of_an_unknown_field_runs_nothing(tmp_path, capsys):
 
 def test_sweep_api_validates_every_point_before_running(monkeypatch):
     ran = []
-    monkeypatch.setattr(batch, "simulate_chunk", lambda *a: ran.append(a))
-    with pytest.raises(batch.ScenarioError, match=r"channels\[0\].per_day"):
+    monkeypatch.setattr(runner, "simulate_chunk", lambda *a: ran.append(a))
+    with pytest.raises(ScenarioError, match=r"channels\[0\].per_day"):
         sweep(EXAMPLE, {"channels.0.per_day": [40, -1]}, runs=32, seed=1)
-    with pytest.raises(batch.ScenarioError, match="channels.4: no such"):
+    with pytest.raises(ScenarioError, match="channels.4: no such"):
         sweep(EXAMPLE, {"channels.4.per_day": [40]}, runs=32, seed=1)
     assert ran == []
 
@@ -297,31 +299,31 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def test_an_interrupted_batch_leaves_no_folder(busier, tmp_path, monkeypatch, capsys):
-    real = batch.simulate_chunk
+    real = runner.simulate_chunk
 
     def interrupted(model, *args):
         if model.scenario.scenario.name == "Busier university":
             raise KeyboardInterrupt
         return real(model, *args)
 
-    monkeypatch.setattr(batch, "simulate_chunk", interrupted)
+    monkeypatch.setattr(runner, "simulate_chunk", interrupted)
     out = tmp_path / "cmp"
     argv = ["compare", str(EXAMPLE), str(busier), "--runs", "64", "--out", str(out), "--jobs", "1"]
     assert main(argv) == 1
     assert "interrupted; nothing was written" in capsys.readouterr().err
     assert _leftovers(tmp_path) == ["busier.toml"]  # no output folder, no partial folder
     # an earlier output folder survives an interrupted rerun untouched
-    monkeypatch.setattr(batch, "simulate_chunk", real)
+    monkeypatch.setattr(runner, "simulate_chunk", real)
     assert main(argv) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    monkeypatch.setattr(batch, "simulate_chunk", interrupted)
+    monkeypatch.setattr(runner, "simulate_chunk", interrupted)
     assert main([*argv, "--seed", "2"]) == 1
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert _leftovers(tmp_path) == ["busier.toml", "cmp"]
 
 
 def test_a_failure_while_writing_leaves_no_folder(busier, tmp_path, monkeypatch, capsys):
-    from estimator import batch_export
+    from estimator.report import batch_files as batch_export
 
     calls = []
 
@@ -341,14 +343,14 @@ def test_a_failure_while_writing_leaves_no_folder(busier, tmp_path, monkeypatch,
 
 
 def test_sweep_interrupted_by_an_error_leaves_no_folder(tmp_path, monkeypatch, capsys):
-    real = batch.simulate_chunk
+    real = runner.simulate_chunk
 
     def failing(model, values, seed, start, stop):
         if model.scenario.coverage.weekends == "08:00-20:00":
             raise RuntimeError("worker lost")
         return real(model, values, seed, start, stop)
 
-    monkeypatch.setattr(batch, "simulate_chunk", failing)
+    monkeypatch.setattr(runner, "simulate_chunk", failing)
     argv = ["sweep", str(EXAMPLE), "--vary", "coverage.weekends=,08:00-20:00", "--runs", "32",
             "--out", str(tmp_path / "sweep"), "--jobs", "1"]
     assert main(argv) == 1
@@ -401,7 +403,7 @@ def test_compare_prints_a_readable_table(busier, capsys):
 
 
 def test_python_api_writes_folders(busier, tmp_path):
-    from estimator.batch_export import write_comparison, write_sweep
+    from estimator.report.batch_files import write_comparison, write_sweep
 
     c = compare([EXAMPLE, busier], runs=32, seed=1)
     write_comparison(c, tmp_path / "cmp", command=["my-script"])
@@ -415,7 +417,7 @@ def test_python_api_writes_folders(busier, tmp_path):
 
 
 def test_plot_sweep_draws_the_p50_of_each_point():
-    from estimator.batch_charts import plot_sweep
+    from estimator.report.batch_charts import plot_sweep
 
     s = sweep(EXAMPLE, {"channels.0.per_day": [80, 40, 60]}, runs=32, seed=1)
     ax = plot_sweep(s, "channels.0.per_day")
@@ -429,7 +431,7 @@ def test_plot_sweep_draws_the_p50_of_each_point():
 
 
 def test_plot_sweep_of_categories_has_one_line_per_other_value():
-    from estimator.batch_charts import plot_sweep
+    from estimator.report.batch_charts import plot_sweep
 
     s = sweep(EXAMPLE, {"coverage.weekends": ["", "10:00-14:00"], "plan.percentile": [80, 95]},
               runs=32, seed=1)
@@ -440,7 +442,7 @@ def test_plot_sweep_of_categories_has_one_line_per_other_value():
 
 
 def test_comparison_figure_shows_the_paired_differences(busier):
-    from estimator.batch_charts import comparison_figure
+    from estimator.report.batch_charts import comparison_figure
 
     c = compare([EXAMPLE, busier], runs=32, seed=1)
     fig = comparison_figure(c)
@@ -456,7 +458,7 @@ def test_comparison_figure_shows_the_paired_differences(busier):
 
 def test_cli_subprocess_sweep(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "estimator.cli", "sweep", str(EXAMPLE), "--vary",
+        [sys.executable, "-m", "estimator.app.cli", "sweep", str(EXAMPLE), "--vary",
          "plan.percentile=80,95", "--runs", "32", "--json", "--quiet"],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )

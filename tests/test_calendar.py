@@ -2,7 +2,7 @@ from datetime import date
 
 import numpy as np
 
-from estimator.calendar import (
+from estimator.engine.calendar import (
     HOURS,
     covered_hours,
     iso_week1_monday,

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from estimator.capacity import productive_hours
-from estimator.simulate import simulate
+from estimator.engine.capacity import productive_hours
+from estimator.engine.runner import simulate
 from tests.conftest import minimal, scenario_of
 
 

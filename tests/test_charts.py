@@ -13,8 +13,9 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from estimator import __version__, charts, load_scenario, simulate, with_values
-from estimator.cli import money
+from estimator import __version__, load_scenario, simulate, with_values
+from estimator.app.cli import money
+from estimator.report import charts
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
 FRENCH = "Spécialiste vidéo verticale"

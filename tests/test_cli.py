@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from estimator import load_scenario, simulate
-from estimator.cli import main
+from estimator.app.cli import main
 from tests.conftest import EXAMPLE
 
 SUMMARY_KEYS = {
@@ -111,13 +111,13 @@ def test_schema_lists_fields(capsys):
 
 def test_real_subprocess(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "estimator.cli", "run", str(EXAMPLE), "--runs", "32", "--json"],
+        [sys.executable, "-m", "estimator.app.cli", "run", str(EXAMPLE), "--runs", "32", "--json"],
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["runs"] == 32
     bad = subprocess.run(
-        [sys.executable, "-m", "estimator.cli", "run", str(tmp_path / "none.toml")],
+        [sys.executable, "-m", "estimator.app.cli", "run", str(tmp_path / "none.toml")],
         capture_output=True, text=True, timeout=120,
     )
     assert bad.returncode == 2

@@ -10,11 +10,11 @@ import ipywidgets as W
 import pytest
 
 from estimator import load_scenario, with_values
-from estimator.dashboard import CHART_TABS, Dashboard
-from estimator.dashboard_controls import minutes_text, rescale
-from estimator.distributions import LogNormal, Pert
-from estimator.explain import explain, source_comments
+from estimator.app.controls import minutes_text, rescale
+from estimator.app.dashboard import CHART_TABS, Dashboard
 from estimator.scenario import ScenarioError, get_value
+from estimator.scenario.explain import explain, source_comments
+from estimator.scenario.quantities import LogNormal, Pert
 
 from .conftest import EXAMPLE, SHIPPED
 
@@ -212,7 +212,7 @@ def test_an_unexpected_failure_is_a_message_too(tmp_path: Path, monkeypatch) -> 
     def broken(*_a: Any, **_k: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("estimator.dashboard.simulate", broken)
+    monkeypatch.setattr("estimator.app.dashboard.simulate", broken)
     dash.control("coverage.min_on_duty").widget.value = 2
     assert "disk on fire" in dash.error and "Traceback" not in dash.message.value
 

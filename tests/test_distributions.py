@@ -3,8 +3,8 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 from scipy import stats
 
-from estimator import distributions as dist
-from estimator.distributions import LogNormal, Pert
+from estimator.scenario import quantities as dist
+from estimator.scenario.quantities import LogNormal, Pert
 
 U = np.array([0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99])
 

@@ -15,8 +15,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from openpyxl import load_workbook
 
-from estimator import charts, export, load_scenario, simulate, with_values
-from estimator.cli import main
+from estimator import load_scenario, simulate, with_values
+from estimator.app.cli import main
+from estimator.report import charts, export
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
 SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions"]

@@ -16,8 +16,8 @@ import tomli_w
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from estimator.app.cli import main
 from estimator.batch import parse_vary
-from estimator.cli import main
 from estimator.scenario import Scenario, ScenarioError
 from tests.conftest import EXAMPLE
 

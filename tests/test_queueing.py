@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from estimator.queueing import (
+from estimator.engine.queueing import (
     StaffingTable,
     achieved_service_level,
     erlang_c_agents,

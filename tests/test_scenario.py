@@ -197,7 +197,7 @@ def test_schema_documents_itself():
 
 
 def test_the_fields_document_is_generated_from_the_schema(capsys):
-    from estimator.cli import main
+    from estimator.app.cli import main
     from tests.conftest import ROOT
 
     main(["schema"])

@@ -5,11 +5,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from estimator.calendar import HOURS
-from estimator.model import CRISIS, ENGAGEMENT, KINDS, MONITORING, RECURRING
-from estimator.queueing import erlang_c_agents
+from estimator.engine.calendar import HOURS
+from estimator.engine.chunk import _backlog_spread
+from estimator.engine.compile import CRISIS, ENGAGEMENT, KINDS, MONITORING, RECURRING
+from estimator.engine.queueing import erlang_c_agents
+from estimator.engine.runner import simulate
 from estimator.scenario import ScenarioError, load_scenario
-from estimator.simulate import _backlog_spread, simulate
 from tests.conftest import EXAMPLE, minimal, scenario_of
 
 CM, WRITER = 0, 1

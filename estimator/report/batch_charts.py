@@ -1,7 +1,7 @@
 """Charts of batches: FTE needed against a swept field, and the paired differences of a
 comparison.
 
-Like :mod:`estimator.charts` (whose ``plot_comparison`` draws the scenarios side by side),
+Like :mod:`estimator.report.charts` (whose ``plot_comparison`` draws the scenarios side by side),
 every ``plot_*`` takes ``ax=None`` and returns the Axes; figures are built with
 :class:`matplotlib.figure.Figure` (no pyplot, no global rcParams: the charts' style is applied
 with ``rc_context``), so they draw the same under any backend.
@@ -17,8 +17,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from estimator import charts
 from estimator.batch import Comparison, SweepPoint, format_value
+from estimator.report import charts
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.0)) -> Axes:

@@ -119,7 +119,7 @@ def progress_bar(total: int, quiet: bool, desc: str = "runs"):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from estimator.simulate import simulate
+    from estimator.engine.runner import simulate
 
     scenario = load_scenario(args.scenario)
     if args.percentile is not None:
@@ -142,7 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if args.out is not None:
-        from estimator.export import write_run_outputs
+        from estimator.report.export import write_run_outputs
 
         write_run_outputs(result, args.out)
     summary = result.summary()
@@ -159,7 +159,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.scenarios:
         try:
-            from estimator.model import compile_model
+            from estimator.engine.compile import compile_model
 
             compile_model(load_scenario(path))
         except ScenarioError as exc:
@@ -239,7 +239,7 @@ def _batch_run(args: argparse.Namespace, n: int, run: Any, write: Any) -> Any:
     """Run a batch with a progress bar, inside the atomic output folder when --out is given."""
     from contextlib import nullcontext
 
-    from estimator.export import atomic_dir
+    from estimator.report.export import atomic_dir
 
     bar = progress_bar(args.runs * n, args.quiet)
     with atomic_dir(args.out) if args.out is not None else nullcontext(None) as folder:
@@ -256,7 +256,7 @@ def _batch_run(args: argparse.Namespace, n: int, run: Any, write: Any) -> Any:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from estimator import batch
-    from estimator.batch_export import write_comparison_files
+    from estimator.report.batch_files import write_comparison_files
 
     entries, problems = batch.load_batch(args.scenarios)
     _report(problems)
@@ -281,8 +281,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from estimator import batch
-    from estimator.batch_export import write_sweep_files
-    from estimator.export import _jsonable
+    from estimator.report.batch_files import write_sweep_files
+    from estimator.report.export import _jsonable
 
     vary: dict[str, list[Any]] = {}
     for name, values in args.vary:

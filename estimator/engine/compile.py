@@ -7,26 +7,23 @@ engine receives is complete and consistent, and the engine never re-checks it.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator import distributions as dist
-from estimator.calendar import (
+from estimator.engine.calendar import (
     PlanningYear,
     covered_hours,
     normal_hours,
     planning_year,
     run_lengths,
 )
-from estimator.queueing import StaffingTable
+from estimator.engine.queueing import StaffingTable
 from estimator.scenario import Scenario, ScenarioError
-
-#: Where the shipped data lives (scenarios, profiles, samples); ESTIMATOR_DATA overrides it.
-DATA_DIR = Path(os.environ.get("ESTIMATOR_DATA", Path(__file__).resolve().parent.parent / "data"))
+from estimator.scenario import quantities as dist
+from estimator.scenario.paths import DATA_DIR
 
 KINDS = ("content", "engagement", "monitoring", "crisis", "recurring")
 CONTENT, ENGAGEMENT, MONITORING, CRISIS, RECURRING = range(5)

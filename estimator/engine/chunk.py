@@ -1,11 +1,11 @@
 """The Monte Carlo engine: a planning year, hour by hour, for many runs at once.
 
 Arrays are (runs, hours) over a chunk of runs; no Python loop runs over runs or hours.
-Chunks are whole blocks of :data:`~estimator.streams.BLOCK_RUNS` runs and their random
+Chunks are whole blocks of :data:`~estimator.engine.streams.BLOCK_RUNS` runs and their random
 numbers are keyed by block, so a chunk size or a number of worker processes never changes
 a result. Memory is bounded by the chunk: a few dozen (chunk x 8,736) float32 arrays.
 
-What one run computes (MODEL.md, "The work the model counts"):
+What one run computes (docs/model.md, "The work the model counts"):
 
 1. each channel's messages per day: the run's volume, its growth over the year and a
    gamma day-to-day factor (mean 1, CV ``daily_cv``); spread over the hours of each day by
@@ -21,30 +21,20 @@ What one run computes (MODEL.md, "The work the model counts"):
    on-duty hours of extended coverage) and their extra hours by role;
 5. flexible work by the week: content production, recurring work and listening reports.
 
-Message volumes come from :mod:`estimator.volumes`, crises from :mod:`estimator.crises`, and
-the replies-on-target measures from :mod:`estimator.service`.
+Message volumes come from :mod:`estimator.engine.volumes`, crises from
+:mod:`estimator.engine.crises`, and the replies-on-target measures from
+:mod:`estimator.engine.service`.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import os
-import sys
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
-from estimator import distributions as dist
-from estimator.calendar import HOURS, HOURS_PER_WEEK, WEEKS
-from estimator.capacity import productive_hours
-from estimator.crises import draw_crises
-from estimator.model import (
+from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.compile import (
     CONTENT,
     CRISIS,
     ENGAGEMENT,
@@ -52,188 +42,11 @@ from estimator.model import (
     MONITORING,
     RECURRING,
     Model,
-    compile_model,
 )
-from estimator.result import Result
-from estimator.scenario import Scenario, ScenarioError
-from estimator.service import current_staff, messages_by_target, replies_within_target
-from estimator.streams import BLOCK_RUNS, scalar_uniforms
-from estimator.volumes import FLOAT, daily_messages, hourly, weekly
-
-DEFAULT_CHUNK_RUNS = 128
-
-
-def simulate(
-    scenario: Scenario,
-    runs: int = 1000,
-    seed: int = 0,
-    *,
-    chunk_runs: int = DEFAULT_CHUNK_RUNS,
-    jobs: int | None = 1,
-    progress: Callable[[int], Any] | None = None,
-) -> Result:
-    """Simulate ``runs`` planning years of a scenario.
-
-    Parameters
-    ----------
-    scenario
-        A validated scenario (:func:`estimator.load_scenario`).
-    runs
-        Monte Carlo runs (planning years).
-    seed
-        The one seed; the same seed gives the same numbers whatever ``chunk_runs`` and
-        ``jobs`` are.
-    chunk_runs
-        Runs computed together, rounded up to a multiple of 32; bounds memory.
-    jobs
-        Worker processes (``None``: one per core).
-    progress
-        Called with the number of runs finished after each chunk (e.g. ``tqdm.update``).
-
-    Examples
-    --------
-    >>> from estimator import load_scenario
-    >>> result = simulate(load_scenario("data/scenarios/nonprofit.toml"), runs=64, seed=1)
-    >>> result.fte_total().shape
-    (64,)
-    """
-    check_arguments(runs=runs, seed=seed)
-    bounds = chunk_bounds(runs, chunk_runs)
-    model = compile_model(scenario)
-    values = draw_inputs(model, seed, runs)
-    jobs = (os.cpu_count() or 1) if jobs is None else max(1, int(jobs))
-    arrays: dict[str, NDArray] = {}
-    for (a, b), part in zip(bounds, _map_chunks(model, values, seed, bounds, jobs), strict=True):
-        place(arrays, runs, a, b, part)
-        if progress is not None:
-            progress(b - a)
-    return Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays)
-
-
-def chunk_bounds(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
-    """(start, stop) of each chunk: whole blocks of random numbers, the last one cut short."""
-    whole = isinstance(chunk_runs, int | np.integer) and not isinstance(chunk_runs, bool)
-    if not whole or chunk_runs < 1:
-        raise ScenarioError(f"chunk_runs: expected a whole number >= 1, got {chunk_runs!r}",
-                            field="chunk_runs")
-    chunk = BLOCK_RUNS * math.ceil(chunk_runs / BLOCK_RUNS)
-    return [(a, min(a + chunk, runs)) for a in range(0, runs, chunk)]
-
-
-def place(
-    arrays: dict[str, NDArray], runs: int, start: int, stop: int, part: dict[str, NDArray]
-) -> None:
-    """Copy a chunk's outputs into the whole simulation's arrays (made on the first chunk),
-    so that the chunks need not all be kept until the end."""
-    for key, value in part.items():
-        if key not in arrays:
-            arrays[key] = np.empty((runs, *value.shape[1:]), dtype=value.dtype)
-        arrays[key][start:stop] = value
-
-
-def shutdown_workers() -> None:
-    """Stop the worker processes kept between simulations (they restart when needed)."""
-    while _POOLS:
-        _POOLS.popitem()[1].shutdown(wait=True, cancel_futures=True)
-
-
-def check_arguments(*, runs: int, seed: int) -> None:
-    """Reject a run count or seed a person could mistype, with a one-line message."""
-    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
-        raise ScenarioError(f"runs: expected a whole number >= 1, got {runs!r}", field="runs")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ScenarioError(f"seed: expected a whole number >= 0, got {seed!r}", field="seed")
-
-
-def _map_chunks(
-    model: Model, values: dict[str, NDArray], seed: int, bounds: list[tuple[int, int]], jobs: int
-) -> Iterator[dict[str, NDArray]]:
-    def args(a: int, b: int) -> tuple:
-        return (model, {k: v[a:b] for k, v in values.items()}, seed, a, b)
-
-    if jobs == 1 or len(bounds) == 1:
-        for a, b in bounds:
-            yield simulate_chunk(*args(a, b))
-        return
-    pool = worker_pool(jobs)
-    # A bounded window of tasks in flight, taken in order: a finished chunk is handed on
-    # and dropped here, so memory does not grow with the number of runs.
-    window: deque = deque()
-    todo = iter(bounds)
-    try:
-        for a, b in itertools.islice(todo, 2 * jobs):
-            window.append(pool.submit(simulate_chunk, *args(a, b)))
-        while window:
-            part = window.popleft().result()
-            for a, b in itertools.islice(todo, 1):
-                window.append(pool.submit(simulate_chunk, *args(a, b)))
-            yield part
-    finally:
-        for f in window:
-            f.cancel()
-
-
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-
-
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """A worker pool kept for the life of the process: the dashboard reruns often, and
-    starting workers costs more than a preview run."""
-    pool = _POOLS.get(jobs)
-    if pool is None:
-        import atexit
-        import multiprocessing
-
-        # fork is fastest; from 3.12 Python warns about forking a threaded process (a
-        # Jupyter kernel is one), so there a fork server starts the workers instead
-        method = "spawn" if os.name != "posix" else (
-            "forkserver" if sys.version_info >= (3, 12) else "fork")
-        ctx = multiprocessing.get_context(method)
-        pool = _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-    return pool
-
-
-def draw_inputs(model: Model, seed: int, runs: int) -> dict[str, NDArray[np.float64]]:
-    """Every run's value of every uncertain input, plus the derived per-run capacity."""
-    values: dict[str, NDArray[np.float64]] = {}
-    for d in model.draws:
-        if dist.is_uncertain(d.quantity):
-            values[d.path] = dist.ppf(d.quantity, scalar_uniforms(seed, d.key, runs))
-        else:
-            values[d.path] = np.full(runs, dist.mean(d.quantity))
-    values["crises.count"] = poisson_ppf(
-        scalar_uniforms(seed, "crises:count", runs), values["crises.per_year"]
-    )
-    cap = model.scenario.capacity
-    hours = productive_hours(
-        cap.hours_per_week,
-        cap.days_per_week,
-        holiday_days=model.holiday_workdays,
-        vacation_days=values["capacity.vacation_days"],
-        sick_days=values["capacity.sick_days"],
-        training_hours_per_week=values["capacity.training_hours_per_week"],
-        admin_share=values["capacity.admin_share"],
-    )
-    values["productive_hours_per_fte"] = hours.productive
-    return values
-
-
-def poisson_ppf(u: NDArray[np.float64], rate: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The least count ``k`` with ``P(N <= k) >= u`` for ``N ~ Poisson(rate)``, vectorised.
-
-    >>> poisson_ppf(np.array([0.1, 0.5, 0.99]), np.array([0.0, 3.0, 3.0])).tolist()
-    [0.0, 3.0, 8.0]
-    """
-    top = float(rate.max(initial=0.0))
-    if top <= 0:
-        return np.zeros_like(u)
-    k = np.arange(int(top + 12 * np.sqrt(top) + 20))
-    log_pmf = k[None, :] * np.log(np.maximum(rate, 1e-300))[:, None] - rate[:, None]
-    log_pmf -= special.gammaln(k + 1)[None, :]
-    cdf = np.cumsum(np.exp(log_pmf), axis=1)
-    return np.where(rate > 0, (cdf < u[:, None]).sum(axis=1), 0).astype(np.float64)
-
+from estimator.engine.crises import draw_crises
+from estimator.engine.service import current_staff, messages_by_target, replies_within_target
+from estimator.engine.streams import BLOCK_RUNS
+from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
 
 # --------------------------------------------------------------------------- one chunk
 
@@ -450,14 +263,5 @@ def _weekly_flexible(
     return out
 
 
-__all__ = [
-    "place",
-    "shutdown_workers",
-    "check_arguments",
-    "chunk_bounds",
-    "compile_model",
-    "draw_inputs",
-    "simulate",
-    "simulate_chunk",
-    "worker_pool",
-]
+
+__all__ = ["simulate_chunk"]

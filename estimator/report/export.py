@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from estimator import distributions as dist
-from estimator.result import Result, input_context
+from estimator.engine.result import Result, input_context
 from estimator.scenario import ScenarioError, field_docs, to_toml
+from estimator.scenario import quantities as dist
 
 #: A folder holding one of these was written by the estimator and may be replaced.
 OUTPUT_MARKERS = ("summary.json", "manifest.json")
@@ -227,7 +227,7 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
 
 
 def _kind_label(kind: str) -> str:
-    from estimator.charts import KIND_LABELS
+    from estimator.report.charts import KIND_LABELS
 
     return KIND_LABELS.get(kind, kind)
 
@@ -538,7 +538,7 @@ def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
     import matplotlib as mpl
 
     from estimator import __version__
-    from estimator.charts import SLIDE_DPI, style
+    from estimator.report.charts import SLIDE_DPI, style
 
     software = f"social-staffing-estimator {__version__}"
     meta = {"png": {"Software": software, "Title": title},
@@ -554,7 +554,7 @@ def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
 
 
 def _draw_set(results: list[Result], stage: Path, formats: tuple[str, ...]) -> list[Path]:
-    from estimator import charts
+    from estimator.report import charts
 
     written: list[Path] = []
     if len(results) > 1:
@@ -617,7 +617,7 @@ def _wrap(lines: Iterable[str], width: int, indent: str = "") -> str:
 
 
 def _staff(value: float) -> str:
-    from estimator.charts import _staff
+    from estimator.report.charts import _staff
 
     return _staff(value)
 
@@ -736,8 +736,8 @@ def brief_figure(result: Result) -> Any:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from estimator import charts
-    from estimator.cli import money
+    from estimator.app.cli import money
+    from estimator.report import charts
 
     s = result.summary(percentiles=(10, 50, 90, 95))
     cur = s["currency"]
@@ -802,8 +802,8 @@ def brief_figure(result: Result) -> Any:
 def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left: float,
                 right: float) -> float:
     """The role table from ``top`` (inches); returns where it ends."""
-    from estimator.charts import GREY
-    from estimator.cli import money
+    from estimator.app.cli import money
+    from estimator.report.charts import GREY
 
     cur = s["currency"]
     every = result.by_role_table()

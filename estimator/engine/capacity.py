@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator.calendar import WEEKS
+from estimator.engine.calendar import WEEKS
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator import distributions as dist
-from estimator.calendar import HOURS, HOURS_PER_WEEK, WEEKS
-from estimator.model import Model
-from estimator.streams import BLOCK_RUNS, block_generator
-from estimator.volumes import FLOAT
+from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.compile import Model
+from estimator.engine.streams import BLOCK_RUNS, block_generator
+from estimator.engine.volumes import FLOAT
+from estimator.scenario import quantities as dist
 
 _POOL = 64  # crisis draws kept per run; a run's k-th crisis always uses the same ones
 

@@ -5,7 +5,7 @@ number of 32-run blocks of one scenario). All chunks of all scenarios of a batch
 pool: this process (``jobs=1``), ``jobs`` worker processes, or an existing Dask cluster
 (``scheduler=ADDRESS``, needs the ``dask`` extra). Random numbers are keyed by input and by
 block, never by worker, so every way of running a batch gives the same numbers as
-:func:`estimator.simulate` run scenario by scenario with the same seed; and two scenarios run
+:func:`estimator.engine.runner` run scenario by scenario with the same seed; and two scenarios run
 with one seed share their random numbers (common random numbers), so the difference between
 them, run by run, is the effect of what differs and not sampling noise.
 
@@ -19,18 +19,16 @@ them, run by run, is the effect of what differs and not sampling noise.
 >>> [p.values for p in s]
 [{'channels.0.per_day': 40}, {'channels.0.per_day': 80}]
 
-Nothing here draws or writes: :mod:`estimator.batch_charts` plots a comparison or a sweep and
-:mod:`estimator.batch_export` writes their folders.
+Nothing here draws or writes: :mod:`estimator.report.batch_charts` plots a comparison or a sweep and
+:mod:`estimator.report.batch_files` writes their folders.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, wait
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,22 +36,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator.model import Model, compile_model
-from estimator.result import Result
+from estimator.engine.compile import Model, compile_model
+from estimator.engine.result import Result
+from estimator.engine.runner import DEFAULT_CHUNK_RUNS, check_arguments, simulate_models
 from estimator.scenario import (
     Scenario,
     ScenarioError,
     load_scenario,
     with_values,
-)
-from estimator.simulate import (
-    DEFAULT_CHUNK_RUNS,
-    check_arguments,
-    chunk_bounds,
-    draw_inputs,
-    place,
-    simulate_chunk,
-    worker_pool,
 )
 
 Progress = Callable[[int], Any] | None
@@ -189,108 +179,10 @@ def simulate_many(
     progress
         Called with the number of runs finished after each chunk (e.g. ``tqdm.update``).
     """
-    check_arguments(runs=runs, seed=seed)
-    bounds = chunk_bounds(runs, chunk_runs)
     entries = _entries(scenarios)
     models = [e.model or compile_model(e.scenario) for e in entries]
-    values = [draw_inputs(m, seed, runs) for m in models]
-    tasks = [(i, j) for i in range(len(models)) for j in range(len(bounds))]
-
-    def args(task: tuple[int, int]) -> tuple:
-        i, j = task
-        a, b = bounds[j]
-        return (models[i], {k: v[a:b] for k, v in values[i].items()}, seed, a, b)
-
-    arrays: list[dict[str, NDArray]] = [{} for _ in models]
-    if scheduler is not None:
-        done = _run_dask(scheduler, tasks, args, models)
-    else:
-        jobs = (os.cpu_count() or 1) if jobs is None else max(1, int(jobs))
-        done = _run_serial(tasks, args) if jobs == 1 or len(tasks) == 1 else _run_pool(
-            tasks, args, jobs)
-    for (i, j), part in done:
-        a, b = bounds[j]
-        place(arrays[i], runs, a, b, part)
-        if progress is not None:
-            progress(b - a)
-    return [
-        Result(model=model, runs=runs, seed=seed, inputs=values[i], arrays=arrays[i])
-        for i, model in enumerate(models)
-    ]
-
-
-def _run_serial(tasks, args) -> Iterator[tuple[tuple[int, int], dict[str, NDArray]]]:
-    for task in tasks:
-        yield task, simulate_chunk(*args(task))
-
-
-def _run_pool(tasks, args, jobs: int) -> Iterator[tuple[tuple[int, int], dict[str, NDArray]]]:
-    pool = worker_pool(jobs)
-    # A bounded window of submitted tasks: memory stays small for a big grid.
-    pending: dict[Any, tuple[int, int]] = {}
-    queue = iter(tasks)
-    try:
-        for task in itertools.islice(queue, 2 * jobs):
-            pending[pool.submit(simulate_chunk, *args(task))] = task
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                task = pending.pop(fut)
-                yield task, fut.result()
-                for nxt in itertools.islice(queue, 1):
-                    pending[pool.submit(simulate_chunk, *args(nxt))] = nxt
-    finally:
-        for fut in pending:
-            fut.cancel()
-
-
-def _dask_client(scheduler: Any) -> tuple[Any, bool]:
-    """(client, whether this call opened it) for an address or an existing Client."""
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise ScenarioError(
-            "scheduler: running on a Dask cluster needs dask.distributed "
-            "(pip install 'social-staffing-estimator[dask]')",
-            field="scheduler",
-        ) from None
-    if isinstance(scheduler, Client):
-        return scheduler, False
-    if not isinstance(scheduler, str) or not scheduler:
-        raise ScenarioError(
-            f"scheduler: expected a Dask scheduler address or Client, got {scheduler!r}",
-            field="scheduler",
-        )
-    try:
-        return Client(scheduler, set_as_default=False), True
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ScenarioError(
-            f"scheduler: cannot reach a Dask scheduler at {scheduler!r} ({exc})",
-            field="scheduler",
-        ) from None
-
-
-def _run_dask(
-    scheduler: Any, tasks, args, models
-) -> Iterator[tuple[tuple[int, int], dict[str, NDArray]]]:
-    from dask.distributed import as_completed
-
-    client, own = _dask_client(scheduler)
-    futures: dict[Any, tuple[int, int]] = {}
-    try:
-        shared = [client.scatter(m, hash=False, broadcast=False) for m in models]
-        for task in tasks:
-            _, values, seed, a, b = args(task)
-            fut = client.submit(simulate_chunk, shared[task[0]], values, seed, a, b, pure=False)
-            futures[fut] = task
-        for fut in as_completed(list(futures), loop=client.loop):
-            yield futures[fut], fut.result()
-    except BaseException:
-        client.cancel(list(futures))
-        raise
-    finally:
-        if own:
-            client.close()
+    return simulate_models(models, runs, seed, chunk_runs=chunk_runs, jobs=jobs,
+                           scheduler=scheduler, progress=progress)
 
 
 # --------------------------------------------------------------------------- compare

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from estimator.batch import Comparison, Problem, Sweep
-from estimator.export import atomic_dir, save_figure, write_csv, write_json, write_tables
+from estimator.report.export import atomic_dir, save_figure, write_csv, write_json, write_tables
 from estimator.scenario import Scenario, to_toml
 
 
@@ -104,7 +104,7 @@ def write_comparison_files(
     """Fill ``folder`` (which must exist): comparison.csv and .json, the chart
     (comparison.png/.svg/.pdf), runs.csv (each run's FTE and paired difference), one
     sub-folder per scenario with its tables, and manifest.json."""
-    from estimator.batch_charts import comparison_figure
+    from estimator.report.batch_charts import comparison_figure
 
     folder = Path(folder)
     write_csv(comparison.table(), folder / "comparison.csv")
@@ -139,7 +139,7 @@ def write_sweep_files(
     """Fill ``folder``: sweep.csv (one row per point), sweep.json, the chart of FTE against
     the first varied field (sweep.png/.svg/.pdf), one sub-folder per point (its summary and
     the scenario as run) and manifest.json."""
-    from estimator.batch_charts import sweep_figure
+    from estimator.report.batch_charts import sweep_figure
 
     folder = Path(folder)
     write_csv(result.table(), folder / "sweep.csv")

@@ -1,6 +1,6 @@
 """The what-if dashboard: sliders tied to scenario fields, the estimate redrawn on every change.
 
->>> from estimator.dashboard import Dashboard
+>>> from estimator.app.dashboard import Dashboard
 >>> dash = Dashboard("university")   # a shipped scenario's name, a file, or a Scenario
 >>> dash.control("coverage.weekends").value
 '10:00-14:00'
@@ -17,10 +17,10 @@ traceback), runs a quick preview and redraws the outputs. **Full run** reruns wi
 simulated years. The seed is fixed, so moving a control back gives the same numbers again, and
 the difference a control makes is not sampling noise (common random numbers).
 
-The controls and how each maps to its field are in :mod:`estimator.dashboard_controls` (an
+The controls and how each maps to its field are in :mod:`estimator.app.controls` (an
 uncertain input gets one slider on its most likely value; its low and high move with it).
 
-Charts are drawn by :mod:`estimator.charts` onto matplotlib Figures (no pyplot) and shown as
+Charts are drawn by :mod:`estimator.report.charts` onto matplotlib Figures (no pyplot) and shown as
 PNG images: robust in JupyterLab and Voila. To keep an update fast, a change redraws the
 numbers and the chart tab on show; the other tabs are redrawn when they are opened.
 Nothing here computes the model: the numbers come from :class:`~estimator.result.Result`.
@@ -42,10 +42,10 @@ from typing import Any
 
 import ipywidgets as W
 
-from estimator import charts
-from estimator.dashboard_controls import Control, build_controls
-from estimator.model import DATA_DIR
-from estimator.result import Result
+from estimator.app.controls import Control, build_controls
+from estimator.engine.result import Result
+from estimator.engine.runner import simulate
+from estimator.report import charts
 from estimator.scenario import (
     Scenario,
     ScenarioError,
@@ -54,7 +54,7 @@ from estimator.scenario import (
     to_toml,
     with_values,
 )
-from estimator.simulate import simulate
+from estimator.scenario.paths import DATA_DIR
 
 __all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
 
@@ -111,7 +111,7 @@ def chart_size(tab: int, result: Result) -> tuple[float, float]:
 
 def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CHART_INCHES,
         dpi: int = CHART_DPI) -> bytes:
-    """One chart of :mod:`estimator.charts` drawn for the screen, as PNG bytes."""
+    """One chart of :mod:`estimator.report.charts` drawn for the screen, as PNG bytes."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
@@ -526,7 +526,7 @@ class Dashboard:
                formats: tuple[str, ...] = ("png", "svg", "pdf")) -> list[Path]:
         """Every chart of a full run (PNG, SVG, PDF) into ``folder``: by default a new folder
         ``charts/<scenario>-<date-time>`` under ``save_dir``, so nothing is replaced."""
-        from estimator.export import export_charts
+        from estimator.report.export import export_charts
 
         if self.result is None or self.result.runs < self.full_runs:
             if not self.full_run():
@@ -553,7 +553,7 @@ def _fte(x: float) -> str:
 
 def headline_html(result: Result) -> str:
     """FTE needed (P50, P90), the recommended team and the yearly cost, as HTML."""
-    from estimator.cli import money
+    from estimator.app.cli import money
 
     s = result.summary()
     cur = s["currency"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator.calendar import HOURS, HOURS_PER_WEEK, WEEKS
-from estimator.crises import Crises
-from estimator.model import Model
-from estimator.volumes import FLOAT, hourly, weekly
+from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.compile import Model
+from estimator.engine.crises import Crises
+from estimator.engine.volumes import FLOAT, hourly, weekly
 
 
 def messages_by_target(

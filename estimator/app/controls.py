@@ -22,8 +22,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from estimator.distributions import LogNormal, Pert
 from estimator.scenario import Scenario, ScenarioError, field_docs
+from estimator.scenario.quantities import LogNormal, Pert
 
 __all__ = ["Control", "build_controls", "css_class", "minutes_text", "rescale"]
 

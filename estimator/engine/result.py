@@ -1,6 +1,6 @@
 """The outcome of a simulation: per-run arrays, percentiles, the summary and tidy tables.
 
-Nothing here draws; :mod:`estimator.charts` reads a :class:`Result` to plot it.
+Nothing here draws; :mod:`estimator.report.charts` reads a :class:`Result` to plot it.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator import distributions as dist
-from estimator.calendar import HOURS_PER_WEEK, WEEKS
-from estimator.model import KINDS
+from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
+from estimator.engine.compile import KINDS
+from estimator.scenario import quantities as dist
 
 if TYPE_CHECKING:
-    from estimator.model import Model
+    from estimator.engine.compile import Model
 
 DEFAULT_PERCENTILES = (50, 90, 95)
 
@@ -42,7 +42,7 @@ def round_up(value: float, step: float) -> float:
 
 @dataclass
 class Result:
-    """What :func:`estimator.simulate` returns.
+    """What :func:`estimator.engine.runner` returns.
 
     Attributes
     ----------

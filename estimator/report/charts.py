@@ -14,7 +14,7 @@ numbers, axes labelled with units, values written on the bars. The style is appl
 :func:`matplotlib.rc_context`; global rcParams are never changed.
 
 >>> from estimator import load_scenario, simulate
->>> from estimator.charts import plot_fte_by_role
+>>> from estimator.report.charts import plot_fte_by_role
 >>> result = simulate(load_scenario("tests/data/model_example.toml"), runs=200, seed=1)
 >>> ax = plot_fte_by_role(result)
 >>> ax.figure.savefig("fte_by_role.png", dpi=300)  # doctest: +SKIP
@@ -39,7 +39,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 if TYPE_CHECKING:
-    from estimator.result import Result
+    from estimator.engine.result import Result
 
 __all__ = [
     "CHARTS",
@@ -198,7 +198,7 @@ def _pct(x: np.ndarray, p: float, axis: int | None = None) -> Any:
 
 
 def _money(value: float, currency: str) -> str:
-    from estimator.cli import money
+    from estimator.app.cli import money
 
     return money(value, currency)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
-from estimator.model import Model
-from estimator.streams import BLOCK_RUNS, block_generator
+from estimator.engine.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.compile import Model
+from estimator.engine.streams import BLOCK_RUNS, block_generator
 
 FLOAT = np.float32
 

@@ -1,36 +1,31 @@
-"""The scenario file: its schema (pydantic v2 models), TOML loading and ``base`` merging.
+"""The scenario file's schema: pydantic v2 models, the one source of truth for the format.
 
-The models below are the one source of truth for the format: field names, units,
-defaults and descriptions. The docs table and the JSON Schema are generated from them
-(``estimator schema``). Loading never raises a pydantic traceback at a user: every problem
-becomes a :class:`ScenarioError` whose message is one line naming the field path, what was
-expected and what was found.
+Field names, units, defaults and descriptions live here; the docs table and the JSON Schema
+are generated from them (``estimator schema``). Validators raise
+:class:`~estimator.scenario.errors.FieldProblem` naming the field, so that the loader turns
+every problem into a one-line :class:`~estimator.scenario.errors.ScenarioError`.
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
 import re
-import tomllib
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import holidays as holidays_lib
 import numpy as np
-import tomli_w
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     Strict,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from estimator.distributions import (
+from estimator.scenario.errors import FieldProblem
+from estimator.scenario.quantities import (
     Growth,
     LogNormal,
     Multiplier,
@@ -45,22 +40,6 @@ from estimator.distributions import (
 )
 
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
-
-
-class ScenarioError(ValueError):
-    """A scenario (or an argument) is not valid; the message is one line for a person."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(_one_line(message))
-        self.field = field
-
-
-def _one_line(text: str) -> str:
-    """``text`` with line breaks and other unprintable characters escaped (``\\n``): a key
-    or value from a file can hold them, and a message must stay one line."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class _Model(BaseModel):
@@ -128,13 +107,13 @@ class Capacity(_Model):
         # Every run must keep some productive hours: FTE = hours / productive hours.
         training = _largest(self.training_hours_per_week)
         if training >= self.hours_per_week:
-            raise _FieldProblem(
+            raise FieldProblem(
                 "capacity.training_hours_per_week",
                 f"expected fewer training hours than hours_per_week ({self.hours_per_week:g}), "
                 f"got up to {training:g}",
             )
         if _largest(self.admin_share) >= 1:
-            raise _FieldProblem(
+            raise FieldProblem(
                 "capacity.admin_share",
                 f"expected a share below 1 (1 leaves no time for the work), got up to "
                 f"{_largest(self.admin_share):g}",
@@ -361,11 +340,11 @@ class Scenario(_Model):
                         if isinstance(node, int | float)
                         else (f"{describe(node)}, which reaches {_extreme(node):.3g}")
                     )
-                    raise _FieldProblem(path, f"expected values of at most {_MOST:g}, got {got}")
+                    raise FieldProblem(path, f"expected values of at most {_MOST:g}, got {got}")
 
         walk(self, "")
         if _extreme(self.crises.per_year) > _MOST_CRISES:
-            raise _FieldProblem(
+            raise FieldProblem(
                 "crises.per_year",
                 f"expected at most {_MOST_CRISES} crises a "
                 f"year (one an hour), got {describe(self.crises.per_year)}",
@@ -381,7 +360,7 @@ class Scenario(_Model):
             peak = volume * 7 * (1 + _extreme(ch.growth_per_year)) * surge
             erlangs = peak * mean(ch.handle_minutes) / 60
             if erlangs > _MOST_ERLANGS:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"channels[{i}]",
                     f"expected at most {_MOST_ERLANGS:g} people's work an "
                     f"hour at the peak (volume x growth x crisis surge x handle time), got up to "
@@ -395,12 +374,12 @@ class Scenario(_Model):
             if role not in self.roles:
                 near = difflib.get_close_matches(role, list(self.roles), n=1)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
-                raise _FieldProblem(
+                raise FieldProblem(
                     path, f"expected a role declared in [roles], got {role!r}{hint}"
                 )
         for role, fte in (self.current_staff or {}).items():
             if fte < 0:
-                raise _FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+                raise FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
         if self.scenario.country:
             try:
                 holidays_lib.country_holidays(
@@ -409,13 +388,13 @@ class Scenario(_Model):
                     years=self.scenario.year,
                 )
             except NotImplementedError:
-                raise _FieldProblem(
+                raise FieldProblem(
                     "scenario.country",
                     "expected a country code the holidays package knows (e.g. 'US', 'GB', "
                     f"'FR'), got {self.scenario.country!r}",
                 ) from None
             except Exception as exc:  # the holidays package raises several kinds for a subdiv
-                raise _FieldProblem(
+                raise FieldProblem(
                     "scenario.subdivision",
                     f"expected a subdivision of {self.scenario.country}, got "
                     f"{self.scenario.subdivision!r} ({exc})",
@@ -455,297 +434,3 @@ class Scenario(_Model):
         return self.roles[role].label or role.replace("_", " ").capitalize()
 
 
-class _FieldProblem(ValueError):
-    """Raised inside validators to name a field path other than the validator's own."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; anything else (lists included) replaces the base's value."""
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def read_scenario_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The scenario's data with its ``base`` chain merged in, not yet validated."""
-    path = Path(path)
-    resolved = path.resolve()
-    if resolved in _seen:
-        raise ScenarioError(
-            f"{path}: base: expected no cycle of base files, got {path.name} again", field="base"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read the file ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    base = data.pop("base", None)
-    if base is None:
-        return data
-    if not isinstance(base, str):
-        raise ScenarioError(f"{path}: base: expected a file name, got {base!r}", field="base")
-    parent = read_scenario_dict(path.parent / base, (*_seen, resolved))
-    return _merge(parent, data)
-
-
-def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
-    """Validate scenario data; any problem is a one-line :class:`ScenarioError`."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        field, message = _describe(exc, data)
-        raise ScenarioError(f"{source}: {field}: {message}", field=field) from None
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario file (following its ``base`` chain).
-
-    >>> s = load_scenario("data/scenarios/university.toml")
-    >>> s.scenario.year
-    2027
-    """
-    return validate_scenario(read_scenario_dict(path), source=str(path))
-
-
-def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    """Plain TOML-ready data (no ``None`` values) that validates back to the same scenario."""
-    return scenario.model_dump(mode="python", exclude_none=True)
-
-
-def to_toml(scenario: Scenario) -> str:
-    """The scenario as a complete TOML file (every field, defaults included)."""
-    return tomli_w.dumps(scenario_to_dict(scenario))
-
-
-def _split_path(dotted: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for token in re.split(r"\.|\[(\d+)\]", dotted):
-        if token is None or token == "":
-            continue
-        parts.append(int(token) if token.isdigit() else token)
-    return parts
-
-
-def get_value(scenario: Scenario | dict[str, Any], dotted: str) -> Any:
-    """The value at a dotted path such as ``channels.0.per_day`` or ``coverage.weekends``."""
-    node: Any = scenario_to_dict(scenario) if isinstance(scenario, Scenario) else scenario
-    for part in _split_path(dotted):
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            raise ScenarioError(f"{dotted}: no such field in the scenario", field=dotted) from None
-    return node
-
-
-def with_values(scenario: Scenario, values: dict[str, Any], source: str = "scenario") -> Scenario:
-    """A validated copy of ``scenario`` with values set at dotted paths.
-
-    A path may name a field that is absent (it is created) but never an index past a list's
-    end. The result is checked like a file, so a bad value raises :class:`ScenarioError`.
-
-    >>> s = load_scenario("data/scenarios/university.toml")
-    >>> with_values(s, {"coverage.weekends": ""}).coverage.weekends
-    ''
-    """
-    data = scenario_to_dict(scenario)
-    for dotted, value in values.items():
-        parts = _split_path(dotted)
-        if not parts:
-            raise ScenarioError(f"{dotted!r}: expected a field path", field=dotted)
-        node: Any = data
-        for i, part in enumerate(parts[:-1]):
-            try:
-                node = node[part]
-            except KeyError:
-                node[part] = {}
-                node = node[part]
-            except (IndexError, TypeError):
-                where = ".".join(str(p) for p in parts[: i + 1])
-                raise ScenarioError(
-                    f"{where}: no such field in the scenario", field=dotted
-                ) from None
-        last = parts[-1]
-        if isinstance(node, list) and (not isinstance(last, int) or last >= len(node)):
-            raise ScenarioError(f"{dotted}: no such item in the scenario", field=dotted)
-        node[last] = value
-    return validate_scenario(data, source=source)
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def _path_text(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part in ("fixed", "pert", "lognormal", "function-after[_ordered(), Pert]"):
-            continue
-        else:
-            text += ("." if text else "") + str(part)
-    return text
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model class that the location's last key would belong to."""
-    model: Any = Scenario
-    for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
-            continue
-        if part in ("pert", "Pert"):
-            model = Pert
-            continue
-        if part in ("lognormal", "LogNormal"):
-            model = LogNormal
-            continue
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-        if field is None:
-            return None
-        model = _inner_model(field.annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _got(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _describe(exc: ValidationError, data: dict[str, Any]) -> tuple[str, str]:
-    """(field path, one-line message) for the first error pydantic found."""
-    errors = exc.errors(include_url=False)
-    # An unknown key explains a "missing" one beside it (a typo), so it is named first.
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = tuple(err["loc"])
-    field = _path_text(loc)
-    kind = err["type"]
-    ctx_error = (err.get("ctx") or {}).get("error")
-    if isinstance(ctx_error, _FieldProblem):
-        return ctx_error.path, ctx_error.message
-    if kind == "extra_forbidden":
-        model = _model_at(loc)
-        valid = list(model.model_fields) if model else []
-        near = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        options = f" (valid: {', '.join(valid)})" if valid and not near else ""
-        return field, f"unknown key{hint}{options}"
-    if kind == "missing":
-        return field, "expected a value, got none (this field is required)"
-    message = err["msg"]
-    for prefix in ("Value error, ", "Input should be "):
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
-    if message.startswith(("less", "greater")):
-        message = "a number " + message
-    if kind == "quantity" or "got " in message:
-        return field, message + ("" if "got " in message else f", got {_got(err.get('input'))}")
-    return field, f"expected {message[0].lower()}{message[1:]}, got {_got(err.get('input'))}"
-
-
-def _type_name(annotation: Any) -> str:
-    """A reader's name for a field's type: ``number``, ``quantity``, ``list of text``..."""
-    text = str(annotation)
-    origin = getattr(annotation, "__origin__", None)
-    args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
-    if type(None) in getattr(annotation, "__args__", ()) and len(args) == 1:
-        return f"{_type_name(args[0])} (optional)"
-    if "Pert" in text and "dict" not in text:
-        return "quantity"
-    if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in annotation.__args__)
-    if origin is dict:
-        return f"table of role = {_type_name(args[1])}"
-    if origin is list:
-        return f"list of {_type_name(args[0])}"
-    if "date" in text:
-        return "date"
-    names = {str: "text", int: "whole number", float: "number", bool: "true/false"}
-    return names.get(annotation, text.replace("typing.", ""))
-
-
-def _toml_text(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list | dict) and not value:
-        return "[]" if isinstance(value, list) else "{}"
-    if value is None:
-        return "(none)"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def field_docs() -> list[tuple[str, str, str, str]]:
-    """(path, type, default, description) rows for every field, generated from the models."""
-    rows: list[tuple[str, str, str, str]] = []
-
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, f in model.model_fields.items():
-            path = f"{prefix}{name}"
-            inner = _inner_model(f.annotation)
-            if inner is not None and inner not in (Pert, LogNormal):
-                origin = getattr(f.annotation, "__origin__", None)
-                suffix = {list: "[].", dict: ".<role>."}.get(origin, ".")
-                walk(inner, f"{path}{suffix}")
-                continue
-            default = (
-                "" if f.is_required() else _toml_text(f.get_default(call_default_factory=True))
-            )
-            rows.append((path, _type_name(f.annotation), default, f.description or ""))
-
-    walk(Scenario, "")
-    return rows
-
-
-__all__ = [
-    "Capacity",
-    "Channel",
-    "Content",
-    "Coverage",
-    "Crises",
-    "LogNormal",
-    "Monitoring",
-    "Pert",
-    "Plan",
-    "QuantityValue",
-    "Role",
-    "Scenario",
-    "ScenarioError",
-    "ScenarioInfo",
-    "Severity",
-    "Work",
-    "field_docs",
-    "get_value",
-    "load_scenario",
-    "parse_clock_range",
-    "read_scenario_dict",
-    "to_toml",
-    "validate_scenario",
-    "with_values",
-]

@@ -1,0 +1,1 @@
+"""Front doors: the ``estimator`` command and the what-if dashboard."""

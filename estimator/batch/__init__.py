@@ -1,0 +1,41 @@
+"""Many scenarios on the same runner and the same random numbers: compare and sweep."""
+
+from estimator.batch.runs import (
+    Comparison,
+    Entry,
+    Problem,
+    Sweep,
+    SweepPoint,
+    as_problem,
+    check_entry,
+    compare,
+    format_value,
+    grid,
+    load_batch,
+    parse_value,
+    parse_vary,
+    run_points,
+    simulate_many,
+    sweep,
+    sweep_points,
+)
+
+__all__ = [
+    "Comparison",
+    "Entry",
+    "Problem",
+    "Sweep",
+    "SweepPoint",
+    "as_problem",
+    "check_entry",
+    "compare",
+    "format_value",
+    "grid",
+    "load_batch",
+    "parse_value",
+    "parse_vary",
+    "run_points",
+    "simulate_many",
+    "sweep",
+    "sweep_points",
+]
