@@ -45,6 +45,7 @@ from estimator.engine.compile import (
 )
 from estimator.engine.crises import draw_crises
 from estimator.engine.service import current_staff, messages_by_target, replies_within_target
+from estimator.engine.staffing import today_by_week
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
 
@@ -192,11 +193,9 @@ def simulate_chunk(
     out["replies_within_target"] = within
     out["replies_outside_coverage"] = uncovered
     if model.current_staff is not None:
-        out.update(
-            current_staff(
-                model, values, groups, covered, arrivals_work, weekly_hours, crisis_offhours
-            )
-        )
+        per_week = values["productive_hours_per_fte"] / WEEKS
+        out.update(today_by_week(model.current_staff, weekly_hours, per_week, crisis_offhours))
+        out.update(current_staff(model, values, groups, covered, arrivals_work))
     return out
 
 

@@ -21,6 +21,7 @@ from estimator.engine.calendar import (
     run_lengths,
 )
 from estimator.engine.queueing import StaffingTable
+from estimator.engine.staffing import Team, team_from_scenario
 from estimator.scenario import Scenario, ScenarioError
 from estimator.scenario import quantities as dist
 from estimator.scenario.paths import DATA_DIR
@@ -107,7 +108,7 @@ class Model:
     report_hours: str | None
     min_on_duty: int
     crisis_coverage: bool
-    current_staff: NDArray[np.float64] | None
+    current_staff: Team | None  # today's people and the roles they can do
 
 
 def _read_profile(name: str) -> NDArray[np.float64]:
@@ -302,7 +303,7 @@ def compile_model(scenario: Scenario) -> Model:
 
     current = None
     if s.current_staff is not None:
-        current = np.array([s.current_staff.get(r, 0.0) for r in roles])
+        current = team_from_scenario(s.current_staff, roles, [s.role_label(r) for r in roles])
 
     model = Model(
         scenario=s,

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.staffing import allocate, fte_by_role
 from estimator.scenario import quantities as dist
 
 if TYPE_CHECKING:
@@ -184,14 +185,42 @@ class Result:
         return self.model.current_staff is not None
 
     def current_staff_fte(self) -> dict[str, float]:
-        if self.model.current_staff is None:
+        """Today's FTE by role: each person's FTE split over their roles as their year's
+        work goes (mean over runs, :func:`estimator.engine.staffing.fte_by_role`), adding up
+        to today's total FTE."""
+        team = self.model.current_staff
+        if team is None:
             return {}
-        return {r: float(x) for r, x in zip(self.roles, self.model.current_staff, strict=True)}
+        fte = fte_by_role(self.hours_by_role(), self.productive_hours_per_fte, team).mean(axis=0)
+        return {r: round(float(x), 9) for r, x in zip(self.roles, fte, strict=True)}
+
+    def current_people(self) -> list[dict[str, Any]]:
+        """Today's people: ``name``, ``fte`` and ``roles`` (a shorthand role = FTE is one
+        entry named by its role)."""
+        team = self.model.current_staff
+        if team is None:
+            return []
+        return [
+            {"name": n, "fte": float(f), "roles": [r for r, c in zip(self.roles, row, strict=True)
+                                                   if c]}
+            for n, f, row in zip(team.names, team.fte, team.can, strict=True)
+        ]
+
+    def chance_today_enough(self) -> float:
+        """Share of runs in which today's people can do the whole year's work, each person
+        only in the roles they can do."""
+        team = self.model.current_staff
+        if team is None:
+            return float("nan")
+        fte, can = team.groups()
+        demand = self.hours_by_role()
+        done = allocate(demand, self.productive_hours_per_fte[:, None] * fte, can)
+        return float(np.mean((demand - done).sum(axis=1) <= 1e-6 * (1 + demand.sum(axis=1))))
 
     def current_staff_summary(self) -> dict[str, Any]:
-        """What today's team gets (see :func:`estimator.simulate._current_staff`)."""
+        """What today's team gets (see :mod:`estimator.engine.staffing`)."""
         a = self.arrays
-        staff = round(float(self.model.current_staff.sum()), 9)  # type: ignore[union-attr]
+        staff = self.model.current_staff.fte_total  # type: ignore[union-attr]
         overloaded = a["current_weeks_overloaded"]
         overtime = a["current_overtime_weekly"]
         replies = a["current_replies_weekly"]
@@ -199,18 +228,23 @@ class Result:
         crisis_weeks = a["crisis_weeks"]
         demand = self.weekly_demand_hours()
         gap = self.fte_total() - staff
+        unstaffed = a["current_unstaffed_hours"].mean(axis=0)
         out: dict[str, Any] = {
+            "people": self.current_people(),
             "fte": self.current_staff_fte(),
             "fte_total": staff,
             "capacity_hours_per_week_mean": float(a["current_capacity_per_week"].mean()),
             "gap_fte_p50": float(np.percentile(gap, 50)),
             "gap_fte_p90": float(np.percentile(gap, 90)),
-            "chance_enough": self.chance_staff_enough(staff),
+            "chance_enough": self.chance_today_enough(),
             "weeks_overloaded_share": float(overloaded.mean()),
             "overtime_hours_mean": float(overtime.sum(axis=1, dtype=np.float64).mean()),
             "replies_within_target_share": _share(
                 within.sum(dtype=np.float64), replies.sum(dtype=np.float64)
             ),
+            "unstaffed_hours_by_role": {r: float(h) for r, h in
+                                        zip(self.roles, unstaffed, strict=True)},
+            "unstaffed_hours_total": float(unstaffed.sum()),
         }
         if crisis_weeks.any():
             out["crisis_week"] = {
