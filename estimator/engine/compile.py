@@ -109,6 +109,7 @@ class Model:
     min_on_duty: int
     crisis_coverage: bool
     current_staff: Team | None  # today's people and the roles they can do
+    hourly_roles: tuple[int, ...] = ()  # roles with on-duty hours: the on-duty role, then queues'
 
 
 def _read_profile(name: str) -> NDArray[np.float64]:
@@ -326,6 +327,9 @@ def compile_model(scenario: Scenario) -> Model:
         min_on_duty=s.coverage.min_on_duty if on_duty_role is not None else 0,
         crisis_coverage=s.coverage.during_crisis == "24/7",
         current_staff=current,
+        hourly_roles=tuple(dict.fromkeys(
+            ([on_duty_role] if on_duty_role is not None else []) + [q.role for q in queues]
+        )),
     )
     _check_capacity(model)
     return model

@@ -314,7 +314,7 @@ class Person(_Model):
 class CurrentStaff(_Model):
     """Today's team: people with the roles they can do, and/or role = FTE as a shorthand.
 
-    A shorthand ``community_manager = 2`` is 2 FTE of people who do that role alone.
+    Shorthand: FTE of people who do this role alone (e.g. community_manager = 2).
     """
 
     model_config = ConfigDict(extra="allow")

@@ -1,0 +1,134 @@
+"""The recommended team: the least FTE by role that meets all its work together in the
+planned share of weeks.
+
+A week is met when every role's hours that week fit in its FTE times the productive hours
+of an average week (docs/model.md, "One plan"). The cells are the simulated weeks, every
+run's 52. Per-role percentiles do not make such a team: each role met in 90% of weeks
+leaves all of them met together in fewer (65% on the university scenario), and summing
+them overshoots the total. :func:`least_team` searches FTE in ``fte_step`` steps:
+
+1. start from each role's own percentile, a lower bound (a team that meets all roles in a
+   share of weeks meets each role in at least that share);
+2. while the team meets fewer weeks than asked, add steps to the role that gains the most
+   weeks per step (over the weeks in which that role alone falls short);
+3. then take back any step that the team can spare and still meet the share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from estimator.engine.calendar import WEEKS
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A team of FTE by role and the share of simulated weeks in which it meets all work."""
+
+    fte: NDArray[np.float64]  # (roles,)
+    weeks_covered_share: float
+    lower_bound_fte: float  # the sum of the roles' own percentiles, in steps
+
+
+def steps_needed(
+    weekly_hours: NDArray[np.floating], productive_hours_per_fte: NDArray[np.float64],
+    step: float,
+) -> NDArray[np.int32]:
+    """(roles, runs x weeks) steps of FTE each week's work needs, role by role."""
+    per_week = (productive_hours_per_fte / WEEKS)[:, None]
+    runs, n_roles, weeks = weekly_hours.shape
+    out = np.empty((n_roles, runs * weeks), dtype=np.int32)
+    for r in range(n_roles):  # one role at a time: one (runs x weeks) float array at once
+        need = weekly_hours[:, r, :] / per_week
+        out[r] = np.ceil(need.ravel() / step - 1e-9).clip(0)
+    return out
+
+
+def weeks_covered_share(
+    weekly_hours: NDArray[np.floating], productive_hours_per_fte: NDArray[np.float64],
+    fte: NDArray[np.float64],
+) -> float:
+    """Share of simulated weeks in which every role's hours fit in ``fte`` (by role) times
+    the productive hours of an average week."""
+    per_week = (productive_hours_per_fte / WEEKS)[:, None]
+    met = np.ones(weekly_hours.shape[0] * weekly_hours.shape[2], bool)
+    for r in range(weekly_hours.shape[1]):
+        met &= (weekly_hours[:, r, :] <= fte[r] * per_week * (1 + 1e-9) + 1e-9).ravel()
+    return float(met.mean())
+
+
+def least_team(
+    weekly_hours: NDArray[np.floating],
+    productive_hours_per_fte: NDArray[np.float64],
+    share: float,
+    step: float,
+) -> Plan:
+    """The least team (FTE by role in ``step`` steps) that meets all roles' work together in
+    at least ``share`` of the simulated weeks.
+
+    Parameters
+    ----------
+    weekly_hours
+        (runs, roles, weeks) hours of work by role.
+    productive_hours_per_fte
+        (runs,) productive hours of one FTE a year.
+    share
+        Share of weeks to meet, e.g. 0.9.
+    step
+        FTE are whole numbers of this step.
+
+    Examples
+    --------
+    Two roles whose busy weeks never coincide: each alone needs 1 FTE in 3 weeks of 4,
+    both together 2 FTE in every week.
+
+    >>> hours = np.array([[[0, 0, 0, 10], [0, 0, 10, 0]]], dtype=float)  # 1 run, 4 weeks
+    >>> p = least_team(hours, np.array([520.0]), 0.75, 1.0)  # 10 productive hours a week
+    >>> p.fte.tolist(), p.weeks_covered_share
+    ([1.0, 0.0], 0.75)
+    """
+    k = steps_needed(weekly_hours, productive_hours_per_fte, step)
+    n_roles, cells = k.shape
+    goal = int(np.ceil(share * cells - 1e-9))
+    if n_roles == 0 or cells == 0:
+        return Plan(np.zeros(n_roles), 1.0, 0.0)
+    # the roles' own percentiles: a lower bound on each role of any team that meets the share
+    x = np.array([np.sort(k[r])[max(goal - 1, 0)] for r in range(n_roles)], dtype=np.int64)
+    lower = float(x.sum() * step)
+    short = (k > x[:, None]).sum(axis=0)  # roles falling short in each week
+    while int((short == 0).sum()) < goal:
+        alone = short == 1
+        best, best_gain, best_by = -1, 0.0, 0
+        for r in range(n_roles):
+            extra = k[r, alone & (k[r] > x[r])] - x[r]
+            if extra.size == 0:
+                continue
+            gains = np.bincount(extra)  # weeks won at each number of added steps
+            cum = np.cumsum(gains)[1:]
+            per_step = cum / np.arange(1, cum.size + 1)
+            by = int(np.argmax(per_step)) + 1
+            if per_step[by - 1] > best_gain:
+                best, best_gain, best_by = r, float(per_step[by - 1]), by
+        if best < 0:  # no week is one role short: raise the role short in most weeks
+            best = int(np.argmax((k > x[:, None]).sum(axis=1)))
+            best_by = 1
+        old = x[best]
+        x[best] += best_by
+        short -= (k[best] > old) & (k[best] <= x[best])
+    # take back steps the share does not need, the largest roles first
+    changed = True
+    while changed:
+        changed = False
+        for r in np.argsort(-x, kind="stable"):
+            if x[r] == 0:
+                continue
+            lost = int(((short == 0) & (k[r] == x[r])).sum())
+            if int((short == 0).sum()) - lost >= goal:
+                short += k[r] == x[r]
+                x[r] -= 1
+                changed = True
+    fte = np.round(x * step, 6)
+    return Plan(fte, float((short == 0).mean()), round(lower, 6))
