@@ -299,7 +299,8 @@ class Person(_Model):
 
     name: str = Field(min_length=1, description="Who (a name or a job title).")
     fte: float = Field(
-        gt=0, le=1, description="Share of a full-time job spent on social media (0.25 = 10 h of 40)."
+        gt=0, le=1,
+        description="Share of a full-time job spent on social media (0.25 = 10 h of 40).",
     )
     roles: list[str] = Field(description="The roles in [roles] this person can do.")
 
@@ -342,7 +343,8 @@ class Plan(_Model):
     """How the recommendation is made."""
 
     percentile: float = Field(
-        default=90, ge=50, lt=100, description="Weekly demand is met in this share of weeks (%)."
+        default=90, ge=50, lt=100,
+        description="All roles' weekly work is met together in this share of weeks (%).",
     )
     fte_step: float = Field(
         default=0.1, ge=0.001, le=1, description="FTE are rounded up to this step."
