@@ -88,9 +88,9 @@ def current_staff(
     (a role that answers a channel), spread over the week's covered hours, are open to
     replies, and what replies leave goes to everything else
     (:mod:`estimator.engine.staffing` counts overloaded weeks and overtime). The newest
-    messages are answered first, as social inboxes list them: a team that cannot keep up still answers today's messages on
-    time and leaves older ones behind, rather than falling ever further behind on all of
-    them. A message's share on target is a fluid estimate: the reply work the team can do
+    messages are answered first, as social inboxes list them: a team that cannot keep up
+    still answers today's messages on time and leaves older ones behind, rather than
+    falling ever further behind on all of them. A message's share on target is a fluid estimate: the reply work the team can do
     between its arrival and its deadline, less the work that arrives after it, over its
     hour's work (a lower bound: not all the later work need be answered first).
     """
