@@ -90,9 +90,10 @@ def current_staff(
     (:mod:`estimator.engine.staffing` counts overloaded weeks and overtime). The newest
     messages are answered first, as social inboxes list them: a team that cannot keep up
     still answers today's messages on time and leaves older ones behind, rather than
-    falling ever further behind on all of them. A message's share on target is a fluid estimate: the reply work the team can do
-    between its arrival and its deadline, less the work that arrives after it, over its
-    hour's work (a lower bound: not all the later work need be answered first).
+    falling ever further behind on all of them. A message's share on target is a fluid
+    estimate: the reply work the team can do between its arrival and its deadline, less
+    the work that arrives after it, over its hour's work (a lower bound: not all the later
+    work need be answered first).
     """
     assert model.current_staff is not None
     runs = covered.shape[0]
