@@ -440,6 +440,7 @@ class Result:
         out.update({
             "capacity.hours_per_week": f"{cap.hours_per_week:g}",
             "capacity.days_per_week": f"{cap.days_per_week}",
+            "capacity.max_shift_hours": f"{cap.max_shift_hours}",
             "capacity.max_occupancy": f"{cap.max_occupancy:g}",
             "coverage.weekdays": cov.weekdays or "none",
             "coverage.weekends": cov.weekends or "none",
@@ -456,6 +457,7 @@ class Result:
         fte = self.fte_by_role()
         hours = self.arrays["hours_by_role_kind"].mean(axis=0)
         recommended = self.recommended_fte()
+        headcount = self.headcount()
         rows = []
         for i, r in enumerate(self.roles):
             row: dict[str, Any] = {
@@ -468,6 +470,7 @@ class Result:
                 "fte_p95": float(np.percentile(fte[:, i], 95)),
                 "recommended_fte": recommended[r],
                 "recommended_cost": recommended[r] * float(self.salaries[i]),
+                "headcount": headcount[r]["people"],
                 "current_fte": self.current_staff_fte().get(r, 0.0),
             }
             row.update({f"hours_{k}_mean": float(hours[i, j]) for j, k in enumerate(KINDS)})

@@ -88,10 +88,11 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def write_csv(rows: Iterable[dict[str, Any]], path: Path) -> None:
-    """Rows of dicts as CSV; numbers stay numbers (no thousands separators)."""
+def write_csv(rows: Iterable[dict[str, Any]], path: Path, fields: Iterable[str] = ()) -> None:
+    """Rows of dicts as CSV; numbers stay numbers (no thousands separators). ``fields``
+    come first (and make the header of a table with no rows)."""
     rows = list(rows)
-    fields: list[str] = []
+    fields = list(fields)
     for row in rows:
         fields.extend(k for k in row if k not in fields)
     with path.open("w", newline="", encoding="utf-8") as fh:

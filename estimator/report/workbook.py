@@ -10,7 +10,12 @@ import numpy as np
 
 from estimator.engine.result import Result
 from estimator.report.files import atomic_file
-from estimator.report.tables import assumption_rows, hours_by_kind_rows, summary_rows
+from estimator.report.tables import (
+    assumption_rows,
+    hours_by_kind_rows,
+    roster_rows,
+    summary_rows,
+)
 from estimator.report.words import kind_label as _kind_label
 
 #: Spreadsheet number formats.
@@ -40,6 +45,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("fte_p90", "FTE P90", FMT_FTE),
         ("fte_p95", "FTE P95", FMT_FTE),
         ("recommended_fte", f"Planned FTE ({plan} of weeks)", FMT_FTE),
+        ("headcount", "People (headcount)", FMT_WHOLE),
         ("salary", f"Salary a year ({cur})", FMT_MONEY),
         ("recommended_cost", f"Planned cost a year ({cur})", FMT_MONEY),
         ("current_fte", "Today's FTE", FMT_FTE),
@@ -52,7 +58,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         "label": "Total (percentiles of the total)", "fte_mean": s["fte_total"]["mean"],
         "fte_p50": s["fte_total"]["p50"], "fte_p90": s["fte_total"]["p90"],
         "fte_p95": s["fte_total"]["p95"], "recommended_fte": s["recommended_fte_total"],
-        "recommended_cost": s["recommended_cost"],
+        "recommended_cost": s["recommended_cost"], "headcount": s["headcount_total"],
         "current_fte": sum(r["current_fte"] for r in by_role),
         **{f"hours_{k}_mean": sum(r[f"hours_{k}_mean"] for r in by_role) for k in kinds},
     }
@@ -99,6 +105,10 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("influence", "Influence on total FTE (rank correlation)", FMT_DECIMAL),
         ("source", "Source", None),
     ]
+    roster_cols: list[tuple[str, str, str | None]] = [
+        ("person", "Person", None), ("role", "Role key", None), ("day", "Day", None),
+        ("start", "Start", None), ("end", "End", None), ("hours", "Hours", FMT_WHOLE),
+    ]
     summary_cols: list[tuple[str, str, str | None]] = [
         ("measure", "Measure", None), ("value", "Value", None), ("unit", "Unit", None),
         ("key", "Key in summary.json", None),
@@ -109,17 +119,20 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("Hours by kind", kind_cols, kind_rows, [kind_total]),
         ("Weekly demand", week_cols, weekly, []),
         ("Assumptions", assumption_cols, assumption_rows(result), []),
+        ("Roster", roster_cols, roster_rows(result), []),
     ]
 
 
 _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs": FMT_COUNT,
+                 "people": FMT_WHOLE,
                  "replies": FMT_COUNT, "crises": "0.0", "weeks": "0.0", "%": "0"}
 
 
 def write_workbook(result: Result, path: str | Path) -> Path:
-    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand and
-    Assumptions. Numbers are stored as numbers with formats ('0.0' for FTE, '#,##0' for hours
-    and money, '0%' for shares); the header row is frozen and the columns sized."""
+    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand,
+    Assumptions and Roster. Numbers are stored as numbers with formats ('0.0' for FTE,
+    '#,##0' for hours and money, '0%' for shares); the header row is frozen and the columns
+    sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
