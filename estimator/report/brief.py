@@ -162,13 +162,23 @@ def brief_figure(result: Result) -> Any:
                   linespacing=1.45, gid="today")
         y += 0.3 + chart_h + 0.55
 
-        page.text(left, y, "People and shifts", fontsize=11, fontweight="bold",
-                  gid="people_heading")
-        people = _wrap([f"• {plain(x)}" for x in people_sentences(s)]
-                       + ["  A typical week's shifts are in roster.csv and the roster chart."],
-                       130, "  ")
-        page.text(left, y + 0.28, people, fontsize=8, linespacing=1.45, gid="people")
-        y += 0.28 + (people.count("\n") + 1) * _line_height(8, 1.45) + 0.2
+        # People and shifts, in the room the assumptions can spare (at least their note and
+        # two lines stay): all sentences, else the first lines, else none
+        spare = page.h - 0.45 - y - 1.1  # what the assumptions' heading, note and 2 lines need
+        fits = int((spare - 0.48) / _line_height(8, 1.45))
+        lines: list[str] = []
+        for sentence in [*people_sentences(s), "A typical week's shifts: roster.csv and the "
+                                               "roster chart."]:
+            wrapped = _wrap([f"• {plain(sentence)}"], 130, "  ").splitlines()
+            if len(lines) + len(wrapped) > fits:
+                break
+            lines += wrapped
+        if lines:
+            people = "\n".join(lines)
+            page.text(left, y, "People and shifts", fontsize=11, fontweight="bold",
+                      gid="people_heading")
+            page.text(left, y + 0.28, people, fontsize=8, linespacing=1.45, gid="people")
+            y += 0.28 + (people.count("\n") + 1) * _line_height(8, 1.45) + 0.2
 
         page.text(left, y, "Main assumptions and where they are set", fontsize=11,
                   fontweight="bold", gid="assumptions_heading")

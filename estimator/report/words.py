@@ -115,9 +115,10 @@ def plan_sentence(summary: dict[str, Any]) -> str:
     )
 
 
-def people_sentences(summary: dict[str, Any]) -> list[str]:
+def people_sentences(summary: dict[str, Any], most_roles: int = 6) -> list[str]:
     """The headcount in marked sentences: the people each on-duty role's shifts take and
-    the bench that covers their leave, then the people every other role needs."""
+    the bench that covers their leave, then the people the other roles need (the
+    ``most_roles`` largest by name, the rest counted)."""
     labels = summary.get("role_labels", {})
     assumptions = summary.get("assumptions", {})
     shift = assumptions.get("capacity.max_shift_hours", "9")
@@ -132,10 +133,14 @@ def people_sentences(summary: dict[str, Any]) -> list[str]:
             f"{d['rostered'] + d['bench']} with cover for leave and sickness; "
             f"**{d['people']} people** for its {fte(d['plan_fte'])} FTE of work."
         )
-    others = [(r, d) for r, d in summary["headcount_detail"].items()
-              if not d["rostered"] and d["people"]]
+    others = sorted(((r, d) for r, d in summary["headcount_detail"].items()
+                     if not d["rostered"] and d["people"]), key=lambda rd: -rd[1]["plan_fte"])
     if others:
-        out.append("Other roles: " + ", ".join(
-            f"{labels.get(r, r)} {d['people']} ({fte(d['plan_fte'])} FTE)" for r, d in others)
-            + ".")
+        shown, rest = others[:most_roles], others[most_roles:]
+        text = ", ".join(f"{labels.get(r, r)} {d['people']} ({fte(d['plan_fte'])} FTE)"
+                         for r, d in shown)
+        if rest:
+            text += (f" and {len(rest)} more roles ({sum(d['people'] for _, d in rest)} "
+                     "people)")
+        out.append(f"Other roles, people (FTE of work): {text}.")
     return out
