@@ -36,7 +36,7 @@ def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
     """Save ``fig`` as ``stem.png`` (300 dpi), ``stem.svg`` and ``stem.pdf``."""
     import matplotlib as mpl
 
-    from estimator import __version__
+    from estimator._version import __version__
     from estimator.report.charts import SLIDE_DPI, style
 
     software = f"social-staffing-estimator {__version__}"

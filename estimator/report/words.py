@@ -88,9 +88,9 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
     cw = c.get("crisis_week")
     if cw:
         out.append(
-            f"A crisis week ({cw['weeks_with_crisis_mean']:.1f} a year) brings "
-            f"**{cw['demand_hours_mean']:,.0f} hours** of work against "
-            f"{cw['typical_week_demand_hours_mean']:,.0f} in a typical week: "
+            f"A crisis week ({cw['weeks_with_crisis_mean']:.1f} a year) typically brings "
+            f"**{cw['demand_hours_p50']:,.0f} hours** of work against "
+            f"{cw['typical_week_demand_hours_p50']:,.0f} in a typical week: "
             f"{cw['overtime_hours_mean']:,.0f} hours over capacity, "
             f"{cw['replies_within_target_share']:.0%} of replies within target.")
     return out
