@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -354,12 +355,23 @@ class Result:
 
     def runs_table(self) -> list[dict[str, Any]]:
         """One row per run: totals, FTE by role, hours by kind and the inputs drawn."""
+        return list(self.iter_runs())
+
+    def runs_columns(self) -> list[str]:
+        """The columns of :meth:`runs_table`, in order."""
+        uncertain = [d.path for d in self.model.draws if dist.is_uncertain(d.quantity)]
+        return (["run", "fte_total", "cost"] + [f"fte_{r}" for r in self.roles]
+                + [f"hours_{k}" for k in KINDS] + ["crises", "productive_hours_per_fte"]
+                + [f"input:{p}" for p in uncertain])
+
+    def iter_runs(self) -> Iterator[dict[str, Any]]:
+        """The rows of :meth:`runs_table` one at a time, so that a file of 100,000 runs is
+        written without holding every row."""
         fte = self.fte_by_role()
         kinds = self.hours_by_kind()
         total = fte.sum(axis=1)
         cost = self.cost()
         uncertain = [d.path for d in self.model.draws if dist.is_uncertain(d.quantity)]
-        rows = []
         for n in range(self.runs):
             row: dict[str, Any] = {"run": n, "fte_total": total[n], "cost": cost[n]}
             row.update({f"fte_{r}": fte[n, i] for i, r in enumerate(self.roles)})
@@ -367,8 +379,7 @@ class Result:
             row["crises"] = int(self.arrays["crisis_count"][n])
             row["productive_hours_per_fte"] = self.productive_hours_per_fte[n]
             row.update({f"input:{p}": self.inputs[p][n] for p in uncertain})
-            rows.append(row)
-        return rows
+            yield row
 
     def weekly_table(self) -> list[dict[str, Any]]:
         """One row per week: demand hours P10/P50/P90, crisis hours, capacity of today's team."""

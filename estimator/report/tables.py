@@ -213,7 +213,7 @@ def write_tables(result: Result, folder: Path) -> list[Path]:
     paths = {
         "summary.json": lambda p: write_json(summary, p),
         "summary.csv": lambda p: write_csv(summary_rows(result, summary), p),
-        "runs.csv": lambda p: write_csv(result.runs_table(), p),
+        "runs.csv": lambda p: write_csv(result.iter_runs(), p, result.runs_columns()),
         "by_role.csv": lambda p: write_csv(result.by_role_table(), p),
         "hours_by_kind.csv": lambda p: write_csv(hours_by_kind_rows(result), p),
         "weekly.csv": lambda p: write_csv(result.weekly_table(), p),
