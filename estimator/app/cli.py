@@ -416,6 +416,9 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
     lines.append(
         f"Covered hours: {s['coverage_hours_per_year']:,} a year; crises: "
         f"{s['crises_per_year_mean']:.1f} a year on average"
+        + (f"; {s['crisis_triaged_messages']['mean']:,.0f} crisis messages a year beyond the "
+           "staffed surge get a holding reply (mean)"
+           if s["crisis_triaged_messages"]["mean"] > 0 else "")
     )
     lines.append(
         f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "

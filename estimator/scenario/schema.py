@@ -237,6 +237,18 @@ class Channel(_Model):
         return self
 
 
+class Engagement(_Model):
+    """What all channels share."""
+
+    shared_day_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of each channel's day-to-day variance shared by all channels "
+        "(busy days come to all at once); 0 = independent channels.",
+    )
+
+
 class Monitoring(_Model):
     """Watching the platforms during covered hours, and listening reports."""
 
@@ -263,11 +275,31 @@ class Severity(_Model):
     )
 
 
+class Triage(_Model):
+    """What a team does with a surge beyond what it staffs to its targets."""
+
+    staffed_surge_max: float = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Largest volume multiplier (all crises together, each hour) answered to "
+        "the normal targets; messages beyond it get a holding reply and are reported.",
+    )
+    holding_reply_seconds: float = Field(
+        default=0,
+        ge=0,
+        le=600,
+        description="Seconds of work per holding reply (0 = automated: an auto-reply or a "
+        "pinned statement); counted as crisis work of the channel's role.",
+    )
+
+
 class Crises(_Model):
     """Random crises over the year."""
 
     per_year: NonNegative = Field(default=0, description="Expected crises a year.")
     severity: list[Severity] = Field(default_factory=list)
+    triage: Triage = Field(default_factory=Triage)
 
     @model_validator(mode="after")
     def _shares(self) -> Crises:
@@ -311,6 +343,7 @@ class Scenario(_Model):
     roles: dict[str, Role] = Field(min_length=1)
     content: list[Content] = Field(default_factory=list)
     channels: list[Channel] = Field(default_factory=list)
+    engagement: Engagement = Field(default_factory=Engagement)
     monitoring: Monitoring | None = None
     crises: Crises = Field(default_factory=Crises)
     work: list[Work] = Field(default_factory=list)
