@@ -137,3 +137,12 @@ def test_a_bad_triage_names_the_field(field, bad):
     data["crises"]["triage"][field] = bad
     with pytest.raises(ScenarioError, match=rf"crises\.triage\.{field}"):
         scenario_of(data)
+
+
+def test_the_peak_load_check_counts_only_the_staffed_surge():
+    # the check bounds volume x 7 x surge x handle hours by 1e7: 240 x 7 x 1e7 x 0.1 is
+    # beyond it, but only 5x reaches the queue (840); 240,000 a day at 1,000x is not
+    scenario_of(_inbox(surge=1e7, cap=5))
+    with pytest.raises(ScenarioError, match=r"channels\[0\]: .*staffed crisis surge"):
+        scenario_of(_inbox(surge=1e7, cap=1000) | {"channels": [
+            _inbox(1, 1)["channels"][0] | {"per_day": 240_000}]})

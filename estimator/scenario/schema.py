@@ -382,7 +382,11 @@ class Scenario(_Model):
                 f"expected at most {_MOST_CRISES} crises a "
                 f"year (one an hour), got {describe(self.crises.per_year)}",
             )
-        surge = max([_extreme(s.surge) for s in self.crises.severity], default=1.0)
+        # the queue sees the surge up to the triage ceiling; the rest gets a holding reply
+        surge = min(
+            max([_extreme(s.surge) for s in self.crises.severity], default=1.0),
+            self.crises.triage.staffed_surge_max,
+        )
         for i, ch in enumerate(self.channels):
             volume = (
                 _extreme(ch.per_day)
@@ -395,8 +399,8 @@ class Scenario(_Model):
             if erlangs > _MOST_ERLANGS:
                 raise FieldProblem(
                     f"channels[{i}]",
-                    f"expected at most {_MOST_ERLANGS:g} people's work an "
-                    f"hour at the peak (volume x growth x crisis surge x handle time), got up to "
+                    f"expected at most {_MOST_ERLANGS:g} people's work an hour at the peak "
+                    f"(volume x growth x staffed crisis surge x handle time), got up to "
                     f"{erlangs:.3g}",
                 )
         return self
