@@ -146,3 +146,23 @@ def test_the_peak_load_check_counts_only_the_staffed_surge():
     with pytest.raises(ScenarioError, match=r"channels\[0\]: .*staffed crisis surge"):
         scenario_of(_inbox(surge=1e7, cap=1000) | {"channels": [
             _inbox(1, 1)["channels"][0] | {"per_day": 240_000}]})
+
+
+def test_a_lower_ceiling_never_needs_more_staff_and_triages_more():
+    hours, triaged = [], []
+    for cap in (2, 5, 50):
+        r = simulate(_heavy_tailed(cap), runs=64, seed=6)
+        hours.append(r.hours_by_role().sum(axis=1))
+        triaged.append(r.arrays["crisis_triaged_messages"])
+    assert (hours[0] <= hours[1] + 1e-6).all() and (hours[1] <= hours[2] + 1e-6).all()
+    assert (triaged[0] >= triaged[1]).all() and (triaged[1] >= triaged[2]).all()
+    assert triaged[0].sum() > triaged[1].sum() > triaged[2].sum()
+
+
+def test_triage_is_the_same_whatever_the_chunking():
+    s = _heavy_tailed(5)
+    a = simulate(s, runs=100, seed=7, chunk_runs=32)
+    b = simulate(s, runs=100, seed=7, chunk_runs=256)
+    assert a.arrays["crisis_triaged_messages"].sum() > 0
+    for key in a.arrays:
+        np.testing.assert_array_equal(a.arrays[key], b.arrays[key], err_msg=key)
