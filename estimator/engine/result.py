@@ -58,6 +58,7 @@ class Result:
         Per-run results: ``hours_by_role_kind`` (runs, roles, kinds), ``weekly_hours_by_role``
         (runs, roles, 52), ``weekly_crisis_hours`` (runs, 52), ``on_duty_by_hour_of_week``
         (runs, 168, mean people on duty), ``crisis_count``, ``crisis_weeks`` (runs, 52),
+        ``crisis_triaged_messages`` (messages beyond the staffed surge, given a holding reply),
         ``replies`` and ``replies_within_target`` (with the needed team), ``covered_hours``;
         with current staff, ``current_*``.
     """
@@ -288,6 +289,8 @@ class Result:
             "coverage_hours_per_year": int(self.model.covered.sum()),
             "coverage_hours_with_crises_mean": float(self.arrays["covered_hours"].mean()),
             "crises_per_year_mean": float(self.arrays["crisis_count"].mean()),
+            # messages beyond the staffed surge (crises.triage): a holding reply, not the queue
+            "crisis_triaged_messages": _stats(self.arrays["crisis_triaged_messages"], (90,)),
             "replies_per_year_mean": float(self.arrays["replies"].mean()),
             "replies_within_target_share": _share(
                 self.arrays["replies_within_target"].sum(), self.arrays["replies"].sum()
@@ -326,6 +329,9 @@ class Result:
             "coverage.min_on_duty": f"{cov.min_on_duty}",
             "coverage.during_crisis": cov.during_crisis,
             "coverage.backlog_hours": f"{cov.backlog_hours}",
+            "engagement.shared_day_share": f"{s.engagement.shared_day_share:g}",
+            "crises.triage.staffed_surge_max": f"{s.crises.triage.staffed_surge_max:g}",
+            "crises.triage.holding_reply_seconds": f"{s.crises.triage.holding_reply_seconds:g}",
         })
         return out
 
