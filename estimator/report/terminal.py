@@ -77,7 +77,6 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         return labels.get(role) or role.replace("_", " ").capitalize()
 
     current = s.get("current_staff")
-    pct = f"P{s['plan_percentile']:g}"
     width = max([len(_label(r)) for r in roles] + [22])
     lines = [
         f"{s['scenario']}: planning year {s['year']}, {s['runs']:,} runs, seed {s['seed']}",
@@ -85,7 +84,7 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
         f"{s['shrinkage']:.0%})",
         "",
-        f"{'FTE needed':<{width}} {'P50':>6} {'P90':>6} {'plan ' + pct:>9} {'people':>6}"
+        f"{'FTE needed':<{width}} {'P50':>6} {'P90':>6} {'plan':>9} {'people':>6}"
         + (f" {'today':>6}" if current else ""),
     ]
     people = s["headcount_by_role"]
