@@ -324,3 +324,23 @@ def test_the_bench_covers_leave():
     assert days == 5 * 52  # holidays are covered like weekends: someone works them
     d = r.headcount()["community_manager"]
     assert d["rostered"] + d["bench"] >= d["rostered"] * days / (days - away)
+
+
+def test_the_cli_table_puts_headcount_beside_fte(capsys):
+    import json
+
+    from estimator.app.cli import main
+
+    assert main(["run", str(UNIVERSITY), "--runs", "64", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    for key in ("plan_weeks_covered_share", "headcount_by_role", "headcount_total", "roster"):
+        assert key in s
+    assert "unstaffed_hours_by_role" in s["current_staff"]
+    assert main(["run", str(UNIVERSITY), "--runs", "64"]) == 0
+    text = capsys.readouterr().out
+    header = next(line for line in text.splitlines() if line.startswith("FTE needed"))
+    assert header.split()[-3:] == ["plan", "people", "today"]
+    total = next(line for line in text.splitlines() if line.startswith("Total")).split()
+    assert total[-3:] == [f"{s['recommended_fte_total']:.1f}", str(s["headcount_total"]), "1.50"]
+    assert f"({s['headcount_total']} people)" in text
+    assert "people staff the on-duty hours" in text

@@ -131,19 +131,25 @@ def allocate(
     [10.0, 5.0]
     """
     demand = np.asarray(demand, dtype=np.float64)
-    left = np.array(np.broadcast_to(capacity, (*demand.shape[:-1], can.shape[0])), np.float64)
-    flow = np.zeros((*demand.shape[:-1], *can.shape))
+    lead = demand.shape[:-1]
+    # hours left per group, one array each (a group's column is touched once per role)
+    left = [np.array(np.broadcast_to(capacity[..., g], lead), np.float64)
+            for g in range(can.shape[0])]
+    done = np.zeros_like(demand)
+    flow = np.zeros((*lead, *can.shape)) if by_group else None
     able = can.sum(axis=0)
     breadth = can.sum(axis=1)
     # scarce roles first (fewest groups can do them); specialists before generalists
     for r in sorted((r for r in range(can.shape[1]) if able[r]), key=lambda r: (able[r], r)):
         need = demand[..., r].copy()
         for g in sorted(np.flatnonzero(can[:, r]), key=lambda g: (breadth[g], g)):
-            take = np.minimum(need, left[..., g])
+            take = np.minimum(need, left[g])
             need -= take
-            left[..., g] -= take
-            flow[..., g, r] = take
-    return flow if by_group else flow.sum(axis=-2)
+            left[g] -= take
+            done[..., r] += take
+            if flow is not None:
+                flow[..., g, r] = take
+    return flow if flow is not None else done
 
 
 def fte_by_role(
