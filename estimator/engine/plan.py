@@ -11,7 +11,8 @@ them overshoots the total. :func:`least_team` searches FTE in ``fte_step`` steps
    share of weeks meets each role in at least that share);
 2. while the team meets fewer weeks than asked, add steps to the role that gains the most
    weeks per step (over the weeks in which that role alone falls short);
-3. then take back any step that the team can spare and still meet the share.
+3. then take back, one at a time, the step that loses the fewest weeks, while the team
+   still meets the share.
 """
 
 from __future__ import annotations
@@ -99,39 +100,50 @@ def least_team(
     if n_roles == 0 or cells == 0:
         return Plan(np.zeros(n_roles), 1.0, 0.0)
     # the roles' own percentiles: a lower bound on each role of any team that meets the share
-    x = np.array([np.sort(k[r])[max(goal - 1, 0)] for r in range(n_roles)], dtype=np.int64)
+    at = max(goal - 1, 0)
+    x = np.array([np.partition(k[r], at)[at] for r in range(n_roles)], dtype=np.int64)
     lower = float(x.sum() * step)
     short = (k > x[:, None]).sum(axis=0)  # roles falling short in each week
-    while int((short == 0).sum()) < goal:
-        alone = short == 1
-        best, best_gain, best_by = -1, 0.0, 0
-        for r in range(n_roles):
-            extra = k[r, alone & (k[r] > x[r])] - x[r]
-            if extra.size == 0:
-                continue
-            gains = np.bincount(extra)  # weeks won at each number of added steps
-            cum = np.cumsum(gains)[1:]
-            per_step = cum / np.arange(1, cum.size + 1)
-            by = int(np.argmax(per_step)) + 1
-            if per_step[by - 1] > best_gain:
-                best, best_gain, best_by = r, float(per_step[by - 1]), by
+    # Adding steps never loses a week, so the search works on the weeks still short only.
+    active = np.flatnonzero(short > 0)
+    met_before = cells - active.size
+    k_act, short_act = k[:, active], short[active]
+    rounds = 0
+    while met_before + int((short_act == 0).sum()) < goal:
+        # the weeks one role alone leaves short, and by how many steps
+        alone = np.flatnonzero(short_act == 1)
+        best, best_by = -1, 1
+        if alone.size:
+            ks = k_act[:, alone]
+            role = np.argmax(ks > x[:, None], axis=0)
+            extra = ks[role, np.arange(alone.size)] - x[role]
+            width = int(extra.max()) + 1
+            gains = np.bincount(role * width + extra, minlength=n_roles * width).reshape(
+                n_roles, width)
+            per_step = np.cumsum(gains, axis=1)[:, 1:] / np.arange(1, gains.shape[1])
+            best, by = np.unravel_index(int(np.argmax(per_step)), per_step.shape)
+            best, best_by = int(best), int(by) + 1
         if best < 0:  # no week is one role short: raise the role short in most weeks
-            best = int(np.argmax((k > x[:, None]).sum(axis=1)))
-            best_by = 1
+            best = int(np.argmax((k_act > x[:, None]).sum(axis=1)))
         old = x[best]
         x[best] += best_by
-        short -= (k[best] > old) & (k[best] <= x[best])
-    # take back steps the share does not need, the largest roles first
-    changed = True
-    while changed:
-        changed = False
-        for r in np.argsort(-x, kind="stable"):
-            if x[r] == 0:
-                continue
-            lost = int(((short == 0) & (k[r] == x[r])).sum())
-            if int((short == 0).sum()) - lost >= goal:
-                short += k[r] == x[r]
-                x[r] -= 1
-                changed = True
+        short_act -= (k_act[best] > old) & (k_act[best] <= x[best])
+        rounds += 1
+        if rounds % 8 == 0:  # drop the weeks now met
+            keep = short_act > 0
+            met_before += int((~keep).sum())
+            k_act, short_act = k_act[:, keep], short_act[keep]
+    short = (k > x[:, None]).sum(axis=0)
+    # take back steps the share can spare: each time the step that loses the fewest weeks
+    while True:
+        met = np.flatnonzero(short == 0)
+        spare = met.size - goal
+        lost = (k[:, met] == x[:, None]).sum(axis=1)  # weeks each role's last step holds
+        lost[x == 0] = met.size + 1
+        r = int(np.argmin(lost))
+        if lost[r] > spare:
+            break
+        short += k[r] == x[r]
+        x[r] -= 1
     fte = np.round(x * step, 6)
     return Plan(fte, float((short == 0).mean()), round(lower, 6))
