@@ -124,7 +124,7 @@ def simulate_chunk(
         agents_by_queue.append(agents)
         hours_kind[:, q.role, ENGAGEMENT] += agents.sum(axis=1)
         weekly_hours[:, q.role] += weekly(agents)
-        on_duty_when[:, q.role] += agents @ when
+        on_duty_when[:, q.role] += _hours_when(agents, when)
 
     monitoring = np.zeros(runs)
     if model.monitoring_minutes is not None:
@@ -139,7 +139,7 @@ def simulate_chunk(
         watching = on_duty - agents_total
         hours_kind[:, model.on_duty_role, MONITORING] += watching.sum(axis=1)
         weekly_hours[:, model.on_duty_role] += weekly(watching)
-        on_duty_when[:, model.on_duty_role] += watching @ when
+        on_duty_when[:, model.on_duty_role] += _hours_when(watching, when)
 
     # ---- crisis work: the difference crises make in the hours they are active
     if crises is not None:
@@ -223,11 +223,10 @@ ON_DUTY_WHEN = ("all", "evening", "night", "weekend", "holiday")
 EVENING_STARTS, DAY_STARTS = 18, 8
 
 
-def on_duty_masks(model: Model) -> NDArray[np.float32]:
-    """(8736, 5) 0/1 columns of :data:`ON_DUTY_WHEN`: every hour; evening hours (18:00 to
+def on_duty_masks(model: Model) -> NDArray[np.bool_]:
+    """(8736, 5) columns of :data:`ON_DUTY_WHEN`: every hour; evening hours (18:00 to
     midnight); night hours (midnight to 08:00); Saturdays and Sundays; public holidays and
-    the scenario's extra days off. An (runs, 8736) array of people on duty times this is
-    their on-duty hours in each."""
+    the scenario's extra days off."""
     hour = np.arange(HOURS)
     day, hod = hour // 24, hour % 24
     return np.stack([
@@ -236,7 +235,15 @@ def on_duty_masks(model: Model) -> NDArray[np.float32]:
         hod < DAY_STARTS,
         day % 7 >= 5,
         model.year.holiday[day],
-    ], axis=1).astype(FLOAT)
+    ], axis=1)
+
+
+def _hours_when(people: NDArray, when: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """(runs, 5) the hours of an (runs, 8736) array of people on duty in each column of
+    :func:`on_duty_masks`; row by row, so that the chunking never changes a sum (a matrix
+    product's blocking would)."""
+    return np.stack([people[:, when[:, j]].sum(axis=1, dtype=np.float64)
+                     for j in range(when.shape[1])], axis=1)
 
 
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
