@@ -356,7 +356,7 @@ def write_brief(result: Result, path: str | Path) -> Path:
     page two, today's week and what each role does (:func:`roles_page_figure`)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from estimator import __version__
+    from estimator._version import __version__
 
     path = Path(path)
     pages = [brief_figure(result), roles_page_figure(result)]

@@ -22,16 +22,16 @@ from estimator.report.workbook import write_workbook
 
 
 def write_run_outputs(result: Result, out_dir: str | Path, *, charts: bool = True,
-                      source: str | Path | None = None) -> Path:
+                      jobs: int = 1, source: str | Path | None = None) -> Path:
     """Everything ``estimator run --out DIR`` writes, atomically: the tables (JSON, CSV),
     ``workbook.xlsx``, ``brief.pdf``, ``roles/<role>.md`` (a job-description draft per role;
     ``source``, the scenario file, gives each number's source) and, with ``charts``,
-    ``charts/`` (PNG, SVG, PDF)."""
+    ``charts/`` (PNG, SVG, PDF; drawn by ``jobs`` worker processes)."""
     with atomic_dir(out_dir) as tmp:
         write_tables(result, tmp)
         write_job_descriptions(result, tmp / "roles", source=source)
         write_workbook(result, tmp / "workbook.xlsx")
         write_brief(result, tmp / "brief.pdf")
         if charts:
-            export_charts(result, tmp / "charts")
+            export_charts(result, tmp / "charts", jobs=jobs)
     return Path(out_dir)
