@@ -19,7 +19,7 @@ tasks always add up to its hours. Nothing here draws random numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,8 +28,8 @@ from estimator.engine.calendar import WEEKS
 from estimator.engine.chunk import DAY_STARTS, EVENING_STARTS, ON_DUTY_WHEN
 from estimator.engine.compile import CRISIS, ENGAGEMENT, KINDS, MONITORING
 
-if TYPE_CHECKING:
-    from estimator.engine.result import Result
+#: A :class:`estimator.engine.result.Result` (not imported: the result imports this module).
+Result = Any
 
 __all__ = ["Task", "role_profiles", "role_tasks"]
 

@@ -19,15 +19,15 @@ the team is given as people with roles) is left undone whatever the hours.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from estimator.engine.calendar import WEEKS
 from estimator.engine.role_profiles import role_tasks
 
-if TYPE_CHECKING:
-    from estimator.engine.result import Result
+#: A :class:`estimator.engine.result.Result` (not imported: the result imports this module).
+Result = Any
 
 __all__ = ["PRIORITY", "todays_week"]
 
