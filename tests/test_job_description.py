@@ -121,3 +121,17 @@ def test_labels_and_source_comments_are_in_readers_words(tmp_path):
     assert draft.startswith("# Video lead\n")
     assert "as for Community manager, per the pay scale" in draft
     assert_readers_words(draft, r)
+
+
+def test_office_hours_on_duty_read_as_daytime():
+    from tests.conftest import minimal, scenario_of
+
+    s = scenario_of(minimal(
+        coverage={"weekdays": "09:00-17:00", "weekends": "", "holidays": "none",
+                  "min_on_duty": 1},
+        monitoring={"platforms": ["Instagram"], "minutes_per_covered_hour": 0,
+                    "role": "community_manager"}))
+    text = job_description(simulate(s, runs=8, seed=1), "community_manager")
+    assert "**40.0 hours a week**, nearly all in the weekday daytime" in text
+    assert "weekdays 09:00-17:00, weekends not covered; public holidays not covered" in text
+    assert "Crisis on-call: no" in text

@@ -87,8 +87,9 @@ def _purpose(label: str, profile: dict[str, Any], scenario: Any) -> str:
         else:
             names = [_PLATFORMS.sub("", t["task"]) for t in mine][:2]
             phrases.append("spend time on " + " and on ".join(names))
-    return f"To {_list([phrases[0], *(f'to {p}' for p in phrases[1:])])}, for " \
-        f"{scenario.scenario.name}."
+    parts = [phrases[0], *(f"to {p}" for p in phrases[1:])]
+    joined = _list(parts) if len(parts) < 3 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return f"To {joined}, for {scenario.scenario.name}."
 
 
 def _numbers(result: Result, profile: dict[str, Any], summary: dict[str, Any]) -> list[str]:
@@ -131,13 +132,21 @@ def _hours(result: Result, profile: dict[str, Any]) -> list[str]:
     cov = result.model.scenario.coverage
     lines = []
     on_duty = profile.get("on_duty_hours_per_week") or 0.0
-    if on_duty > 0:
+    shares = [profile.get(f"{k}_share") or 0.0 for k in ("evening", "night", "weekend",
+                                                          "holiday")]
+    if on_duty > 0 and max(shares) < 0.005:
+        lines.append(
+            f"- On duty (answering and watching the accounts): **{on_duty:.1f} hours a week**, "
+            "nearly all in the weekday daytime (under 1% in the evening, at night, at "
+            "weekends or on public holidays).")
+    elif on_duty > 0:
         lines.append(
             f"- On duty (answering and watching the accounts): **{on_duty:.1f} hours a week**, "
             f"of which {_share(profile['evening_share'])} in the evening ({EVENING_FROM} to "
             f"midnight), {_share(profile['night_share'])} at night (midnight to {NIGHT_UNTIL}), "
             f"{_share(profile['weekend_share'])} at weekends and "
             f"{_share(profile['holiday_share'])} on public holidays.")
+    if on_duty > 0:
         lines.append(
             f"- Covered hours: weekdays {cov.weekdays or 'not covered'}, weekends "
             f"{cov.weekends or 'not covered'}; public holidays "

@@ -76,6 +76,12 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
              "hours"),
             ("Replies within target with today's team",
              "current_staff.replies_within_target_share", "share"),
+            ("Today's week: hours of work it is given",
+             "current_staff.time_audit.hours_needed_per_week", "hours"),
+            ("Today's week: productive hours it has",
+             "current_staff.time_audit.hours_available_per_week", "hours"),
+            ("Today's week: hours left undone",
+             "current_staff.time_audit.hours_undone_per_week", "hours"),
         ]
         if "crisis_week" in s["current_staff"]:
             spec += [
