@@ -86,7 +86,7 @@ def _purpose(label: str, profile: dict[str, Any], scenario: Any) -> str:
             phrases.append("respond when a crisis breaks, round the clock if need be")
         else:
             names = [_PLATFORMS.sub("", t["task"]) for t in mine][:2]
-            phrases.append("spend time on " + " and on ".join(names))
+            phrases.append("take charge of " + " and of ".join(names))
     parts = [phrases[0], *(f"to {p}" for p in phrases[1:])]
     joined = _list(parts) if len(parts) < 3 else "; ".join(parts[:-1]) + "; and " + parts[-1]
     return f"To {joined}, for {scenario.scenario.name}."
