@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("scenarios", type=Path, nargs="+", help="scenario TOML files")
     validate.set_defaults(handler=cmd_validate)
 
+    add_calibrate_command(sub)
+
     schema = sub.add_parser("schema", help="print every scenario field with its unit and default")
     schema.add_argument("--json", action="store_true", help="the JSON Schema instead")
     schema.set_defaults(handler=cmd_schema)
@@ -181,6 +183,61 @@ def cmd_schema(args: argparse.Namespace) -> int:
     print("| field | type | default | meaning |\n|---|---|---|---|")
     for path, kind, default, text in field_docs():
         print(f"| `{path}` | {kind} | {default} | {text} |")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- calibrate
+
+
+def add_calibrate_command(sub: Any) -> None:
+    cal = sub.add_parser(
+        "calibrate", help="estimate scenario inputs from your own inbox and posts exports")
+    cal.add_argument("exports", type=Path, nargs="+", help="export files (CSV, TSV)")
+    cal.add_argument("--out", type=Path, required=True,
+                     help="the fragment to write (TOML); profile CSVs are written beside it")
+    cal.add_argument("--scenario", type=Path, default=None,
+                     help="a scenario the fragment starts from (base = ...): handle times, "
+                          "targets and roles of the same platforms come from it")
+    cal.add_argument("--timezone", default=None,
+                     help="IANA time zone of the scenario's hours (e.g. America/New_York); "
+                          "times with an offset are converted to it (default: kept as written)")
+    cal.add_argument("--platform", default=None,
+                     help="the platform of an export without a platform column")
+    cal.add_argument("--business-hours", default="09:00-17:00",
+                     help="what a tool's business-hours response times count, Mon-Fri "
+                          "(default 09:00-17:00)")
+    cal.add_argument("--reply-within-minutes", type=float, default=None,
+                     help="today's share answered within this (default: the base channel's "
+                          "target, else 240)")
+    cal.set_defaults(handler=cmd_calibrate)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from estimator.calibrate import Options, calibrate, read_files, write_fragment
+    from estimator.scenario import parse_clock_range
+
+    try:
+        hours = parse_clock_range(args.business_hours)
+    except ValueError as exc:
+        raise ScenarioError(f"--business-hours: {exc}") from None
+    within = args.reply_within_minutes
+    if within is None and args.scenario is not None:
+        channels = load_scenario(args.scenario).channels
+        within = channels[0].reply_within_minutes if channels else None
+    options = Options(timezone=args.timezone, platform=args.platform, business_hours=hours,
+                      reply_within_minutes=within if within is not None else 240.0)
+    calibration = calibrate(read_files(args.exports), options)
+    written = write_fragment(calibration, args.out, args.scenario)
+    for ch in calibration.channels:
+        low, mode, high = ch.fit.per_day
+        print(f"{ch.platform} {ch.kind}: {mode:,.1f} a day ({low:,.1f}-{high:,.1f}), "
+              f"daily CV {ch.fit.daily_cv:.2f}; {ch.back_test.sentence()}")
+    if calibration.total_back_test is not None:
+        print(f"All channels: {calibration.total_back_test.sentence()}")
+        print(f"Crises found: {len(calibration.crises)} in {calibration.days} days")
+    for f in calibration.formats:
+        print(f"Posts, {f.name}: {f.per_week[1]:g} a week ({f.per_week[0]:g}-{f.per_week[2]:g})")
+    print("Written: " + ", ".join(str(p) for p in written))
     return EXIT_OK
 
 

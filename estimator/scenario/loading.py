@@ -46,6 +46,7 @@ def read_scenario_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[s
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    _profiles_beside(data, path)
     base = data.pop("base", None)
     if base is None:
         return data
@@ -53,6 +54,19 @@ def read_scenario_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[s
         raise ScenarioError(f"{path}: base: expected a file name, got {base!r}", field="base")
     parent = read_scenario_dict(path.parent / base, (*_seen, resolved))
     return _merge(parent, data)
+
+
+def _profiles_beside(data: dict[str, Any], path: Path) -> None:
+    """A channel's ``profile`` CSV named relative to its scenario file (as ``estimator
+    calibrate`` writes them) is read from there; other names stay as they are."""
+    channels = data.get("channels")
+    if not isinstance(channels, list):
+        return
+    for ch in channels:
+        profile = ch.get("profile") if isinstance(ch, dict) else None
+        if isinstance(profile, str) and profile.endswith(".csv") \
+                and not Path(profile).is_absolute() and (path.parent / profile).is_file():
+            ch["profile"] = str(path.parent / profile)
 
 
 def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
