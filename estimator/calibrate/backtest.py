@@ -6,7 +6,8 @@ simulate it: a level drawn from the three-point ``per_day`` (beta-PERT), grown b
 fitted growth from the middle of the fitted weeks, times the weekday factors, a gamma day
 factor with CV ``daily_cv`` each day, and Poisson counts. A held-out week is a hit when
 its messages fall within the P10-P90 of those predictions, so 80% is what a calibrated
-model scores. Weeks with a spike day are left out: spikes are ``[crises]``' to predict.
+model scores. Weeks with a spike day, or busier than the trend, are left out: they are
+``[crises]``' and ``[[calendar]]``'s to predict.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class BackTest:
     fit_weeks: int
     held_out: int  # weeks compared
     hits: int
-    left_out: int  # held-out weeks with a spike day
+    left_out: int  # held-out weeks with a spike day or busier than the trend
 
     @property
     def share(self) -> float:
@@ -42,8 +43,8 @@ class BackTest:
     def sentence(self) -> str:
         if not self.held_out:
             return "back-test: too few weeks to hold any out"
-        extra = f"; {self.left_out} held-out weeks with a spike day left out" \
-            if self.left_out else ""
+        extra = (f"; {self.left_out} held-out weeks with a crisis day or a busy season left "
+                 "out" if self.left_out else "")
         return (f"back-test: fitted on the first {self.fit_weeks} weeks, {self.hits} of "
                 f"{self.held_out} held-out weeks ({self.share:.0%}) fell within the predicted "
                 f"P10-P90 of weekly messages (80% if calibrated){extra}")
@@ -58,14 +59,23 @@ def _pert(low: float, mode: float, high: float, u: NDArray) -> NDArray:
 
 
 def back_test(counts: NDArray[np.float64], start: date, share: float = 2 / 3,
-              seed: int = 2027) -> BackTest:
-    """Fit on the first ``share`` of the complete weeks of ``counts``; test on the rest."""
+              seed: int = 2027, total: NDArray[np.float64] | None = None) -> BackTest:
+    """Fit on the first ``share`` of the complete weeks of ``counts``; test on the rest.
+
+    ``total`` (all channels' counts) decides the crisis days and busy weeks, as calibrate
+    does: in the fitted weeks from the fitted weeks alone."""
     weeks = counts.size // 7
     fit_weeks = int(round(weeks * share))
     if fit_weeks < MIN_FIT_WEEKS or weeks - fit_weeks < MIN_HELD_OUT_WEEKS:
         return BackTest(fit_weeks=fit_weeks, held_out=0, hits=0, left_out=0)
-    fit = fit_series(counts[: fit_weeks * 7], start)
-    whole = fit_series(counts[: weeks * 7], start)  # finds the held-out weeks' spikes
+    days = fit_weeks * 7
+    if total is None:
+        fit = fit_series(counts[:days], start)
+        whole = fit_series(counts[: weeks * 7], start)  # finds the held-out weeks' spikes
+    else:
+        seen = fit_series(total[:days], start)
+        fit = fit_series(counts[:days], start, also=seen.spike, busy_also=seen.busy)
+        whole = fit_series(total[: weeks * 7], start)
     rng = np.random.default_rng(seed)
     level = _pert(*fit.per_day, rng.random(_DRAWS))
     growth = np.zeros(_DRAWS)
@@ -76,8 +86,8 @@ def back_test(counts: NDArray[np.float64], start: date, share: float = 2 / 3,
     hits = held = left = 0
     middle = (fit_weeks - 1) / 2
     for w in range(fit_weeks, weeks):
-        days = slice(7 * w, 7 * w + 7)
-        if whole.spike[days].any():
+        week = slice(7 * w, 7 * w + 7)
+        if whole.spike[week].any() or whole.busy[w]:
             left += 1
             continue
         grown = level * (1 + growth) ** ((w - middle) / WEEKS_PER_YEAR)
@@ -87,5 +97,5 @@ def back_test(counts: NDArray[np.float64], start: date, share: float = 2 / 3,
         total = rng.poisson(rate).sum(axis=1)
         low, high = np.percentile(total, [10, 90])
         held += 1
-        hits += int(low <= counts[days].sum() <= high)
+        hits += int(low <= counts[week].sum() <= high)
     return BackTest(fit_weeks=fit_weeks, held_out=held, hits=hits, left_out=left)

@@ -145,9 +145,9 @@ def _estimate_inbound(out: Calibration, inbound: dict[str, Inbound]) -> None:
     counts = {p: daily_counts(a, start, days) for p, a in arrays.items()}
     total = sum(counts.values())
     k = out.options.spike_k
-    first_pass = [fit_series(c, start, k) for c in counts.values()]
-    total_fit = fit_series(total, start, k)
-    crisis_days = total_fit.spike | np.logical_or.reduce([f.spike for f in first_pass])
+    # a crisis surges every channel (MODEL.md): crisis days are the spikes of all channels
+    # together; one channel's own spike (a post taking off) is its day-to-day variation
+    crisis_days = fit_series(total, start, k).spike
     out.total = fit_series(total, start, k, also=crisis_days)
     out.total_back_test = back_test(total, start)
     out.crises = episodes(out.total, crisis_days)
@@ -155,7 +155,7 @@ def _estimate_inbound(out: Calibration, inbound: dict[str, Inbound]) -> None:
     order = sorted(inbound, key=lambda p: -len(inbound[p].times))
     for p in order:
         ch = inbound[p]
-        fit = fit_series(counts[p], start, k, also=crisis_days)
+        fit = fit_series(counts[p], start, k, also=crisis_days, busy_also=out.total.busy)
         within = answered = None
         replies = np.array(ch.reply_minutes, dtype=float)
         if replies.size >= MIN_REPLIES:
@@ -170,7 +170,7 @@ def _estimate_inbound(out: Calibration, inbound: dict[str, Inbound]) -> None:
         out.channels.append(ChannelEstimate(
             platform=p, kind=_kind(ch.kinds), sources=dict(ch.sources), messages=len(ch.times),
             fit=fit, profile=hour_of_week(arrays[p], start, days, crisis_days),
-            back_test=back_test(counts[p], start), within_share=within,
+            back_test=back_test(counts[p], start, total=total), within_share=within,
             answered_share=answered, replies_measured=int(replies.size), handle_minutes=handle,
             kinds_seen=bool(ch.kinds),
         ))

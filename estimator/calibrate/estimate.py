@@ -7,7 +7,8 @@ the day-to-day variation, and a spike stands out against its own fortnight.
 
 - **Spikes** (crisis days): days above the median + ``k`` x MAD (scaled to a standard
   deviation) of the de-seasonalised ratios, at least twice their expected level and three
-  Poisson standard deviations above it. They are left to ``[crises]``: imputed at their
+  Poisson standard deviations above it; the days next to one that are still 1.5 times
+  their level belong to the same crisis. They are left to ``[crises]``: imputed at their
   expected level everywhere else.
 - **daily_cv**: the model's day factor multiplies the *rate*; the counts add Poisson noise
   on top, so ``cv^2 = var(ratio) / (1 + 1/m) - mean(1 / expected)`` (``m`` the days in the
@@ -33,6 +34,8 @@ _MAD_SD = 1.4826
 HALF_WINDOW = 7
 #: Weeks in a year, for growth.
 WEEKS_PER_YEAR = 365.25 / 7
+#: A day next to a spike, at least this many times its level, is part of the same crisis.
+TAIL_RATIO = 1.5
 #: Fewest complete weeks for a growth fit.
 MIN_WEEKS_FOR_GROWTH = 8
 
@@ -48,6 +51,7 @@ class SeriesFit:
     weekday_factor: NDArray[np.float64]  # (7,) Monday first, mean 1
     daily_cv: float
     weekly_means: NDArray[np.float64]  # (weeks,) messages a day, spikes at their expected level
+    busy: NDArray[np.bool_]  # (weeks,) busier than the trend: left to [[calendar]]
     per_day: tuple[float, float, float]  # P10, median, P90 of weekly_means
     growth: tuple[float, float, float] | None  # low, mode, high a year; None: too few weeks
     weeks: int
@@ -102,8 +106,18 @@ def find_spikes(counts: NDArray[np.float64], weekday: NDArray[np.int64], k: floa
         ratio = counts / np.maximum(expected, 1e-9)
         med = float(np.median(ratio[ok]))
         mad = float(np.median(np.abs(ratio[ok] - med))) * _MAD_SD
-        new = given | ((ratio > med + k * max(mad, 0.05)) & (ratio >= 2)
-                       & (counts - expected > 3 * np.sqrt(np.maximum(expected, 1.0))))
+        significant = counts - expected > 3 * np.sqrt(np.maximum(expected, 1.0))
+        new = given | ((ratio > med + k * max(mad, 0.05)) & (ratio >= 2) & significant)
+        # a crisis's later days, still well above their level, belong to it
+        tail = significant & (ratio >= TAIL_RATIO)
+        for _ in range(7):
+            near = np.zeros_like(new)
+            near[1:] |= new[:-1]
+            near[:-1] |= new[1:]
+            grown = new | (tail & near)
+            if (grown == new).all():
+                break
+            new = grown
         if (new == spike).all():
             break
         spike = new
@@ -112,9 +126,11 @@ def find_spikes(counts: NDArray[np.float64], weekday: NDArray[np.int64], k: floa
 
 
 def fit_series(counts: NDArray[np.float64], start: date, k: float = 4.0,
-               also: NDArray[np.bool_] | None = None) -> SeriesFit:
+               also: NDArray[np.bool_] | None = None,
+               busy_also: NDArray[np.bool_] | None = None) -> SeriesFit:
     """Every estimate of one daily series (see the module's docstring); ``also`` marks
-    further days to leave out as spikes (crisis days another channel shows)."""
+    further days to leave out as spikes and ``busy_also`` further busy weeks (what all
+    channels together show)."""
     weekday = (np.arange(counts.size) + start.weekday()) % 7
     spike, expected, factor, n = find_spikes(counts, weekday, k, also)
     ok = ~spike & (expected > 0)
@@ -127,19 +143,53 @@ def fit_series(counts: NDArray[np.float64], start: date, k: float = 4.0,
     filled = np.where(spike, expected, counts)
     weeks = counts.size // 7
     weekly = filled[: weeks * 7].reshape(weeks, 7).mean(axis=1) if weeks else filled[:0]
-    if weeks:
-        per_day = tuple(float(np.percentile(weekly, q)) for q in (10, 50, 90))
+    busy = _busy_weeks(weekly, cv)
+    if busy_also is not None:
+        busy |= busy_also[:weeks]
+    ordinary = weekly[~busy]
+    if ordinary.size:
+        per_day = tuple(float(np.percentile(ordinary, q)) for q in (10, 50, 90))
     else:
         per_day = (float(filled.mean()),) * 3
     growth = None
-    if weeks >= MIN_WEEKS_FOR_GROWTH and (weekly > 0).all():
-        fit = stats.linregress(np.arange(weeks), np.log(weekly))
+    x = np.flatnonzero(~busy)
+    if x.size >= MIN_WEEKS_FOR_GROWTH and (ordinary > 0).all():
+        fit = stats.linregress(x, np.log(ordinary))
         z = float(stats.norm.ppf(0.9))
         growth = tuple(float(np.expm1(b * WEEKS_PER_YEAR))
                        for b in (fit.slope - z * fit.stderr, fit.slope, fit.slope + z * fit.stderr))
     return SeriesFit(start=start, counts=counts, expected=expected, spike=spike,
-                     weekday_factor=factor, daily_cv=cv, weekly_means=weekly,
+                     weekday_factor=factor, daily_cv=cv, weekly_means=weekly, busy=busy,
                      per_day=per_day, growth=growth, weeks=weeks)  # type: ignore[arg-type]
+
+
+#: Weeks at least this many times their trend are busy: a season, not noise.
+BUSY_RATIO = 1.25
+
+
+def _trend(weekly: NDArray[np.float64], use: NDArray[np.bool_]) -> NDArray[np.float64]:
+    x = np.arange(weekly.size)
+    if use.sum() >= MIN_WEEKS_FOR_GROWTH and (weekly[use] > 0).all():
+        return np.exp(np.polyval(np.polyfit(x[use], np.log(weekly[use]), 1), x))
+    return np.full(weekly.size, float(np.median(weekly[use])) if use.any() else 0.0)
+
+
+def _busy_weeks(weekly: NDArray[np.float64], cv: float) -> NDArray[np.bool_]:
+    """Weeks at least :data:`BUSY_RATIO` x the trend of the other weeks and three weekly
+    standard deviations above it (the trend refitted without them)."""
+    busy = np.zeros(weekly.size, dtype=bool)
+    if weekly.size < 4:
+        return busy
+    for _ in range(3):
+        trend = _trend(weekly, ~busy)
+        level = float(np.median(trend))
+        sd = np.sqrt(cv**2 / 7 + 1 / max(7 * level, 1e-9))
+        ratio = weekly / np.maximum(trend, 1e-9)
+        new = (ratio >= BUSY_RATIO) & (ratio > 1 + 3 * sd)
+        if (new == busy).all():
+            break
+        busy = new
+    return busy
 
 
 @dataclass(frozen=True)
@@ -204,20 +254,12 @@ class BusyPeriod:
     every_year: bool
 
 
-def busy_periods(fit: SeriesFit, threshold: float = 1.25) -> list[BusyPeriod]:
-    """Runs of complete weeks at least ``threshold`` x the trend (and three weekly standard
-    deviations above it); recurring when the same weeks a year apart are busy too."""
-    if fit.weeks < 4:
-        return []
-    weekly = fit.weekly_means
-    x = np.arange(fit.weeks)
-    trend = np.exp(np.polyval(np.polyfit(x, np.log(np.maximum(weekly, 1e-9)), 1), x)) \
-        if fit.weeks >= MIN_WEEKS_FOR_GROWTH else np.full(fit.weeks, np.median(weekly))
-    ratio = weekly / trend
-    quiet = ratio < threshold
-    base = float(np.median(weekly[quiet])) if quiet.any() else float(np.median(weekly))
-    sd = np.sqrt(fit.daily_cv**2 / 7 + 1 / max(7 * base, 1e-9))
-    busy = (ratio >= threshold) & (ratio > 1 + 3 * sd)
+def busy_periods(fit: SeriesFit) -> list[BusyPeriod]:
+    """Runs of busy weeks (see :func:`_busy_weeks`); recurring when the same weeks a year
+    apart are busy too."""
+    busy = fit.busy
+    trend = _trend(fit.weekly_means, ~busy)
+    ratio = fit.weekly_means / np.maximum(trend, 1e-9)
     out = []
     i = 0
     while i < fit.weeks:

@@ -37,15 +37,31 @@ DEFAULT_CHANNEL = {"handle_minutes": {"median": 2.0, "p90": 6.0}, "reply_within_
 #: Share of a peak day's extra messages that an onset surge with a 12-hour half-life puts
 #: in its first 24 hours: (12 / ln 2) x (1 - 2^-2) / 24.
 _DAY_SHARE_OF_SURGE = 12 / math.log(2) * (1 - 2 ** -2) / 24
-#: Post types as the shipped scenarios name their formats.
-FORMAT_SYNONYMS = {
-    "reel": "vertical video", "reels": "vertical video", "short video": "vertical video",
-    "ig reel": "vertical video", "photo": "photo", "photos": "photo", "image": "photo",
-    "ig image": "photo", "video": "long video", "videos": "long video",
-    "carousel": "carousel", "ig carousel": "carousel", "album": "carousel",
-    "link": "text post", "links": "text post", "text": "text post", "status": "text post",
-    "live": "live stream", "live video": "live stream",
+#: Words that find a post type's format among a scenario's format names, best first.
+FORMAT_WORDS = {
+    "reel": ("vertical", "short", "reel"), "reels": ("vertical", "short", "reel"),
+    "short video": ("vertical", "short"), "ig reel": ("vertical", "short", "reel"),
+    "photo": ("photo post", "photo"), "photos": ("photo post", "photo"),
+    "image": ("photo post", "photo", "graphic"), "ig image": ("photo post", "photo"),
+    "graphic": ("graphic",), "video": ("edited video", "long video", "video"),
+    "videos": ("edited video", "long video", "video"), "edited video": ("edited video",),
+    "carousel": ("carousel",), "ig carousel": ("carousel",), "album": ("carousel",),
+    "link": ("link", "article"), "links": ("link", "article"), "text link": ("link", "text"),
+    "text": ("text", "link"), "status": ("text", "link"), "x post": ("x post",),
+    "tweet": ("x post",), "live": ("live",), "live video": ("live",),
 }
+
+
+def match_format(post_type: str, formats: list[str], taken: set[int]) -> int | None:
+    """The scenario format a post type is, by name: exact, else by :data:`FORMAT_WORDS`."""
+    names = [f.lower() for f in formats]
+    if post_type in names and names.index(post_type) not in taken:
+        return names.index(post_type)
+    for word in FORMAT_WORDS.get(post_type, (post_type,)):
+        for i, name in enumerate(names):
+            if i not in taken and re.search(rf"\b{re.escape(word)}", name):
+                return i
+    return None
 
 
 def num(x: float) -> str:
@@ -174,8 +190,10 @@ def _channel(ch: ChannelEstimate, cal: Calibration, base: Any, profile_name: str
     notes = {"kind": "the message types in the export" if ch.kinds_seen
              else "no message type column: every inbound message needing a reply"}
     entry["per_day"] = three_point(*fit.per_day)
-    notes["per_day"] = (f"P10/median/P90 of {fit.weeks} weekly means, {src}, {span}, "
-                        f"{_days(int(fit.spike.sum()))} of crisis at their expected level")
+    busy = int(fit.busy.sum())
+    notes["per_day"] = (f"P10/median/P90 of {fit.weeks - busy} weekly means, {src}, {span}, "
+                        f"{_days(int(fit.spike.sum()))} of crisis at their expected level"
+                        + (f", {busy} busy weeks left to [[calendar]]" if busy else ""))
     entry["daily_cv"] = float(num(max(fit.daily_cv, 0.001))) if fit.daily_cv > 0 else 0.0
     notes["daily_cv"] = (f"{fit.days - int(fit.spike.sum())} days, weekday pattern taken out, "
                          "crisis days left to [crises], Poisson noise taken out")
@@ -184,7 +202,8 @@ def _channel(ch: ChannelEstimate, cal: Calibration, base: Any, profile_name: str
         notes["growth_per_year"] = f"only {fit.weeks} weeks: too few to fit growth (8 or more)"
     else:
         entry["growth_per_year"] = three_point(*fit.growth)
-        notes["growth_per_year"] = f"log-linear fit of {fit.weeks} weekly totals, 80% interval"
+        notes["growth_per_year"] = (f"log-linear fit of {fit.weeks - busy} weekly totals, "
+                                    "80% interval")
     entry["profile"] = profile_name
     notes["profile"] = "hour-of-week profile written beside this file"
     found = _base_channel(base, ch.platform)
@@ -276,19 +295,16 @@ def _content(cal: Calibration, base: Any, scenario: Path | None) -> list[str]:
     if not cal.formats:
         return []
     span = f"{cal.posts_span[0]} to {cal.posts_span[1]}" if cal.posts_span else ""
-    by_name: dict[str, int] = {}
-    if base is not None:
-        for i, c in enumerate(base.content):
-            by_name.setdefault(c.format.lower(), i)
+    names = [c.format for c in base.content] if base is not None else []
     matched: dict[int, Any] = {}
     lines: list[str] = []
     loose = []
     for f in cal.formats:
-        target = f.name if f.name in by_name else FORMAT_SYNONYMS.get(f.name, "")
         note = (f"P10/median/P90 of {f.weeks} weeks' counts of {f.name!r} posts "
                 f"({f.pieces:,} pieces, {span})")
-        if target in by_name and by_name[target] not in matched:
-            matched[by_name[target]] = (three_point(*f.per_week), note)
+        i = match_format(f.name, names, set(matched))
+        if i is not None:
+            matched[i] = (three_point(*f.per_week), note)
         else:
             loose.append((f, note))
     if matched:
