@@ -7,8 +7,8 @@ the day-to-day variation, and a spike stands out against its own fortnight.
 
 - **Spikes** (crisis days): days above the median + ``k`` x MAD (scaled to a standard
   deviation) of the de-seasonalised ratios, at least twice their expected level and three
-  Poisson standard deviations above it; the days next to one that are still 1.5 times
-  their level belong to the same crisis. They are left to ``[crises]``: imputed at their
+  Poisson standard deviations above it; the days after one that are still 1.5 times
+  their level belong to the same crisis (a surge peaks at its onset and decays). They are left to ``[crises]``: imputed at their
   expected level everywhere else.
 - **daily_cv**: the model's day factor multiplies the *rate*; the counts add Poisson noise
   on top, so ``cv^2 = var(ratio) / (1 + 1/m) - mean(1 / expected)`` (``m`` the days in the
@@ -36,6 +36,8 @@ HALF_WINDOW = 7
 WEEKS_PER_YEAR = 365.25 / 7
 #: A day next to a spike, at least this many times its level, is part of the same crisis.
 TAIL_RATIO = 1.5
+#: Messages a profile cell holds when it is trusted as much as the separable shape.
+PROFILE_SHRINK_MESSAGES = 10.0
 #: Fewest complete weeks for a growth fit.
 MIN_WEEKS_FOR_GROWTH = 8
 
@@ -111,10 +113,9 @@ def find_spikes(counts: NDArray[np.float64], weekday: NDArray[np.int64], k: floa
         # a crisis's later days, still well above their level, belong to it
         tail = significant & (ratio >= TAIL_RATIO)
         for _ in range(7):
-            near = np.zeros_like(new)
-            near[1:] |= new[:-1]
-            near[:-1] |= new[1:]
-            grown = new | (tail & near)
+            after = np.zeros_like(new)
+            after[1:] = new[:-1]
+            grown = new | (tail & after)
             if (grown == new).all():
                 break
             new = grown
@@ -241,7 +242,15 @@ def hour_of_week(times: NDArray[np.datetime64], start: date, days: int,
     all_weekdays = (np.arange(days) + start.weekday()) % 7
     n_days = np.bincount(all_weekdays[~leave_out], minlength=7).astype(float)
     per_hour = counts / np.maximum(n_days, 1)[:, None]
-    return per_hour / per_hour.mean() if per_hour.sum() > 0 else np.ones((7, 24))
+    if per_hour.sum() <= 0:
+        return np.ones((7, 24))
+    # A cell of a few dozen messages is mostly Poisson noise: shrink it toward the weekday
+    # total x the hour-of-day shape, by the messages a cell holds (half way at 10 a cell).
+    separable = np.outer(per_hour.sum(axis=1), per_hour.sum(axis=0)) / per_hour.sum()
+    a_cell = counts.sum() / 168
+    weight = a_cell / (a_cell + PROFILE_SHRINK_MESSAGES)
+    out = weight * per_hour + (1 - weight) * separable
+    return out / out.mean()
 
 
 @dataclass(frozen=True)

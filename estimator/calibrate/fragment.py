@@ -257,9 +257,13 @@ def _crises(cal: Calibration, base: Any) -> list[str]:
                else median_days, "surge": float(num(onset)), "half_life_hours": 12.0}
         comment = (f"# the worst day was {num(surge)}x its expected level: an onset surge of "
                    f"{num(onset)} with a 12-hour half-life averages that over a day")
+        why = {"days": f"length of the {len(eps)} found (consecutive days)",
+               "surge": "onset surge (above)",
+               "half_life_hours": "ASSUMPTION: the model's default half-life"}
         if base is None:
             lines += ["", "[[crises.severity]]", comment]
-            lines += [f"{k} = {value(v)}" for k, v in sev.items()]
+            lines += [f"{k} = {value(v)}" + (f"  # {why[k]}" if k in why else "")
+                      for k, v in sev.items()]
         else:
             lines += [comment, "# the base's [[crises.severity]] are kept; to use what was "
                       "found instead:", "# [[crises.severity]]"]

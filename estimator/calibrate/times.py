@@ -143,7 +143,7 @@ def business_to_calendar_minutes(
     passed, business time being ``window`` (whole hours) on the first ``days`` weekdays.
 
     >>> business_to_calendar_minutes(datetime(2026, 9, 4, 16, 30), 60, (9, 17))  # a Friday
-    3870.0
+    3900.0
     """
     t = start
     left = business_minutes
