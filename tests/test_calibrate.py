@@ -292,7 +292,9 @@ def test_every_number_says_where_it_came_from(tmp_path):
                 ("name", "share", "platform", "kind")):
             assert "#" in line, line
     data = tomllib.loads(out.read_text())
-    assert data["crises"]["per_year"]["mode"] == pytest.approx(1 / (84 / 365.25), rel=0.01)
-    assert data["crises"]["severity"][0]["days"] == 1
+    assert KNOWN_START + timedelta(20) in {e.first for e in cal.crises}
+    assert data["crises"]["per_year"]["mode"] == pytest.approx(
+        len(cal.crises) / (84 / 365.25), rel=0.01)
+    assert data["crises"]["severity"][0]["share"] == 1
     csv_text = (tmp_path / "f_instagram.csv").read_text()
     assert csv_text.count("\n") == 3 + 168

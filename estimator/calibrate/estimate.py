@@ -8,8 +8,8 @@ the day-to-day variation, and a spike stands out against its own fortnight.
 - **Spikes** (crisis days): days above the median + ``k`` x MAD (scaled to a standard
   deviation) of the de-seasonalised ratios, at least twice their expected level and three
   Poisson standard deviations above it; the days after one that are still 1.5 times
-  their level belong to the same crisis (a surge peaks at its onset and decays). They are left to ``[crises]``: imputed at their
-  expected level everywhere else.
+  their level belong to the same crisis (a surge peaks at its onset and decays). They are
+  left to ``[crises]``: imputed at their expected level everywhere else.
 - **daily_cv**: the model's day factor multiplies the *rate*; the counts add Poisson noise
   on top, so ``cv^2 = var(ratio) / (1 + 1/m) - mean(1 / expected)`` (``m`` the days in the
   level's window, whose own noise the ratio carries).
