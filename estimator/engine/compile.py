@@ -20,6 +20,7 @@ from estimator.engine.calendar import (
     planning_year,
     run_lengths,
 )
+from estimator.engine.calendar_periods import PeriodSpec, period_specs
 from estimator.engine.queueing import StaffingTable
 from estimator.scenario import Scenario, ScenarioError
 from estimator.scenario import quantities as dist
@@ -108,6 +109,7 @@ class Model:
     min_on_duty: int
     crisis_coverage: bool
     current_staff: NDArray[np.float64] | None
+    periods: tuple[PeriodSpec, ...] = ()  # the calendar's named periods
 
 
 def _read_profile(name: str) -> NDArray[np.float64]:
@@ -300,6 +302,8 @@ def compile_model(scenario: Scenario) -> Model:
             )
         )
 
+    periods = tuple(period_specs(s, year.start, draw))
+
     current = None
     if s.current_staff is not None:
         current = np.array([s.current_staff.get(r, 0.0) for r in roles])
@@ -325,6 +329,7 @@ def compile_model(scenario: Scenario) -> Model:
         min_on_duty=s.coverage.min_on_duty if on_duty_role is not None else 0,
         crisis_coverage=s.coverage.during_crisis == "24/7",
         current_staff=current,
+        periods=periods,
     )
     _check_capacity(model)
     return model

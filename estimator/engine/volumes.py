@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.calendar_periods import volume_factors
 from estimator.engine.compile import Model
 from estimator.engine.streams import BLOCK_RUNS, block_generator
 
@@ -58,4 +59,7 @@ def daily_messages(
             )
             skip = start - blocks.start * BLOCK_RUNS
             out[:, c] *= noise[skip : skip + runs] / shape
+    calendar = volume_factors(model.periods, values, runs, len(model.channels))
+    if calendar is not None:  # the calendar's busy (and quiet) periods
+        out *= calendar
     return out
