@@ -128,3 +128,57 @@ def test_bad_periods_are_one_line_errors(period, message):
     with pytest.raises(ScenarioError) as exc:
         scenario_of(minimal(channels=CHANNEL, calendar=[period]))
     assert message in str(exc.value)
+
+
+def test_calendar_peaks_say_which_peaks_need_temporary_help():
+    period_big = {"name": "launch", "start": date(2027, 3, 8), "end": date(2027, 3, 14),
+                  "content_factor": 3}
+    period_small = {"name": "small", "start": date(2027, 6, 7), "end": date(2027, 6, 13),
+                    "content_factor": 1.01}
+    content = [{**CONTENT[0], "per_week": {"low": 30, "mode": 40, "high": 50}}]
+    result = simulate(scenario_of(minimal(content=content, calendar=[period_big, period_small])),
+                      runs=2 * BLOCK_RUNS, seed=2, jobs=1)
+    summary = result.summary()
+    big, small = summary["calendar_peaks"]
+    assert big["weeks"] == [10] and small["weeks"] == [23]
+    assert big["first_day"] == "2027-03-08" and big["last_day"] == "2027-03-14"
+    demand = result.weekly_demand_hours()
+    ordinary = np.delete(demand, [9, 22], axis=1).mean(axis=1)
+    assert big["extra_hours_per_week"] == pytest.approx(float((demand[:, 9] - ordinary).mean()))
+    assert big["extra_hours_per_week"] == pytest.approx(2 * ordinary.mean(), rel=1e-6)
+    plan = summary["recommended_fte_total"] * float(result.productive_hours_per_fte.mean()) / 52
+    assert big["plan_hours_per_week"] == pytest.approx(plan)
+    peak = float(np.percentile(demand[:, 9], summary["plan_percentile"]))
+    assert not big["covered_by_plan"]
+    assert big["temporary_help_hours_per_week"] == pytest.approx(peak - plan)
+    assert small["covered_by_plan"] and small["temporary_help_hours_per_week"] == 0
+    from estimator.report.words import calendar_sentence, plain
+
+    text = plain(calendar_sentence(summary))
+    assert text.startswith("Busy periods: launch (week 10) adds")
+    assert "cover it with temporary help" in text and "small (week 23)" in text
+    assert "which the planned team covers" in text
+    rows = result.weekly_table()
+    assert rows[9]["calendar"] == "launch" and rows[0]["calendar"] == ""
+
+
+def test_the_weekly_demand_chart_shades_and_names_the_periods():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from estimator.report.charts import plot_weekly_demand
+
+    period = {"name": "launch", "start": date(2027, 3, 8), "end": date(2027, 3, 21),
+              "content_factor": 2}
+    result = simulate(scenario_of(minimal(content=CONTENT, calendar=[period])),
+                      runs=BLOCK_RUNS, seed=2, jobs=1)
+    fig, ax = plt.subplots()
+    plot_weekly_demand(result, ax=ax)
+    spans = [p for p in ax.patches if p.get_gid() == "calendar"]
+    names = [t.get_text() for t in ax.texts if t.get_gid() == "calendar_name"]
+    assert len(spans) == 1 and names == ["launch"]
+    x0, x1 = spans[0].get_x(), spans[0].get_x() + spans[0].get_width()
+    assert (x0, x1) == (9.5, 11.5)  # weeks 10 and 11
+    plt.close(fig)

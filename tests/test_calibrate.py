@@ -298,3 +298,15 @@ def test_every_number_says_where_it_came_from(tmp_path):
     assert data["crises"]["severity"][0]["share"] == 1
     csv_text = (tmp_path / "f_instagram.csv").read_text()
     assert csv_text.count("\n") == 3 + 168
+
+
+def test_calibrate_imports_only_the_scenario_layer():
+    import ast
+
+    for path in (ROOT / "estimator" / "calibrate").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.startswith(("estimator.engine", "estimator.batch",
+                                            "estimator.report", "estimator.app")), (path, name)
