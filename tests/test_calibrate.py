@@ -310,3 +310,26 @@ def test_calibrate_imports_only_the_scenario_layer():
             for name in names:
                 assert not name.startswith(("estimator.engine", "estimator.batch",
                                             "estimator.report", "estimator.app")), (path, name)
+
+
+# --------------------------------------------------------------------------- dashboard
+
+def test_the_dashboard_loads_an_export_and_applies_it(tmp_path):
+    from estimator.app.dashboard import Dashboard
+
+    dash = Dashboard("university", preview_runs=32, full_runs=64, save_dir=tmp_path,
+                     run_on_start=False)
+    assert dash.apply_button.disabled
+    data = (SAMPLES / "conversations_export.csv").read_bytes()
+    dash.upload.value = ({"name": "conversations_export.csv", "type": "text/csv",
+                          "size": len(data), "content": memoryview(data),
+                          "last_modified": datetime(2026, 9, 1)},)
+    assert not dash.apply_button.disabled and "Instagram 30.3 a day" in \
+        dash.calibration_message.value
+    dash.apply_button.click()
+    assert dash.error == ""
+    ig = next(ch for ch in dash.base.channels if ch.platform == "Instagram")
+    assert ig.per_day.mode == pytest.approx(30.3)
+    assert dash.source == tmp_path / "university-calibrated.toml"
+    assert dash.result is not None
+    assert (tmp_path / "university-calibrated_instagram.csv").is_file()

@@ -255,6 +255,15 @@ class Dashboard:
                                       layout=W.Layout(width="140px"))
         self.file_message = W.HTML()
         self.file_message.add_class("sse-file-message")
+        # your own exports: calibrate reads the uploaded bytes (nothing is read from a path)
+        self.upload = W.FileUpload(accept=".csv,.tsv,.txt", multiple=True,
+                                   description="Load export", layout=W.Layout(width="160px"))
+        self.apply_button = W.Button(description="Apply calibration", icon="check",
+                                     disabled=True, layout=W.Layout(width="170px"))
+        self.calibration_message = W.HTML()
+        self.calibration = None
+        self.upload.observe(lambda _c: self._safely(self._on_upload), "value")
+        self.apply_button.on_click(lambda _b: self._safely(self.apply_calibration))
 
         self.picker.observe(self._on_pick, "value")
         self.full_button.on_click(lambda _b: self._safely(self.full_run))
@@ -279,7 +288,9 @@ class Dashboard:
             [W.HTML(STYLE), top, self.status, self.message,
              W.HBox([left, right], layout=W.Layout(width="100%", flex_flow="row wrap",
                                                    align_items="flex-start")),
-             files, self.file_message],
+             files, self.file_message,
+             W.HBox([self.upload, self.apply_button, self.calibration_message],
+                    layout=W.Layout(flex_flow="row wrap", align_items="center"))],
             layout=W.Layout(width="100%", max_width="1500px"),
         )
         self.widget.add_class("sse-dashboard")
@@ -480,6 +491,48 @@ class Dashboard:
             "worked.</span></div>"
         )
         self.status.value = self._status_text()
+
+    # ------------------------------------------------------------------ calibrate
+    def _on_upload(self) -> None:
+        files = []
+        for item in self.upload.value:  # ipywidgets 8: name, content (memoryview), ...
+            files.append((str(item["name"]), bytes(item["content"])))
+        if files:
+            self.load_export(files)
+
+    def load_export(self, files: list[tuple[str, bytes]]) -> None:
+        """Estimate inputs from exports (file name, bytes); **Apply** puts them in."""
+        from estimator.calibrate import calibrate
+
+        self.calibration = calibrate(files)
+        found = [f"{ch.platform} {ch.fit.per_day[1]:,.1f} a day (CV {ch.fit.daily_cv:.2f})"
+                 for ch in self.calibration.channels]
+        found += [f"{f.name} {f.per_week[1]:g} a week" for f in self.calibration.formats]
+        crises = (f"; {len(self.calibration.crises)} crisis days found"
+                  if self.calibration.channels else "")
+        self.calibration_message.value = html.escape(
+            "Found: " + ", ".join(found) + crises + ". Press Apply to use them.")
+        self.apply_button.disabled = False
+
+    def apply_calibration(self) -> Path:
+        """Apply what calibrate found to the scenario being edited: both are written to
+        ``save_dir`` (the fragment starts ``base = `` the edited scenario) and the result is
+        loaded in its place."""
+        from estimator.calibrate import write_fragment
+
+        if self.calibration is None:
+            raise ScenarioError("calibration: load an export first")
+        folder = Path(self.save_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = self.source.stem if self.source is not None else slug(self.base.scenario.name)
+        before = folder / f"{stem}-before-calibration.toml"
+        before.write_text(to_toml(self.edited_scenario()), encoding="utf-8")
+        out = folder / f"{stem}-calibrated.toml"
+        write_fragment(self.calibration, out, before)
+        self._set_base(load_scenario(out), out)
+        self.calibration_message.value = html.escape(f"Applied: {out}")
+        self.refresh()
+        return out
 
     # ------------------------------------------------------------------ files
     def _hide_overwrite(self) -> None:
