@@ -217,16 +217,22 @@ def inbound_process(
     rng: np.random.Generator, start: date, weeks: int,
     channels: dict[str, tuple[float, float, float]], crises: dict[int, float] | None = None,
     busy: tuple[int, int, float] | None = None, weights: np.ndarray | None = None,
+    shared_cv: float = 0.0,
 ) -> list[tuple[datetime, str]]:
     """Message times (local, naive) and platforms from the known process.
 
     Each day, a platform's expected messages are ``per_day`` x growth x its weekday's share
     of the hour-of-week ``weights`` x 7 x a gamma day factor (mean 1, CV ``daily_cv``) x the
     busy period's factor x the crisis surge; the count is Poisson, spread over the hours of
-    the day by ``weights`` and uniformly within the hour.
+    the day by ``weights`` and uniformly within the hour. With ``shared_cv``, a gamma
+    factor (mean 1, that CV) drawn per day multiplies every platform that day: busy days come
+    to all at once, and each platform's own factor has its ``daily_cv``.
     """
     weights = hour_of_week_weights() if weights is None else weights
     crises = crises or {}
+    shared = np.ones(7 * weeks)
+    if shared_cv > 0:
+        shared = rng.gamma(1 / shared_cv**2, shared_cv**2, size=7 * weeks)
     out = []
     for platform, (per_day, cv, growth) in channels.items():
         shape = 1 / cv**2 if cv > 0 else None
@@ -236,6 +242,7 @@ def inbound_process(
             mean = per_day * (1 + growth) ** (day / 365.25) * day_weights.sum() * 7
             if shape is not None:
                 mean *= rng.gamma(shape, 1 / shape)
+            mean *= shared[day]
             if busy is not None and busy[0] <= day <= busy[1]:
                 mean *= busy[2]
             mean *= crises.get(day, 1.0)

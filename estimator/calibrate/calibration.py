@@ -21,6 +21,7 @@ from estimator.calibrate.estimate import (
     episodes,
     fit_series,
     hour_of_week,
+    shared_day_share,
 )
 from estimator.calibrate.exports import Inbound, Posts, ReadNotes, read_export
 from estimator.calibrate.times import zone
@@ -84,6 +85,7 @@ class Calibration:
     busy: list[BusyPeriod] = field(default_factory=list)
     formats: list[FormatCadence] = field(default_factory=list)
     posts_span: tuple[date, date] | None = None
+    shared_day: tuple[float, int, int] | None = None  # share, channel pairs, days
 
     @property
     def years(self) -> float:
@@ -174,6 +176,7 @@ def _estimate_inbound(out: Calibration, inbound: dict[str, Inbound]) -> None:
             answered_share=answered, replies_measured=int(replies.size), handle_minutes=handle,
             kinds_seen=bool(ch.kinds),
         ))
+    out.shared_day = shared_day_share([ch.fit for ch in out.channels])
 
 
 def _estimate_posts(out: Calibration, posts: Posts) -> None:

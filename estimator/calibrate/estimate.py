@@ -287,3 +287,27 @@ def busy_periods(fit: SeriesFit) -> list[BusyPeriod]:
                               every_year=recurring))
         i = j + 1
     return out
+
+
+def shared_day_share(fits: list[SeriesFit]) -> tuple[float, int, int] | None:
+    """The share of the channels' day-to-day variance that they share, its pairs and days.
+
+    Two channels' de-seasonalised ratios covary only through a shared day factor (Poisson
+    noise and each channel's own factor are independent), so ``cov / (cv_1 cv_2)`` is the
+    shared share of two channels (``engagement.shared_day_share``); the estimate is its
+    mean over the pairs, clipped to 0-1. None with fewer than two varying channels.
+    """
+    usable = [f for f in fits if f.daily_cv > 0]
+    if len(usable) < 2:
+        return None
+    ok = ~np.logical_or.reduce([f.spike for f in usable])
+    ok &= np.logical_and.reduce([f.expected > 0 for f in usable])
+    if ok.sum() < 14:
+        return None
+    ratios = [f.counts[ok] / f.expected[ok] for f in usable]
+    shares = []
+    for i in range(len(usable)):
+        for j in range(i + 1, len(usable)):
+            cov = float(np.cov(ratios[i], ratios[j])[0, 1])
+            shares.append(cov / (usable[i].daily_cv * usable[j].daily_cv))
+    return float(np.clip(np.mean(shares), 0, 1)), len(shares), int(ok.sum())

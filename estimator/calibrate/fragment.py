@@ -172,6 +172,12 @@ def fragment_text(cal: Calibration, out: Path, scenario: Path | None
             lines.append(f"{key} = {value(v)}" + (f"  # {note}" if note else ""))
         for extra in comments.get("", "").splitlines():
             lines.append(f"# {extra}")
+    if cal.shared_day is not None:
+        share, pairs, days = cal.shared_day
+        lines += ["", "[engagement]",
+                  f"shared_day_share = {num(share)}  # mean over {pairs} channel pairs of "
+                  f"the covariance of their de-seasonalised days / their CVs, {days} days "
+                  "without crisis"]
     if cal.start is not None:
         lines += _crises(cal, base)
         lines += _calendar(cal)
