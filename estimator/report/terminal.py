@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from estimator.report.words import TRIAGED_LABEL, money, plain, signed_money, today_sentences
+from estimator.report.words import (
+    TRIAGED_LABEL,
+    calendar_sentence,
+    money,
+    plain,
+    signed_money,
+    today_sentences,
+)
 
 
 def format_comparison(s: dict[str, Any]) -> str:
@@ -118,6 +125,8 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
             "Under half an FTE (combine or contract): "
             + ", ".join(_label(r) for r in s["combine_or_contract"])
         )
+    if calendar_sentence(s):
+        lines.append(plain(calendar_sentence(s)))
     if current:
         lines.append("")
         lines += [plain(sentence) for sentence in today_sentences(s)]
