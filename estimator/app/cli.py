@@ -230,6 +230,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                       reply_within_minutes=within if within is not None else 240.0)
     calibration = calibrate(read_files(args.exports), options)
     written = write_fragment(calibration, args.out, args.scenario)
+    for note in calibration.notes:
+        print(f"{note.name}: {note.layout}, {note.used:,} of {note.rows:,} rows used"
+              + "".join(f"; {s}" for s in note.skipped))
     for ch in calibration.channels:
         low, mode, high = ch.fit.per_day
         print(f"{ch.platform} {ch.kind}: {mode:,.1f} a day ({low:,.1f}-{high:,.1f}), "
