@@ -182,3 +182,14 @@ def test_the_weekly_demand_chart_shades_and_names_the_periods():
     x0, x1 = spans[0].get_x(), spans[0].get_x() + spans[0].get_width()
     assert (x0, x1) == (9.5, 11.5)  # weeks 10 and 11
     plt.close(fig)
+
+
+def test_role_tasks_add_up_with_a_content_period():
+    period = {"name": "launch", "start": date(2027, 3, 8), "end": date(2027, 3, 21),
+              "content_factor": {"low": 1.5, "mode": 2, "high": 3}}
+    result = simulate(scenario_of(minimal(content=CONTENT, calendar=[period])),
+                      runs=BLOCK_RUNS, seed=2, jobs=1)
+    writer = result.summary()["role_profiles"]["writer"]
+    tasks = {t["task"]: t["hours_per_week"] for t in writer["tasks"]}
+    assert set(tasks) == {"photo: production"}
+    assert tasks["photo: production"] == pytest.approx(writer["hours_per_week"])
