@@ -22,6 +22,7 @@ from typing import Any
 
 from estimator.calibrate.calibration import Calibration, ChannelEstimate
 from estimator.calibrate.errors import ExportError
+from estimator.calibrate.estimate import MIN_WEEKS_FOR_GROWTH
 from estimator.scenario import (
     Channel,
     Crises,
@@ -205,7 +206,8 @@ def _channel(ch: ChannelEstimate, cal: Calibration, base: Any, profile_name: str
                          "crisis days left to [crises], Poisson noise taken out")
     if fit.growth is None:
         entry["growth_per_year"] = 0.0
-        notes["growth_per_year"] = f"only {fit.weeks} weeks: too few to fit growth (8 or more)"
+        notes["growth_per_year"] = (f"only {fit.weeks} weeks: too few to fit growth "
+                                    f"({MIN_WEEKS_FOR_GROWTH} or more)")
     else:
         entry["growth_per_year"] = three_point(*fit.growth)
         notes["growth_per_year"] = (f"log-linear fit of {fit.weeks - busy} weekly totals, "
