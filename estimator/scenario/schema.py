@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import holidays as holidays_lib
@@ -19,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     field_validator,
     model_validator,
@@ -304,6 +306,16 @@ class Plan(_Model):
 
 class Scenario(_Model):
     """One scenario file."""
+
+    # The folder of the file it was loaded from: a profile CSV named by a relative path is
+    # looked for there. Not a field: it is not written out and two scenarios that differ
+    # only in it are equal.
+    _folder: Path | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
 
     scenario: ScenarioInfo
     capacity: Capacity = Field(default_factory=Capacity)
