@@ -27,7 +27,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+        one_line = str(ScenarioError(message))  # an argument may hold a line break
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {one_line} (see --help)\n")
 
 
 def _whole(name: str, minimum: int):
