@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from estimator.engine.runner import DEFAULT_RUNS, DEFAULT_SEED
 from estimator.report.files import dumps
 from estimator.report.terminal import format_comparison, format_summary, format_sweep
 from estimator.scenario import ScenarioError, field_docs, load_scenario
@@ -49,11 +50,12 @@ def _whole(name: str, minimum: int):
     return parse
 
 
-def add_run_options(p: argparse.ArgumentParser, *, runs: int = 2000) -> None:
+def add_run_options(p: argparse.ArgumentParser, *, runs: int = DEFAULT_RUNS) -> None:
     """Options every simulating command shares."""
     p.add_argument("--runs", type=_whole("runs", 1), default=runs,
                    help=f"Monte Carlo runs (default {runs})")
-    p.add_argument("--seed", type=_whole("seed", 0), default=1, help="random seed (default 1)")
+    p.add_argument("--seed", type=_whole("seed", 0), default=DEFAULT_SEED,
+                   help=f"random seed (default {DEFAULT_SEED})")
     p.add_argument("--jobs", type=_whole("jobs", 1), default=None,
                    help="worker processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
@@ -63,7 +65,7 @@ def add_run_options(p: argparse.ArgumentParser, *, runs: int = 2000) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="estimator", description=__doc__.splitlines()[0])
-    from estimator import __version__
+    from estimator._version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -132,7 +134,17 @@ _STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP"
                       if hasattr(signal, n))
 
 
+_HANDLER_PID: list[int] = []  # the process that installed the handlers
+
+
 def _on_signal(signum: int, _frame: Any) -> None:
+    if _HANDLER_PID and os.getpid() != _HANDLER_PID[0]:
+        # a forked worker (chart drawing, the engine's pool): Ctrl-C is for the parent, which
+        # stops its workers itself; SIGTERM and SIGHUP end the worker without a traceback
+        if signum != signal.SIGINT:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        return
     _ignore_signals()
     raise Interrupted(signum)
 
@@ -141,6 +153,7 @@ def _catch_signals() -> dict[int, Any]:
     """Turn SIGINT, SIGTERM and SIGHUP into :class:`Interrupted` (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         return {}
+    _HANDLER_PID[:] = [os.getpid()]
     return {s: signal.signal(s, _on_signal) for s in _STOP_SIGNALS}
 
 
@@ -193,7 +206,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         from estimator.report.outputs import write_run_outputs
 
-        write_run_outputs(result, args.out)
+        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1)
     summary = result.summary()
     if args.json:
         print(dumps(summary, indent=2))

@@ -16,7 +16,7 @@ import socket
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -325,14 +325,17 @@ def _jsonable(value: Any) -> Any:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_csv(rows: Iterable[dict[str, Any]], path: Path) -> None:
-    """Rows of dicts as CSV; numbers stay numbers (no thousands separators). A text cell a
+def write_csv(rows: Iterable[dict[str, Any]], path: Path,
+              fields: Sequence[str] | None = None) -> None:
+    """Rows of dicts as CSV; numbers stay numbers (no thousands separators). With ``fields``
+    (the columns, in order) the rows are streamed, never all held at once. A text cell a
     spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a leading
     ``'`` so it is shown as the text it is."""
-    rows = list(rows)
-    fields: list[str] = []
-    for row in rows:
-        fields.extend(k for k in row if k not in fields)
+    if fields is None:
+        rows = list(rows)
+        fields = []
+        for row in rows:
+            fields.extend(k for k in row if k not in fields)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=[_text_cell(f) for f in fields])
         writer.writeheader()
