@@ -192,7 +192,7 @@ def test_json_output_is_strict_with_frequent_crises(tmp_path, capsys):
     assert "NaN" not in out and "Infinity" not in out
     summary = strict_loads(out)
     # every week has a crisis: a typical week's demand is undefined, written as null
-    assert summary["current_staff"]["crisis_week"]["typical_week_demand_hours_mean"] is None
+    assert summary["current_staff"]["crisis_week"]["typical_week_demand_hours_p50"] is None
     from estimator import simulate
     from estimator.report.tables import write_tables
 

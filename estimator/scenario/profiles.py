@@ -78,7 +78,7 @@ def _weekday(text: str) -> int | None:
         return _DAY_INDEX[t]
     if t in _FULL_DAYS:
         return _FULL_DAYS.index(t)
-    if t.isdigit() and len(t) <= 2 and 0 <= int(t) <= 6:
+    if t.isascii() and t.isdigit() and len(t) <= 2 and 0 <= int(t) <= 6:
         return int(t)
     return None
 
