@@ -143,7 +143,7 @@ SCENARIOS = [str(EXAMPLE), str(_TMP / "missing.toml"), str(_TMP / "folder"),
 VALUES = {
     "--runs": ["0", "-1", "abc", "1e3", "", "9", "1000000000", "9" * 40, " 5", "٣"],
     "--seed": ["-1", "x", "0", "2", "1" * 40],
-    "--jobs": ["0", "-3", "1", "x"],
+    "--jobs": ["0", "-3", "1", "x", "100000", "9" * 30],
     "--percentile": ["nan", "inf", "-5", "150", "90", "x", "1e308"],
     # only targets that must be refused: a run that succeeded would write there
     "--out": [str(_TMP / "file.txt" / "x"), ".", "..", "out/..", str(_TMP / "file.txt"),

@@ -460,3 +460,9 @@ def test_a_scheduler_that_is_not_an_address_is_one_line(capsys):
     for address in ("not an address", "tcp://host-without-port"):
         assert main(["run", str(EXAMPLE), *RUN, "--scheduler", address]) == 2
         one_line_error(capsys, "scheduler: expected a Dask scheduler address")
+
+
+def test_a_huge_number_of_workers_is_refused(capsys):
+    assert main(["run", str(EXAMPLE), "--runs", "32", "--jobs", "100000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "jobs: expected a whole number from 1 to 256" in err

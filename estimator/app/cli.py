@@ -32,7 +32,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {one_line} (see --help)\n")
 
 
-def _whole(name: str, minimum: int):
+#: Most worker processes a command may start: more only costs memory (each worker holds a
+#: few hundred MB) and a mistyped --jobs 100000 would fork until the machine stops.
+MAX_JOBS = 256
+
+
+def _whole(name: str, minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -43,6 +48,10 @@ def _whole(name: str, minimum: int):
         if value < minimum:
             raise argparse.ArgumentTypeError(
                 f"{name}: expected a whole number >= {minimum}, got {value}"
+            )
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"{name}: expected a whole number from {minimum} to {maximum}, got {value}"
             )
         return value
 
@@ -56,7 +65,7 @@ def add_run_options(p: argparse.ArgumentParser, *, runs: int = DEFAULT_RUNS) -> 
                    help=f"Monte Carlo runs (default {runs})")
     p.add_argument("--seed", type=_whole("seed", 0), default=DEFAULT_SEED,
                    help=f"random seed (default {DEFAULT_SEED})")
-    p.add_argument("--jobs", type=_whole("jobs", 1), default=None,
+    p.add_argument("--jobs", type=_whole("jobs", 1, MAX_JOBS), default=None,
                    help="worker processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--out", type=Path, help="write the summary, tables and charts to this folder")
