@@ -75,11 +75,11 @@ def test_a_folder_with_a_users_file_is_never_replaced(written, tmp_path, capsys)
     folder = tmp_path / "mine"
     write_run_outputs(result, folder, charts=False)
     (folder / "thesis.docx").write_bytes(b"two years of work")
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert main(["run", str(EXAMPLE), *RUN, "--out", str(folder)]) == 2
     one_line_error(capsys, "holds files the estimator did not write (thesis.docx); "
                            "choose another folder")
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
 
 def test_a_folder_with_an_edited_output_is_never_replaced(written, tmp_path, capsys):
