@@ -57,7 +57,7 @@ from estimator.scenario import (
     to_toml,
     with_values,
 )
-from estimator.scenario.paths import DATA_DIR
+from estimator.scenario.paths import DATA_DIR, allowed_folders, confine
 
 __all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
 
@@ -373,7 +373,9 @@ class Dashboard:
         return with_values(self.base, values, source="your changes")
 
     def load(self, path: str | Path) -> None:
-        """Pick another scenario file (and run its preview)."""
+        """Pick another scenario file (and run its preview): a shipped one or one in the save
+        folder, never another path (the picker's value comes from the visitor's browser)."""
+        confine(path, allowed_folders(self.scenarios_dir, self.save_dir), "scenario")
         self._set_base(load_scenario(path), Path(path))
         self.refresh()
 
@@ -547,8 +549,11 @@ class Dashboard:
             raise ScenarioError("file name: expected a name such as my-scenario.toml, got none")
         if not name.lower().endswith(".toml"):
             name += ".toml"
-        path = Path(name).expanduser()
-        return path if path.is_absolute() else Path(self.save_dir) / path
+        if Path(name).name != name or name.startswith("."):
+            # a visitor of the web app types this name: it never leaves the save folder
+            raise ScenarioError(f"file name: expected a file name without a folder, such as "
+                                f"my-scenario.toml, got {name!r}")
+        return Path(self.save_dir) / name
 
     def save(self, overwrite: bool = False) -> Path | None:
         """Write the edited scenario as TOML; ask (the Overwrite button) before replacing."""

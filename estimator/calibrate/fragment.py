@@ -31,6 +31,7 @@ from estimator.scenario import (
     read_scenario_dict,
     validate_scenario,
 )
+from estimator.scenario.paths import DATA_DIR
 
 #: Defaults for a channel without a base scenario (ASSUMPTION, docs/model.md "Calibrate").
 DEFAULT_CHANNEL = {"handle_minutes": {"median": 2.0, "p90": 6.0}, "reply_within_minutes": 240.0,
@@ -131,6 +132,16 @@ def _base_channel(base: Any, platform: str) -> tuple[int, Any] | None:
     return None
 
 
+def _base_name(scenario: Path, out: Path) -> str:
+    """How the fragment names its base: a shipped scenario by its name (it is found from
+    any folder), else the path from the fragment's folder."""
+    shipped = DATA_DIR / "scenarios" / scenario.name
+    beside = out.resolve().parent / scenario.name
+    if shipped.exists() and shipped.resolve() == scenario.resolve() and not beside.exists():
+        return scenario.name
+    return Path(os.path.relpath(scenario.resolve(), out.resolve().parent)).as_posix()
+
+
 def fragment_text(cal: Calibration, out: Path, scenario: Path | None
                   ) -> tuple[str, dict[str, str]]:
     """The fragment's TOML and its profile CSVs (file name -> text)."""
@@ -149,8 +160,7 @@ def fragment_text(cal: Calibration, out: Path, scenario: Path | None
         lines.append(f"# all channels together, {cal.total_back_test.sentence()}")
     csvs: dict[str, str] = {}
     if base is not None:
-        rel = os.path.relpath(Path(scenario).resolve(), out.resolve().parent)  # type: ignore[arg-type]
-        lines += ["", f"base = {value(Path(rel).as_posix())}"]
+        lines += ["", f"base = {value(_base_name(Path(scenario), out))}"]  # type: ignore[arg-type]
     channels = []
     used_base: set[int] = set()
     for ch in cal.channels:

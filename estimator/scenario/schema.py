@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import holidays as holidays_lib
@@ -19,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     field_validator,
     model_validator,
@@ -414,6 +416,16 @@ class Plan(_Model):
 class Scenario(_Model):
     """One scenario file."""
 
+    # The folder of the file it was loaded from: a profile CSV named by a relative path is
+    # looked for there. Not a field: it is not written out and two scenarios that differ
+    # only in it are equal.
+    _folder: Path | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
     scenario: ScenarioInfo
     capacity: Capacity = Field(default_factory=Capacity)
     coverage: Coverage = Field(default_factory=Coverage)
@@ -504,14 +516,33 @@ class Scenario(_Model):
         for role, fte in (self.current_staff or {}).items():
             if fte < 0:
                 raise FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+        first = date.fromisocalendar(self.scenario.year, 1, 1)  # the planning year's Monday
+        last = first + timedelta(days=363)
+        for i, day in enumerate(self.scenario.extra_holidays):
+            if not first <= day <= last:
+                raise FieldProblem(
+                    f"scenario.extra_holidays[{i}]",
+                    f"expected a date in the planning year {self.scenario.year} ({first} to "
+                    f"{last}, ISO weeks 1-52), got {day}")
+        if self.scenario.subdivision and not self.scenario.country:
+            raise FieldProblem(
+                "scenario.subdivision",
+                f"expected a scenario.country with a subdivision, got "
+                f"{self.scenario.subdivision!r} and no country")
         if self.scenario.country:
             try:
-                holidays_lib.country_holidays(
-                    self.scenario.country,
-                    subdiv=self.scenario.subdivision or None,
-                    years=self.scenario.year,
-                )
-            except NotImplementedError:
+                holidays_lib.country_holidays(self.scenario.country, years=self.scenario.year)
+                if self.scenario.subdivision:
+                    holidays_lib.country_holidays(
+                        self.scenario.country, subdiv=self.scenario.subdivision,
+                        years=self.scenario.year)
+            except NotImplementedError as exc:
+                if self.scenario.subdivision and "subdiv" in str(exc).lower():
+                    raise FieldProblem(
+                        "scenario.subdivision",
+                        f"expected a subdivision of {self.scenario.country}, got "
+                        f"{self.scenario.subdivision!r}",
+                    ) from None
                 raise FieldProblem(
                     "scenario.country",
                     "expected a country code the holidays package knows (e.g. 'US', 'GB', "
