@@ -4,7 +4,7 @@
 >>> result = simulate(load_scenario("data/scenarios/university.toml"), runs=200, seed=1)
 >>> summary = result.summary()
 >>> sorted(summary["fte_total"])
-['mean', 'p50', 'p90', 'p95']
+['mean', 'p50', 'p50_ci95', 'p90', 'p90_ci95', 'p95', 'p95_ci95']
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -15,7 +15,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 from estimator.engine.result import Result
-from estimator.engine.runner import simulate
+from estimator.engine.runner import simulate, simulate_to_precision
 from estimator.scenario import Scenario, ScenarioError, load_scenario, to_toml, with_values
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "__version__",
     "load_scenario",
     "simulate",
+    "simulate_to_precision",
     "to_toml",
     "with_values",
 ]

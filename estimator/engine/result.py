@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.intervals import with_intervals
+from estimator.engine.sensitivity import risk_summary
 from estimator.scenario import quantities as dist
 
 if TYPE_CHECKING:
@@ -69,6 +71,8 @@ class Result:
     created: str = field(
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     )
+    #: How a run to a precision ended (:func:`estimator.engine.runner.simulate_to_precision`).
+    precision: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -252,13 +256,14 @@ class Result:
             "productive_hours_per_fte": _stats(self.productive_hours_per_fte, (10, 50, 90)),
             "shrinkage": float(np.mean(self.shrinkage)),
             "shrinkage_percentiles": _stats(self.shrinkage, (10, 50, 90)),
-            "fte_total": _stats(self.fte_total(), percentiles),
+            "fte_total": with_intervals(_stats(self.fte_total(), percentiles),
+                                        self.fte_total(), percentiles),
             "fte_by_role": {r: _stats(fte[:, i], percentiles) for i, r in enumerate(self.roles)},
             "hours_by_work": {k: _stats(hours_kind[:, i], (10, 50, 90))
                               for i, k in enumerate(KINDS)},
             "hours_by_role": {r: _stats(h, (50, 90)) for r, h in
                               zip(self.roles, self.hours_by_role().T, strict=True)},
-            "cost_total": _stats(cost, (50, 90)),
+            "cost_total": with_intervals(_stats(cost, (50, 90)), cost, (50, 90)),
             "plan_percentile": self.percentile,
             "recommended_fte": recommended,
             "recommended_fte_total": rec_total,
@@ -281,6 +286,7 @@ class Result:
             "assumptions": self.assumptions(),
             "sensitivity": self.input_swing(5),
         }
+        out.update(risk_summary(self))
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
         return out

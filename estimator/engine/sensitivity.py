@@ -1,0 +1,212 @@
+"""What the answer's uncertainty comes from: variance-based sensitivity indices of total FTE,
+and the inputs that drive the bad years (the runs above the P90 the plan is built on).
+
+Everything is computed from the runs already made; nothing is simulated again.
+
+- **First-order index** of an input: ``Var(E[FTE | input]) / Var(FTE)``, by the correlation
+  ratio of the runs sorted into equal-count bins of the input (``BINS`` rule below), with
+  the bias of binned means removed (the "epsilon squared" correction: the between-bin sum of
+  squares less what noise alone would put there, ``(bins - 1)`` within-bin mean squares).
+- **Total index**: the first-order index plus the input's pairwise interactions, fitted on
+  the same runs as a reduced model, ``FTE ~ sum_i m_i(x_i) + sum_ij b_ij z_i z_j``, with
+  ``m_i`` the binned conditional means, ``z`` the inputs' normal scores and the pairs taken
+  among the :data:`INTERACTING` inputs of largest first-order index. For independent inputs
+  the reduced model's Sobol indices are exact in closed form (``b_ij**2`` is the variance of
+  an interaction); higher-order and non-bilinear interactions are not counted, so the total
+  index is a lower bound.
+- **Bad-year drivers**: among the runs whose total FTE is above its P90, each input's mean
+  quantile (0.5 when the input does not matter to the bad years) and the FTE its first-order
+  effect adds there (``mean m_i(x_i)`` over those runs), next to the excess of those runs'
+  mean FTE over the overall mean.
+
+Cost: one sort and one pass over the runs per input, and one least-squares fit of at most
+15 interaction terms: milliseconds for 10,000 runs and 40 inputs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special, stats
+
+from estimator.scenario import quantities as dist
+
+if TYPE_CHECKING:
+    from estimator.engine.result import Result
+
+#: Inputs whose pairwise interactions enter the total index (15 pairs at most).
+INTERACTING = 6
+#: Path of the derived per-run draw: how many crises the year brings (chance, not an input).
+CRISIS_COUNT = "crises.count"
+
+
+def bin_count(runs: int) -> int:
+    """Equal-count bins for the correlation ratio: about ``sqrt(runs) / 2``, 2 to 50.
+
+    Enough runs per bin that their mean is stable, enough bins that a smooth effect keeps
+    all but ``~1 / bins**2`` of its variance.
+
+    >>> bin_count(1000), bin_count(100_000)
+    (15, 50)
+    """
+    return int(min(50, max(2, round(runs**0.5 / 2))))
+
+
+def _groups(x: NDArray[np.float64], bins: int) -> NDArray[np.intp]:
+    """Each run's bin: by value where the input takes few values, else by rank."""
+    values, inverse = np.unique(x, return_inverse=True)
+    if values.size <= bins:
+        return inverse.ravel()
+    order = np.argsort(x, kind="stable")
+    group = np.empty(x.size, dtype=np.intp)
+    group[order] = np.arange(x.size) * bins // x.size
+    return group
+
+
+def conditional_means(x: NDArray[np.float64], y: NDArray[np.float64], bins: int
+                      ) -> tuple[NDArray[np.float64], float]:
+    """``(m, first_order)``: each run's centred binned mean of ``y`` given ``x`` (the input's
+    first-order effect), and the bias-corrected correlation ratio (0 when ``y`` is flat).
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.random(4000)
+    >>> y = x + 0.1 * rng.standard_normal(4000)
+    >>> round(conditional_means(x, y, 30)[1], 2)  # Var(x) / (Var(x) + 0.01) = 0.89
+    0.89
+    """
+    n = y.size
+    total_ss = float(((y - y.mean()) ** 2).sum())
+    if n < 3 or total_ss <= 0 or np.ptp(x) == 0:
+        return np.zeros(n), 0.0
+    group = _groups(x, bins)
+    count = np.bincount(group).astype(np.float64)
+    means = np.bincount(group, weights=y) / np.maximum(count, 1)
+    m = means[group] - y.mean()
+    used = int((count > 0).sum())
+    between = float((m**2).sum())
+    within = total_ss - between
+    corrected = between - (used - 1) * within / max(n - used, 1)
+    return m, float(np.clip(corrected / total_ss, 0.0, 1.0))
+
+
+def _normal_scores(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    z = special.ndtri((stats.rankdata(x) - 0.5) / x.size)
+    sd = z.std()
+    return (z - z.mean()) / sd if sd > 0 else np.zeros_like(z)
+
+
+def interaction_shares(
+    scores: NDArray[np.float64], residual: NDArray[np.float64], total_var: float
+) -> NDArray[np.float64]:
+    """(k, k) share of ``Var(FTE)`` in each pair's bilinear interaction ``b_ij z_i z_j``,
+    fitted by least squares to what the first-order effects leave. ``E[b_hat**2] = b**2 +
+    Var(b_hat)``, so the fit's own noise is taken off; shares stay >= 0."""
+    k, n = scores.shape
+    out = np.zeros((k, k))
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    if not pairs or total_var <= 0 or n <= len(pairs) + 1:
+        return out
+    design = np.column_stack([scores[i] * scores[j] for i, j in pairs])
+    design -= design.mean(axis=0)
+    coef, *_ = np.linalg.lstsq(design, residual - residual.mean(), rcond=None)
+    fitted = design @ coef
+    noise = float(((residual - residual.mean() - fitted) ** 2).sum()) / (n - len(pairs) - 1)
+    var_coef = np.diag(np.linalg.pinv(design.T @ design)) * noise
+    spread = design.var(axis=0)
+    for c, (i, j) in enumerate(pairs):
+        share = max(0.0, coef[c] ** 2 - var_coef[c]) * spread[c] / total_var
+        out[i, j] = out[j, i] = share
+    return out
+
+
+def sensitivity(
+    inputs: dict[str, NDArray[np.float64]], y: NDArray[np.float64]
+) -> tuple[list[dict[str, Any]], dict[str, NDArray[np.float64]]]:
+    """First-order and total indices of ``y`` for each input (largest first-order first),
+    and each input's per-run first-order effect (for the bad-year reading)."""
+    n = y.size
+    bins = bin_count(n)
+    total_var = float(np.var(y))
+    effects: dict[str, NDArray[np.float64]] = {}
+    rows = []
+    for path, x in inputs.items():
+        m, s1 = conditional_means(np.asarray(x, dtype=np.float64), y, bins)
+        effects[path] = m
+        rows.append({"path": path, "first_order": s1, "total": s1})
+    rows.sort(key=lambda r: -r["first_order"])
+    top = [r for r in rows[:INTERACTING] if r["first_order"] > 0]
+    if len(top) >= 2 and total_var > 0:
+        residual = y - y.mean() - sum(effects[r["path"]] for r in rows)
+        scores = np.array([_normal_scores(np.asarray(inputs[r["path"]], np.float64))
+                           for r in top])
+        pair = interaction_shares(scores, residual, total_var)
+        for i, r in enumerate(top):
+            r["total"] = float(min(1.0, r["first_order"] + pair[i].sum()))
+    return rows, effects
+
+
+def bad_year_drivers(
+    inputs: dict[str, NDArray[np.float64]], effects: dict[str, NDArray[np.float64]],
+    y: NDArray[np.float64], percentile: float = 90.0,
+) -> dict[str, Any]:
+    """The runs above the ``percentile`` of ``y``: how much worse they are, and where each
+    input sat in them (mean quantile) and what its first-order effect adds there (FTE)."""
+    threshold = float(np.percentile(y, percentile))
+    bad = y > threshold
+    if not bad.any():
+        return {"percentile": percentile, "threshold_fte": threshold, "runs": 0,
+                "excess_fte": 0.0, "drivers": []}
+    drivers = []
+    for path, x in inputs.items():
+        quantile = (stats.rankdata(x) - 0.5) / x.size
+        drivers.append({
+            "path": path,
+            "mean_quantile": float(quantile[bad].mean()),
+            "fte_added": float(effects[path][bad].mean()),
+        })
+    drivers.sort(key=lambda d: -d["fte_added"])
+    return {
+        "percentile": percentile,
+        "threshold_fte": threshold,
+        "runs": int(bad.sum()),
+        "excess_fte": float(y[bad].mean() - y.mean()),
+        "drivers": drivers,
+    }
+
+
+def risk_summary(result: Result) -> dict[str, Any]:
+    """The summary's ``sensitivity_indices`` and ``bad_year_drivers`` (and ``precision``
+    after a run to a precision), each input with a plain label."""
+    from estimator.engine.result import input_label
+
+    scenario = result.model.scenario
+    uncertain = {d.path: result.inputs[d.path] for d in result.model.draws
+                 if dist.is_uncertain(d.quantity) and d.path in result.inputs}
+    y = result.fte_total()
+    rows, effects = sensitivity(uncertain, y)
+    for r in rows:
+        r["label"] = input_label(scenario, r["path"])
+    chance = dict(uncertain)
+    if CRISIS_COUNT in result.inputs and np.ptp(result.inputs[CRISIS_COUNT]) > 0:
+        chance[CRISIS_COUNT] = result.inputs[CRISIS_COUNT]
+        effects[CRISIS_COUNT] = conditional_means(
+            result.inputs[CRISIS_COUNT], y, bin_count(y.size))[0]
+    bad = bad_year_drivers(chance, effects, y)
+    for d in bad["drivers"]:
+        d["label"] = ("Crises: how many the year brings (chance)" if d["path"] == CRISIS_COUNT
+                      else input_label(scenario, d["path"]))
+    out: dict[str, Any] = {
+        "sensitivity_indices": [
+            {"path": r["path"], "label": r["label"], "first_order": r["first_order"],
+             "total": r["total"]} for r in rows],
+        "bad_year_drivers": bad,
+    }
+    if result.precision is not None:
+        out["precision"] = dict(result.precision)
+    return out
+
+
+__all__ = ["bad_year_drivers", "bin_count", "conditional_means", "interaction_shares",
+           "risk_summary", "sensitivity"]
