@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from estimator.scenario.correlations import Correlation, check_correlations
 from estimator.scenario.errors import FieldProblem
 from estimator.scenario.quantities import (
     Growth,
@@ -318,6 +319,10 @@ class Scenario(_Model):
         default=None, description="Today's team: FTE by role."
     )
     plan: Plan = Field(default_factory=Plan)
+    correlations: list[Correlation] = Field(
+        default_factory=list,
+        description="Rank correlations between uncertain inputs drawn once per run.",
+    )
 
     @model_validator(mode="after")
     def _in_range(self) -> Scenario:
@@ -366,6 +371,11 @@ class Scenario(_Model):
                     f"hour at the peak (volume x growth x crisis surge x handle time), got up to "
                     f"{erlangs:.3g}",
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _correlated(self) -> Scenario:
+        check_correlations(self)
         return self
 
     @model_validator(mode="after")
