@@ -62,12 +62,20 @@ def percentile_interval(x: NDArray[np.floating], percentile: float,
             None if s is None else float(picked[s - 1])]
 
 
-def half_width(interval: list[float | None]) -> float:
-    """Half the interval's width (``inf`` when one side is unbounded)."""
+def half_width(interval: list[float | None], estimate: float | None = None) -> float:
+    """How far the true value may lie from the estimate: the larger distance from
+    ``estimate`` to an end of its interval (an order-statistic interval need not be
+    centred), or half the width without an estimate; ``inf`` when a side is unbounded.
+
+    >>> half_width([8.9, 9.3], 9.0), half_width([8.9, 9.3])
+    (0.3, 0.2)
+    """
     low, high = interval
     if low is None or high is None:
         return math.inf
-    return (high - low) / 2.0
+    if estimate is None:
+        return round((high - low) / 2.0, 12)
+    return round(max(estimate - low, high - estimate, 0.0), 12)
 
 
 def with_intervals(stats_row: dict[str, float], x: NDArray[np.floating],

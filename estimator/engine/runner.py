@@ -160,11 +160,12 @@ def simulate_to_precision(
 
     Runs are added in whole blocks of :data:`~estimator.engine.streams.BLOCK_RUNS`: after
     each step the distribution-free 95% interval of the P90
-    (:func:`estimator.engine.intervals.percentile_interval`) is measured and, while it is
-    wider than asked, the run count grows to what the interval's ``1 / sqrt(runs)``
-    shrinking predicts (at least 1.5 and at most 4 times, rounded up to whole blocks), up to
-    ``max_runs``. Run ``k`` is the same run whatever the final count, so the result is the
-    same as ``simulate(scenario, runs=result.runs, seed=seed)``.
+    (:func:`estimator.engine.intervals.percentile_interval`) is measured and, while either
+    of its ends lies further than ``half_width_fte`` from the estimate, the run count grows
+    to what the interval's ``1 / sqrt(runs)`` shrinking predicts (at least 1.5 and at most 4
+    times, rounded up to whole blocks), up to ``max_runs``. Run ``k`` is the same run
+    whatever the final count, so the result is that of ``simulate(scenario,
+    runs=result.runs, seed=seed)``.
 
     Parameters
     ----------
@@ -221,9 +222,10 @@ def simulate_to_precision(
         done = runs
         result = Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays)
         total = result.fte_total()
-        achieved = half_width(percentile_interval(total, PRECISION_PERCENTILE))
+        estimate = float(np.percentile(total, PRECISION_PERCENTILE))
+        achieved = half_width(percentile_interval(total, PRECISION_PERCENTILE), estimate)
         if on_step is not None:
-            on_step(runs, float(np.percentile(total, PRECISION_PERCENTILE)), achieved)
+            on_step(runs, estimate, achieved)
         if achieved <= half_width_fte or runs >= cap:
             break
         grow = (achieved / half_width_fte) ** 2 * 1.1 if math.isfinite(achieved) else 4.0

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from estimator.report.words import money, plain, signed_money, today_sentences
+from estimator.report.words import (
+    bad_years_sentence,
+    interval_sentence,
+    money,
+    plain,
+    precision_sentence,
+    signed_money,
+    today_sentences,
+    variance_sentence,
+)
 
 
 def format_comparison(s: dict[str, Any]) -> str:
@@ -59,6 +68,18 @@ def format_sweep(sweep: Any) -> str:
     return "\n".join(lines)
 
 
+def _intervals(s: dict[str, Any]) -> str:
+    """Each percentile of total FTE with its 95% Monte Carlo interval."""
+    t = s["fte_total"]
+    parts = []
+    for key in sorted((k[:-5] for k in t if k.endswith("_ci95")), key=lambda k: float(k[1:])):
+        low, high = t[f"{key}_ci95"]
+        span = ("not bounded by these runs" if low is None or high is None
+                else f"{low:.2f}-{high:.2f}")
+        parts.append(f"{key.upper()} {span}")
+    return ", ".join(parts)
+
+
 def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
     """The readable summary table ``estimator run`` prints."""
     currency = currency or s.get("currency", "USD")
@@ -93,6 +114,11 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
     if current:
         row += f" {current['fte_total']:6.2f}"
     lines += [row, ""]
+    if "p90_ci95" in t:
+        lines.append(" ".join(filter(None, [
+            f"How sure: {interval_sentence(s, 90)} ({s['runs']:,} runs).",
+            precision_sentence(s)])))
+        lines.append(f"  95% intervals of total FTE: {_intervals(s)}")
     c = s["cost_total"]
     lines.append(
         f"Yearly cost: {money(c['p50'], currency)} (P50), {money(c['p90'], currency)} (P90); "
@@ -108,6 +134,8 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "
         f"({s['replies_outside_coverage_share']:.0%} of messages arrive outside covered hours)"
     )
+    if s.get("sensitivity_indices"):
+        lines.append(f"What moves it: {variance_sentence(s)}. {bad_years_sentence(s)}.")
     if s["combine_or_contract"]:
         lines.append(
             "Under half an FTE (combine or contract): "

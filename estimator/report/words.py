@@ -94,3 +94,72 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
             f"{cw['overtime_hours_mean']:,.0f} hours over capacity, "
             f"{cw['replies_within_target_share']:.0%} of replies within target.")
     return out
+
+
+def plus_minus(value: float) -> str:
+    """A Monte Carlo half-width as a reader writes it, rounded *up* so that the claim holds:
+    one decimal from 0.1 FTE, else two significant digits.
+
+    >>> plus_minus(0.16), plus_minus(0.1), plus_minus(0.0123)
+    ('0.2', '0.1', '0.013')
+    """
+    import math
+
+    if value >= 0.1 - 1e-12:
+        return f"{math.ceil(round(value * 10, 9)) / 10:.1f}"
+    if value <= 0:
+        return "0"
+    digits = 1 - math.floor(math.log10(value))
+    scale = 10**digits
+    return f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}"
+
+
+def interval_sentence(summary: dict[str, Any], percentile: float = 90) -> str:
+    """How sure a percentile of total FTE is: ``P90 9.1 FTE, within +/- 0.2 at 95%``."""
+    from estimator.engine.intervals import half_width
+
+    t = summary["fte_total"]
+    key = f"p{percentile:g}"
+    value = t[key]
+    interval = t.get(f"{key}_ci95")
+    if interval is None:
+        return f"P{percentile:g} {fte(value)} FTE"
+    hw = half_width(interval, value)
+    if hw == float("inf"):
+        return (f"P{percentile:g} {fte(value)} FTE ({summary['runs']:,} runs are too few to "
+                f"bound it at 95%)")
+    return f"P{percentile:g} {fte(value)} FTE, within +/- {plus_minus(hw)} at 95%"
+
+
+def precision_sentence(summary: dict[str, Any]) -> str:
+    """How a run to a precision ended, or ``""`` when the run count was given."""
+    p = summary.get("precision")
+    if not p:
+        return ""
+    asked = plus_minus(p["target_half_width_fte"])
+    if p["reached"]:
+        return (f"It took {p['runs']:,} runs to know the P{p['percentile']:g} within the "
+                f"+/- {asked} FTE asked.")
+    return (f"Stopped at the cap of {p['max_runs']:,} runs before the P{p['percentile']:g} was "
+            f"known within +/- {asked} FTE: it is known within +/- "
+            f"{plus_minus(p['half_width_fte'])}.")
+
+
+def variance_sentence(summary: dict[str, Any]) -> str:
+    """The input that explains most of the uncertainty in total FTE, as a finding."""
+    rows = summary.get("sensitivity_indices") or []
+    if not rows or rows[0]["first_order"] <= 0:
+        return "No uncertain input explains a measurable share of the uncertainty."
+    top = rows[0]
+    return f"{top['label']} explains {top['first_order']:.0%} of the uncertainty in total FTE"
+
+
+def bad_years_sentence(summary: dict[str, Any]) -> str:
+    """What drives the years above the P90, as a finding."""
+    bad = summary.get("bad_year_drivers") or {}
+    drivers = [d for d in bad.get("drivers", []) if d["fte_added"] > 0]
+    if not bad.get("runs") or not drivers:
+        return "No input stands out in the years above the P90."
+    top = drivers[0]
+    return (f"The worst tenth of years need {bad['excess_fte']:.1f} FTE more than the average "
+            f"one; {top['label']} adds {top['fte_added']:.1f} FTE of it")
