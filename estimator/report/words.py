@@ -145,21 +145,34 @@ def precision_sentence(summary: dict[str, Any]) -> str:
             f"{plus_minus(p['half_width_fte'])}.")
 
 
-def variance_sentence(summary: dict[str, Any]) -> str:
-    """The input that explains most of the uncertainty in total FTE, as a finding."""
+def _short(label: str) -> str:
+    """An input's label without its item's kind (``Replies: ``): for titles."""
+    return label.split(": ", 1)[-1]
+
+
+def _fte_amount(value: float) -> str:
+    return f"{value:.1f}" if abs(value) >= 0.1 else f"{value:.2f}"
+
+
+def variance_sentence(summary: dict[str, Any], short: bool = False) -> str:
+    """The input that explains most of the uncertainty in total FTE, as a finding
+    (``short``: the label without its item's kind, for a chart title)."""
     rows = summary.get("sensitivity_indices") or []
     if not rows or rows[0]["first_order"] <= 0:
-        return "No uncertain input explains a measurable share of the uncertainty."
+        return "No uncertain input explains a measurable share of the uncertainty"
     top = rows[0]
-    return f"{top['label']} explains {top['first_order']:.0%} of the uncertainty in total FTE"
+    label = _short(top["label"]) if short else top["label"]
+    label = label[:1].upper() + label[1:]
+    return f"{label} explains {top['first_order']:.0%} of the uncertainty in total FTE"
 
 
-def bad_years_sentence(summary: dict[str, Any]) -> str:
-    """What drives the years above the P90, as a finding."""
+def bad_years_sentence(summary: dict[str, Any], short: bool = False) -> str:
+    """What drives the years above the P90, as a finding (``short``: for a chart title)."""
     bad = summary.get("bad_year_drivers") or {}
     drivers = [d for d in bad.get("drivers", []) if d["fte_added"] > 0]
     if not bad.get("runs") or not drivers:
-        return "No input stands out in the years above the P90."
+        return "No input stands out in the years above the P90"
     top = drivers[0]
-    return (f"The worst tenth of years need {bad['excess_fte']:.1f} FTE more than the average "
-            f"one; {top['label']} adds {top['fte_added']:.1f} FTE of it")
+    label = _short(top["label"]) if short else top["label"]
+    return (f"Years above the P90 need {_fte_amount(bad['excess_fte'])} FTE more than the "
+            f"average; {label} adds {_fte_amount(top['fte_added'])} FTE of it")

@@ -10,7 +10,12 @@ import numpy as np
 
 from estimator.engine.result import Result
 from estimator.report.files import atomic_file
-from estimator.report.tables import assumption_rows, hours_by_kind_rows, summary_rows
+from estimator.report.tables import (
+    assumption_rows,
+    hours_by_kind_rows,
+    risk_rows,
+    summary_rows,
+)
 from estimator.report.words import kind_label as _kind_label
 
 #: Spreadsheet number formats.
@@ -99,6 +104,16 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("influence", "Influence on total FTE (rank correlation)", FMT_DECIMAL),
         ("source", "Source", None),
     ]
+    risk_cols: list[tuple[str, str, str | None]] = [
+        ("label", "Input", None),
+        ("first_order", "Share of the variance of total FTE, alone (first-order index)",
+         FMT_SHARE),
+        ("total", "Share with its interactions (total index)", FMT_SHARE),
+        ("fte_added", "FTE it adds to the years above the P90 (alone)", FMT_DECIMAL),
+        ("mean_quantile", "Where its draws sat in those years (mean quantile; 0.5 = as usual)",
+         FMT_DECIMAL),
+        ("field", "Field in the scenario file", None),
+    ]
     summary_cols: list[tuple[str, str, str | None]] = [
         ("measure", "Measure", None), ("value", "Value", None), ("unit", "Unit", None),
         ("key", "Key in summary.json", None),
@@ -109,6 +124,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("Hours by kind", kind_cols, kind_rows, [kind_total]),
         ("Weekly demand", week_cols, weekly, []),
         ("Assumptions", assumption_cols, assumption_rows(result), []),
+        ("What moves it", risk_cols, risk_rows(result, s), []),
     ]
 
 
@@ -117,9 +133,10 @@ _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs":
 
 
 def write_workbook(result: Result, path: str | Path) -> Path:
-    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand and
-    Assumptions. Numbers are stored as numbers with formats ('0.0' for FTE, '#,##0' for hours
-    and money, '0%' for shares); the header row is frozen and the columns sized."""
+    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand,
+    Assumptions and What moves it. Numbers are stored as numbers with formats ('0.0' for
+    FTE, '#,##0' for hours and money, '0%' for shares); the header row is frozen and the
+    columns sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
