@@ -316,3 +316,87 @@ def test_bad_years_are_driven_by_the_input_that_moves_them():
     assert other["mean_quantile"] == pytest.approx(0.5, abs=0.1)
     assert top["fte_added"] == pytest.approx(bad["excess_fte"], rel=0.05)
     assert bad["runs"] == int((r.fte_total() > np.percentile(r.fte_total(), 90)).sum())
+
+
+# ------------------------------------------------------------------ outputs
+
+
+def test_cli_precision_shows_the_half_width_shrinking_and_the_summary_says_so(capsys):
+    import json
+
+    from estimator.app.cli import main
+
+    assert main(["run", NONPROFIT, "--precision", "0.006", "--seed", "1", "--jobs", "1",
+                 "--json"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    steps = [line for line in captured.err.splitlines() if line.startswith("precision:")]
+    widths = [float(line.split("+/- ")[1].split()[0]) for line in steps]
+    assert len(steps) >= 2 and widths[-1] <= 0.006 < widths[0]
+    assert summary["precision"]["runs"] == summary["runs"] and summary["runs"] % 32 == 0
+    assert summary["precision"]["half_width_fte"] <= 0.006
+    assert {"p50_ci95", "p90_ci95", "p95_ci95"} <= set(summary["fte_total"])
+    rows = summary["sensitivity_indices"]
+    assert rows and {"path", "label", "first_order", "total"} <= set(rows[0])
+
+
+def test_cli_table_says_how_sure_the_total_is(capsys):
+    from estimator.app.cli import main
+
+    assert main(["run", NONPROFIT, "--runs", "320", "--seed", "1", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "How sure: P90 " in out and "within +/- " in out and "at 95%" in out
+    assert "95% intervals of total FTE: P50 " in out and "What moves it: " in out
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--precision", "0"], "precision: expected a number above 0"),
+    (["--precision", "abc"], "precision: expected a number above 0"),
+    (["--max-runs", "64"], "max-runs: expected with --precision"),
+    (["--precision", "0.1", "--max-runs", "10"], "max-runs: expected a whole number >= 32"),
+])
+def test_cli_precision_arguments_are_checked(argv, words, capsys):
+    from estimator.app.cli import main
+
+    assert main(["run", NONPROFIT, *argv]) == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1
+
+
+def test_sensitivity_charts_are_titled_by_their_finding_in_plain_words():
+    from estimator.report import charts
+
+    r = simulate(load_scenario(EXAMPLE), runs=640, seed=2)
+    s = r.summary()
+    top = s["sensitivity_indices"][0]
+    ax = charts.plot_variance_shares(r)
+    title = " ".join(ax.get_title(loc="left").split())
+    assert f"explains {top['first_order']:.0%} of the uncertainty" in title
+    assert top["label"].split(": ", 1)[-1][1:] in title
+    bad = charts.plot_bad_years(r)
+    bad_title = " ".join(bad.get_title(loc="left").split())
+    assert bad_title.startswith("Years above the P90 need ")
+    for text in (title, bad_title):
+        assert "[" not in text and "channels" not in text and "_" not in text
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert all("[" not in t for t in ticks)
+
+
+def test_workbook_has_the_what_moves_it_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from estimator.report.workbook import write_workbook
+
+    r = simulate(load_scenario(EXAMPLE), runs=320, seed=2)
+    path = write_workbook(r, tmp_path / "w.xlsx")
+    ws = load_workbook(path)["What moves it"]
+    header = [c.value for c in ws[1]]
+    assert header[0] == "Input" and "first-order" in header[1]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    s = r.summary()
+    assert rows[0][1] == pytest.approx(s["sensitivity_indices"][0]["first_order"])
+    assert {row[5] for row in rows} >= {x["path"] for x in s["sensitivity_indices"]}
+    summary = load_workbook(path)["Summary"]
+    measures = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True)}
+    assert measures["FTE needed, P90: 95% Monte Carlo interval, low"] == pytest.approx(
+        s["fte_total"]["p90_ci95"][0])

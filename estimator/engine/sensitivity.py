@@ -19,12 +19,13 @@ Everything is computed from the runs already made; nothing is simulated again.
   effect adds there (``mean m_i(x_i)`` over those runs), next to the excess of those runs'
   mean FTE over the overall mean.
 
-Cost: one sort and one pass over the runs per input, and one least-squares fit of at most
-15 interaction terms: milliseconds for 10,000 runs and 40 inputs.
+Cost: one sort and a few passes over the runs per input, and one least-squares fit of at
+most 15 interaction terms; read once per result (the summary is asked for by every output).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,18 +55,31 @@ def bin_count(runs: int) -> int:
     return int(min(50, max(2, round(runs**0.5 / 2))))
 
 
-def _groups(x: NDArray[np.float64], bins: int) -> NDArray[np.intp]:
-    """Each run's bin: by value where the input takes few values, else by rank."""
-    values, inverse = np.unique(x, return_inverse=True)
-    if values.size <= bins:
-        return inverse.ravel()
-    order = np.argsort(x, kind="stable")
+def _groups(x: NDArray[np.float64], bins: int, order: NDArray[np.intp] | None = None
+            ) -> NDArray[np.intp]:
+    """Each run's bin: by value where the input takes few values, else by rank (``order``:
+    the runs sorted by ``x``, if already known)."""
+    order = np.argsort(x, kind="stable") if order is None else order
+    ordered = x[order]
+    distinct = 1 + int(np.count_nonzero(np.diff(ordered)))
     group = np.empty(x.size, dtype=np.intp)
-    group[order] = np.arange(x.size) * bins // x.size
+    if distinct <= bins:
+        group[order] = np.concatenate([[0], np.cumsum(np.diff(ordered) != 0)])
+    else:
+        group[order] = np.arange(x.size) * bins // x.size
     return group
 
 
-def conditional_means(x: NDArray[np.float64], y: NDArray[np.float64], bins: int
+def _quantiles(order: NDArray[np.intp]) -> NDArray[np.float64]:
+    """Each run's quantile ``(rank - 0.5) / runs`` from the runs' sort order (ties broken by
+    run order: the inputs are continuous)."""
+    q = np.empty(order.size)
+    q[order] = (np.arange(order.size) + 0.5) / order.size
+    return q
+
+
+def conditional_means(x: NDArray[np.float64], y: NDArray[np.float64], bins: int,
+                      order: NDArray[np.intp] | None = None
                       ) -> tuple[NDArray[np.float64], float]:
     """``(m, first_order)``: each run's centred binned mean of ``y`` given ``x`` (the input's
     first-order effect), and the bias-corrected correlation ratio (0 when ``y`` is flat).
@@ -80,7 +94,7 @@ def conditional_means(x: NDArray[np.float64], y: NDArray[np.float64], bins: int
     total_ss = float(((y - y.mean()) ** 2).sum())
     if n < 3 or total_ss <= 0 or np.ptp(x) == 0:
         return np.zeros(n), 0.0
-    group = _groups(x, bins)
+    group = _groups(x, bins, order)
     count = np.bincount(group).astype(np.float64)
     means = np.bincount(group, weights=y) / np.maximum(count, 1)
     m = means[group] - y.mean()
@@ -91,10 +105,16 @@ def conditional_means(x: NDArray[np.float64], y: NDArray[np.float64], bins: int
     return m, float(np.clip(corrected / total_ss, 0.0, 1.0))
 
 
-def _normal_scores(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    z = special.ndtri((stats.rankdata(x) - 0.5) / x.size)
+def _normal_scores(order: NDArray[np.intp]) -> NDArray[np.float64]:
+    z = special.ndtri(_quantiles(order))
     sd = z.std()
     return (z - z.mean()) / sd if sd > 0 else np.zeros_like(z)
+
+
+def sort_orders(inputs: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.intp]]:
+    """Each input's runs in increasing order: the one sort every reading here shares."""
+    return {p: np.argsort(np.asarray(x, dtype=np.float64), kind="stable")
+            for p, x in inputs.items()}
 
 
 def interaction_shares(
@@ -110,10 +130,12 @@ def interaction_shares(
         return out
     design = np.column_stack([scores[i] * scores[j] for i, j in pairs])
     design -= design.mean(axis=0)
-    coef, *_ = np.linalg.lstsq(design, residual - residual.mean(), rcond=None)
-    fitted = design @ coef
-    noise = float(((residual - residual.mean() - fitted) ** 2).sum()) / (n - len(pairs) - 1)
-    var_coef = np.diag(np.linalg.pinv(design.T @ design)) * noise
+    # normal equations: 15 columns at most, so the Gram matrix is small and well known
+    inverse = np.linalg.pinv(design.T @ design)
+    target = residual - residual.mean()
+    coef = inverse @ (design.T @ target)
+    noise = float(((target - design @ coef) ** 2).sum()) / (n - len(pairs) - 1)
+    var_coef = np.diag(inverse) * noise
     spread = design.var(axis=0)
     for c, (i, j) in enumerate(pairs):
         share = max(0.0, coef[c] ** 2 - var_coef[c]) * spread[c] / total_var
@@ -122,25 +144,26 @@ def interaction_shares(
 
 
 def sensitivity(
-    inputs: dict[str, NDArray[np.float64]], y: NDArray[np.float64]
+    inputs: dict[str, NDArray[np.float64]], y: NDArray[np.float64],
+    orders: dict[str, NDArray[np.intp]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, NDArray[np.float64]]]:
     """First-order and total indices of ``y`` for each input (largest first-order first),
     and each input's per-run first-order effect (for the bad-year reading)."""
+    orders = sort_orders(inputs) if orders is None else orders
     n = y.size
     bins = bin_count(n)
     total_var = float(np.var(y))
     effects: dict[str, NDArray[np.float64]] = {}
     rows = []
     for path, x in inputs.items():
-        m, s1 = conditional_means(np.asarray(x, dtype=np.float64), y, bins)
+        m, s1 = conditional_means(np.asarray(x, dtype=np.float64), y, bins, orders[path])
         effects[path] = m
         rows.append({"path": path, "first_order": s1, "total": s1})
     rows.sort(key=lambda r: -r["first_order"])
     top = [r for r in rows[:INTERACTING] if r["first_order"] > 0]
     if len(top) >= 2 and total_var > 0:
         residual = y - y.mean() - sum(effects[r["path"]] for r in rows)
-        scores = np.array([_normal_scores(np.asarray(inputs[r["path"]], np.float64))
-                           for r in top])
+        scores = np.array([_normal_scores(orders[r["path"]]) for r in top])
         pair = interaction_shares(scores, residual, total_var)
         for i, r in enumerate(top):
             r["total"] = float(min(1.0, r["first_order"] + pair[i].sum()))
@@ -150,9 +173,12 @@ def sensitivity(
 def bad_year_drivers(
     inputs: dict[str, NDArray[np.float64]], effects: dict[str, NDArray[np.float64]],
     y: NDArray[np.float64], percentile: float = 90.0,
+    orders: dict[str, NDArray[np.intp]] | None = None,
 ) -> dict[str, Any]:
     """The runs above the ``percentile`` of ``y``: how much worse they are, and where each
-    input sat in them (mean quantile) and what its first-order effect adds there (FTE)."""
+    input sat in them (mean quantile; tied values share their mean rank) and what its
+    first-order effect adds there (FTE)."""
+    orders = sort_orders(inputs) if orders is None else orders
     threshold = float(np.percentile(y, percentile))
     bad = y > threshold
     if not bad.any():
@@ -160,7 +186,9 @@ def bad_year_drivers(
                 "excess_fte": 0.0, "drivers": []}
     drivers = []
     for path, x in inputs.items():
-        quantile = (stats.rankdata(x) - 0.5) / x.size
+        order = orders[path]
+        few = np.count_nonzero(np.diff(np.asarray(x)[order])) < bin_count(x.size)
+        quantile = (stats.rankdata(x) - 0.5) / x.size if few else _quantiles(order)
         drivers.append({
             "path": path,
             "mean_quantile": float(quantile[bad].mean()),
@@ -184,16 +212,21 @@ def risk_summary(result: Result) -> dict[str, Any]:
     scenario = result.model.scenario
     uncertain = {d.path: result.inputs[d.path] for d in result.model.draws
                  if dist.is_uncertain(d.quantity) and d.path in result.inputs}
+    cached = result.__dict__.get("_risk_summary")
+    if cached is not None and cached[0] == result.runs:
+        return copy.deepcopy(cached[1])
     y = result.fte_total()
-    rows, effects = sensitivity(uncertain, y)
+    orders = sort_orders(uncertain)
+    rows, effects = sensitivity(uncertain, y, orders)
     for r in rows:
         r["label"] = input_label(scenario, r["path"])
     chance = dict(uncertain)
     if CRISIS_COUNT in result.inputs and np.ptp(result.inputs[CRISIS_COUNT]) > 0:
         chance[CRISIS_COUNT] = result.inputs[CRISIS_COUNT]
+        orders[CRISIS_COUNT] = sort_orders({CRISIS_COUNT: chance[CRISIS_COUNT]})[CRISIS_COUNT]
         effects[CRISIS_COUNT] = conditional_means(
-            result.inputs[CRISIS_COUNT], y, bin_count(y.size))[0]
-    bad = bad_year_drivers(chance, effects, y)
+            result.inputs[CRISIS_COUNT], y, bin_count(y.size), orders[CRISIS_COUNT])[0]
+    bad = bad_year_drivers(chance, effects, y, orders=orders)
     for d in bad["drivers"]:
         d["label"] = ("Crises: how many the year brings (chance)" if d["path"] == CRISIS_COUNT
                       else input_label(scenario, d["path"]))
@@ -205,6 +238,8 @@ def risk_summary(result: Result) -> dict[str, Any]:
     }
     if result.precision is not None:
         out["precision"] = dict(result.precision)
+    # the summary is asked for by every output (table, brief, workbook, charts): read once
+    result.__dict__["_risk_summary"] = (result.runs, copy.deepcopy(out))
     return out
 
 

@@ -15,7 +15,6 @@ from estimator.report.words import (
     money,
     plain,
     today_sentences,
-    variance_sentence,
 )
 from estimator.report.words import staff as _staff
 
@@ -145,9 +144,7 @@ def brief_figure(result: Result) -> Any:
             f"That is the median of {s['runs']:,} simulated years: {t['p10']:.1f} to "
             f"{t['p90']:.1f} FTE in 8 years out of 10 (P10–P90), {t['p95']:.1f} FTE at P95. "
             f"It costs {money(s['cost_total']['p50'], cur)} a year (P50) to "
-            f"{money(s['cost_total']['p90'], cur)} (P90). How sure: "
-            f"{interval_sentence(s, 90)} (Monte Carlo error). "
-            f"{variance_sentence(s)}.",
+            f"{money(s['cost_total']['p90'], cur)} (P90). {interval_sentence(s, 90)}.",
             f"Plan for a team of {s['recommended_fte_total']:.1f} FTE, which meets the weekly "
             f"work in {plan} of weeks, at {money(s['recommended_cost'], cur)} a year."
             + (f" Today the programme has {_staff(s['current_staff']['fte_total'])} FTE."
