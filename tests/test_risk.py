@@ -400,3 +400,19 @@ def test_workbook_has_the_what_moves_it_sheet(tmp_path):
     measures = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True)}
     assert measures["FTE needed, P90: 95% Monte Carlo interval, low"] == pytest.approx(
         s["fte_total"]["p90_ci95"][0])
+
+
+def test_the_plans_cost_has_a_batch_interval_as_wide_as_its_error():
+    from estimator.engine.intervals import batch_interval
+
+    r = simulate(load_scenario(EXAMPLE), runs=1280, seed=6)
+    s = r.summary()
+    low, high = s["recommended_cost_ci95"]
+    assert low <= s["recommended_cost"] <= high
+    # batches of runs agree with order statistics where both apply (the P90 of total FTE)
+    p90 = float(np.percentile(r.fte_total(), 90))
+    by_batch = batch_interval(r, lambda part: np.percentile(part.fte_total(), 90), p90)
+    by_rank = percentile_interval(r.fte_total(), 90)
+    ratio = (by_batch[1] - by_batch[0]) / (by_rank[1] - by_rank[0])
+    assert 0.5 < ratio < 2
+    assert batch_interval(simulate(load_scenario(EXAMPLE), runs=96, seed=1), len, 0) is None

@@ -10,6 +10,8 @@ distribution, and nothing is resampled: the interval costs one sort.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -87,5 +89,39 @@ def with_intervals(stats_row: dict[str, float], x: NDArray[np.floating],
     return out
 
 
-__all__ = ["CONFIDENCE", "half_width", "percentile_interval", "percentile_ranks",
-           "with_intervals"]
+
+
+#: Batches of runs behind an interval that order statistics cannot give (the plan's cost).
+BATCHES = 20
+
+
+def batch_interval(result: Any, statistic: Callable[[Any], float], estimate: float,
+                   batches: int = BATCHES, confidence: float = CONFIDENCE
+                   ) -> list[float] | None:
+    """A ``confidence`` interval for ``estimate`` (``statistic`` of the whole result) from
+    ``statistic`` of consecutive batches of runs (whole blocks of random numbers): the
+    batches' spread over ``sqrt(batches)`` is the estimate's standard error (Student t).
+    For numbers that are not a percentile of independent runs, such as the plan (a
+    percentile over runs *and* weeks, rounded to practical steps). ``None`` with fewer than
+    5 batches of 32 runs."""
+    from estimator.engine.result import Result
+    from estimator.engine.streams import BLOCK_RUNS
+
+    count = min(batches, result.runs // BLOCK_RUNS)
+    if count < 5:
+        return None
+    per = BLOCK_RUNS * (result.runs // BLOCK_RUNS // count)
+    values = []
+    for b in range(count):
+        a, z = b * per, (b + 1) * per
+        part = Result(model=result.model, runs=per, seed=result.seed,
+                      inputs={k: v[a:z] for k, v in result.inputs.items()},
+                      arrays={k: v[a:z] for k, v in result.arrays.items()})
+        values.append(float(statistic(part)))
+    error = float(np.std(values, ddof=1)) / math.sqrt(count)
+    t = float(stats.t.ppf((1 + confidence) / 2, count - 1))
+    return [estimate - t * error, estimate + t * error]
+
+
+__all__ = ["BATCHES", "CONFIDENCE", "batch_interval", "half_width", "percentile_interval",
+           "percentile_ranks", "with_intervals"]

@@ -204,9 +204,23 @@ def bad_year_drivers(
     }
 
 
+def plan_cost(result: Result) -> float:
+    """The yearly cost of the recommended team (each role's planned FTE times its salary)."""
+    plan = result.recommended_fte()
+    return float(sum(plan[r] * result.model.scenario.roles[r].salary for r in result.roles))
+
+
+def plan_cost_interval(result: Result) -> list[float] | None:
+    """95% Monte Carlo interval of the plan's cost, from batches of runs (the plan is a
+    percentile over runs and weeks, rounded: order statistics of runs do not apply)."""
+    from estimator.engine.intervals import batch_interval
+
+    return batch_interval(result, plan_cost, plan_cost(result))
+
+
 def risk_summary(result: Result) -> dict[str, Any]:
-    """The summary's ``sensitivity_indices`` and ``bad_year_drivers`` (and ``precision``
-    after a run to a precision), each input with a plain label."""
+    """The summary's ``sensitivity_indices`` and ``bad_year_drivers`` (each input with a
+    plain label), ``recommended_cost_ci95`` and, after a run to a precision, ``precision``."""
     from estimator.engine.result import input_label
 
     scenario = result.model.scenario
@@ -231,6 +245,7 @@ def risk_summary(result: Result) -> dict[str, Any]:
         d["label"] = ("Crises: how many the year brings (chance)" if d["path"] == CRISIS_COUNT
                       else input_label(scenario, d["path"]))
     out: dict[str, Any] = {
+        "recommended_cost_ci95": plan_cost_interval(result),
         "sensitivity_indices": [
             {"path": r["path"], "label": r["label"], "first_order": r["first_order"],
              "total": r["total"]} for r in rows],

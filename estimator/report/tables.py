@@ -95,6 +95,11 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
                 ("Replies within target in a crisis week, today's team",
                  "current_staff.crisis_week.replies_within_target_share", "share"),
             ]
+    if s.get("recommended_cost_ci95"):
+        spec += [("Planned team, yearly cost: 95% Monte Carlo interval, low",
+                  "recommended_cost_ci95.0", cur),
+                 ("Planned team, yearly cost: 95% Monte Carlo interval, high",
+                  "recommended_cost_ci95.1", cur)]
     if "precision" in s:
         spec += [("Precision asked: P90 of total FTE within +/-",
                   "precision.target_half_width_fte", "FTE"),
