@@ -44,7 +44,7 @@ import ipywidgets as W
 
 from estimator.app.controls import Control, build_controls
 from estimator.engine.result import Result
-from estimator.engine.runner import simulate, simulate_to_precision
+from estimator.engine.runner import DEFAULT_SEED, simulate, simulate_to_precision
 from estimator.report import charts
 from estimator.report.files import slug
 from estimator.report.words import fte as _fte
@@ -221,7 +221,7 @@ class Dashboard:
     preview_runs: int = PREVIEW_RUNS
     full_runs: int = FULL_RUNS
     full_precision: float | None = None
-    seed: int = 1
+    seed: int = DEFAULT_SEED
     jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     save_dir: Path | str | None = None
     scenarios_dir: Path = SCENARIOS_DIR
