@@ -114,7 +114,7 @@ def plus_minus(value: float) -> str:
         return "0"
     digits = 1 - math.floor(math.log10(value))
     scale = 10**digits
-    return f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}"
+    return f"{math.ceil(round(value * scale, 9)) / scale:g}"
 
 
 def interval_sentence(summary: dict[str, Any], percentile: float = 90) -> str:
