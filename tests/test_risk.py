@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from estimator import load_scenario, simulate, simulate_to_precision, with_values
@@ -416,3 +418,17 @@ def test_the_plans_cost_has_a_batch_interval_as_wide_as_its_error():
     ratio = (by_batch[1] - by_batch[0]) / (by_rank[1] - by_rank[0])
     assert 0.5 < ratio < 2
     assert batch_interval(simulate(load_scenario(EXAMPLE), runs=96, seed=1), len, 0) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 400), st.floats(1, 99), st.integers(0, 2**32 - 1))
+def test_an_interval_holds_its_estimate_and_ends_on_runs(runs, percentile, seed):
+    x = np.random.default_rng(seed).lognormal(size=runs)
+    low, high = percentile_interval(x, percentile)
+    estimate = float(np.percentile(x, percentile))
+    if low is not None:
+        assert (low in x or low == estimate) and low <= estimate
+    if high is not None:
+        assert (high in x or high == estimate) and estimate <= high
+    r, s = percentile_ranks(runs, percentile)
+    assert (r is None or 1 <= r <= runs) and (s is None or r is None or r < s <= runs)
