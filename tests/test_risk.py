@@ -432,3 +432,25 @@ def test_an_interval_holds_its_estimate_and_ends_on_runs(runs, percentile, seed)
         assert (high in x or high == estimate) and estimate <= high
     r, s = percentile_ranks(runs, percentile)
     assert (r is None or 1 <= r <= runs) and (s is None or r is None or r < s <= runs)
+
+
+_INPUTS = ["channels.0.per_day", "crises.per_year", "capacity.sick_days",
+           "content.0.per_week", "work.0.hours_per_week", "channels.0.daily_cv", "nowhere.x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_INPUTS), st.sampled_from(_INPUTS),
+                          st.floats(-1.5, 1.5)), min_size=1, max_size=5))
+def test_any_correlation_set_draws_or_is_a_one_line_field_error(entries):
+    try:
+        s = _correlated(*[([a, b], rho) for a, b, rho in entries])
+    except ScenarioError as exc:
+        assert exc.field.startswith("correlations[") and "\n" not in str(exc)
+        return
+    values = draw_inputs(compile_model(s), 1, 256)
+    assert all(np.isfinite(v).all() for v in values.values())
+    for a, b, rho in entries:
+        if abs(rho) == 1:
+            continue
+        x, y = values[draw_path(a)], values[draw_path(b)]
+        assert abs(stats.spearmanr(x, y)[0] - rho) < 0.25  # 256 runs: sd about 0.06
