@@ -730,6 +730,10 @@ def plot_variance_shares(result: Result, *, ax: Axes | None = None, top: int = 8
         ax.set_xlabel(f"Share of the variance of total FTE ({result.runs:,} runs; all inputs "
                       f"alone: {explained:.0%}, the rest is chance and interactions)")
         _title(ax, variance_sentence(risk, short=True))
+        _legend(ax, outside=True)
+    return ax
+
+
 #: A colour for each kind of work (Okabe-Ito), in today's-week chart.
 KIND_COLORS = {
     "engagement": OKABE_ITO["blue"],
