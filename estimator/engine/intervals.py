@@ -108,7 +108,6 @@ def batch_interval(result: Any, statistic: Callable[[Any], float], estimate: flo
     For numbers that are not a percentile of independent runs, such as the plan (a
     percentile over runs *and* weeks, rounded to practical steps). ``None`` with fewer than
     5 batches of 32 runs."""
-    from estimator.engine.result import Result
     from estimator.engine.streams import BLOCK_RUNS
 
     count = min(batches, result.runs // BLOCK_RUNS)
@@ -118,9 +117,9 @@ def batch_interval(result: Any, statistic: Callable[[Any], float], estimate: flo
     values = []
     for b in range(count):
         a, z = b * per, (b + 1) * per
-        part = Result(model=result.model, runs=per, seed=result.seed,
-                      inputs={k: v[a:z] for k, v in result.inputs.items()},
-                      arrays={k: v[a:z] for k, v in result.arrays.items()})
+        part = type(result)(model=result.model, runs=per, seed=result.seed,
+                            inputs={k: v[a:z] for k, v in result.inputs.items()},
+                            arrays={k: v[a:z] for k, v in result.arrays.items()})
         values.append(float(statistic(part)))
     error = float(np.std(values, ddof=1)) / math.sqrt(count)
     t = float(stats.t.ppf((1 + confidence) / 2, count - 1))

@@ -312,7 +312,7 @@ class Result:
             "assumptions": self.assumptions(),
             "sensitivity": self.input_swing(5),
         }
-        out.update(risk_summary(self))
+        out.update(risk_summary(self, lambda path: input_label(s, path)))
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
         out["role_profiles"] = role_profiles(self, out.get("headcount_by_role"))

@@ -20,13 +20,13 @@ Everything is computed from the runs already made; nothing is simulated again.
   mean FTE over the overall mean.
 
 Cost: one sort and a few passes over the runs per input, and one least-squares fit of at
-most 15 interaction terms; read once per result (the summary is asked for by every output).
+most 15 interaction terms; once per result (``Result.summary`` is computed once).
 """
 
 from __future__ import annotations
 
-import copy
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,8 +34,8 @@ from scipy import special, stats
 
 from estimator.scenario import quantities as dist
 
-if TYPE_CHECKING:
-    from estimator.engine.result import Result
+#: A :class:`estimator.engine.result.Result` (not imported: the result imports this module).
+Result = Any
 
 #: Inputs whose pairwise interactions enter the total index (15 pairs at most).
 INTERACTING = 6
@@ -218,22 +218,17 @@ def plan_cost_interval(result: Result) -> list[float] | None:
     return batch_interval(result, plan_cost, plan_cost(result))
 
 
-def risk_summary(result: Result) -> dict[str, Any]:
+def risk_summary(result: Result, label: Callable[[str], str]) -> dict[str, Any]:
     """The summary's ``sensitivity_indices`` and ``bad_year_drivers`` (each input with a
-    plain label), ``recommended_cost_ci95`` and, after a run to a precision, ``precision``."""
-    from estimator.engine.result import input_label
-
-    scenario = result.model.scenario
+    plain label: ``label(path)``), ``recommended_cost_ci95`` and, after a run to a
+    precision, ``precision``. :meth:`Result.summary` holds them (computed once per result)."""
     uncertain = {d.path: result.inputs[d.path] for d in result.model.draws
                  if dist.is_uncertain(d.quantity) and d.path in result.inputs}
-    cached = result.__dict__.get("_risk_summary")
-    if cached is not None and cached[0] == result.runs:
-        return copy.deepcopy(cached[1])
     y = result.fte_total()
     orders = sort_orders(uncertain)
     rows, effects = sensitivity(uncertain, y, orders)
     for r in rows:
-        r["label"] = input_label(scenario, r["path"])
+        r["label"] = label(r["path"])
     chance = dict(uncertain)
     if CRISIS_COUNT in result.inputs and np.ptp(result.inputs[CRISIS_COUNT]) > 0:
         chance[CRISIS_COUNT] = result.inputs[CRISIS_COUNT]
@@ -243,7 +238,7 @@ def risk_summary(result: Result) -> dict[str, Any]:
     bad = bad_year_drivers(chance, effects, y, orders=orders)
     for d in bad["drivers"]:
         d["label"] = ("Crises: how many the year brings (chance)" if d["path"] == CRISIS_COUNT
-                      else input_label(scenario, d["path"]))
+                      else label(d["path"]))
     out: dict[str, Any] = {
         "recommended_cost_ci95": plan_cost_interval(result),
         "sensitivity_indices": [
@@ -253,8 +248,6 @@ def risk_summary(result: Result) -> dict[str, Any]:
     }
     if result.precision is not None:
         out["precision"] = dict(result.precision)
-    # the summary is asked for by every output (table, brief, workbook, charts): read once
-    result.__dict__["_risk_summary"] = (result.runs, copy.deepcopy(out))
     return out
 
 

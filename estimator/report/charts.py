@@ -685,9 +685,8 @@ def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) ->
 
 
 def _risk(result: Result) -> dict[str, Any]:
-    from estimator.engine.sensitivity import risk_summary
-
-    return risk_summary(result)
+    """The summary's sensitivity indices and bad-year drivers (computed once per result)."""
+    return result.summary()
 
 
 def _no_inputs(ax: Axes) -> Axes:
