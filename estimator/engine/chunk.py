@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.calendar_periods import content_factors
 from estimator.engine.compile import (
     CONTENT,
     CRISIS,
@@ -194,8 +195,8 @@ def simulate_chunk(
     # ---- flexible work by the week
     flexible = _weekly_flexible(model, values, runs, n_roles)
     for kind in (CONTENT, MONITORING, RECURRING):
-        hours_kind[:, :, kind] += flexible[kind] * WEEKS
-        weekly_hours += flexible[kind][:, :, None]
+        hours_kind[:, :, kind] += flexible[kind].sum(axis=2)
+        weekly_hours += flexible[kind]
 
     out: dict[str, NDArray] = {
         "hours_by_role_kind": hours_kind,
@@ -303,7 +304,8 @@ def _backlog_spread(
 def _weekly_flexible(
     model: Model, values: dict[str, NDArray], runs: int, n_roles: int
 ) -> dict[int, NDArray[np.float64]]:
-    """Hours a week by role of content, recurring work and listening reports."""
+    """Hours each week (runs, roles, weeks) of content, recurring work and listening
+    reports; content follows the calendar's content factors."""
     out = {k: np.zeros((runs, n_roles)) for k in (CONTENT, MONITORING, RECURRING)}
     for c in model.content:
         pieces = values[c.per_week]
@@ -316,7 +318,11 @@ def _weekly_flexible(
         out[RECURRING][:, role] += values[path] * times
     if model.report_hours is not None and model.on_duty_role is not None:
         out[MONITORING][:, model.on_duty_role] += values[model.report_hours]
-    return out
+    by_week = {k: np.repeat(v[:, :, None], WEEKS, axis=2) for k, v in out.items()}
+    calendar = content_factors(model.periods, values, runs)
+    if calendar is not None:
+        by_week[CONTENT] *= calendar[:, None, :]
+    return by_week
 
 
 

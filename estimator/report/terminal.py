@@ -7,6 +7,7 @@ from typing import Any
 from estimator.report.words import (
     TRIAGED_LABEL,
     bad_years_sentence,
+    calendar_sentence,
     interval_sentence,
     money,
     plain,
@@ -147,6 +148,8 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
             "Under half an FTE (combine or contract): "
             + ", ".join(_label(r) for r in s["combine_or_contract"])
         )
+    if calendar_sentence(s):
+        lines.append(plain(calendar_sentence(s)))
     if current:
         lines.append("")
         lines += [plain(sentence) for sentence in today_sentences(s)]
