@@ -31,7 +31,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator.engine.calendar import HOURS
 from estimator.engine.queueing import achieved_service_level
 
 FLOAT = np.float32
@@ -161,11 +160,12 @@ def on_time_share(
 def hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:
     """Hours from the start of each hour to the start of the next covered one (0 if covered),
     the year read as a circle; infinite where a run has no covered hour."""
-    hours = np.arange(HOURS, dtype=np.int32)
-    nxt = np.where(covered, hours, np.int32(2 * HOURS))
+    n = covered.shape[1]
+    hours = np.arange(n, dtype=np.int32)
+    nxt = np.where(covered, hours, np.int32(2 * n))
     nxt = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]
-    first = np.argmax(covered, axis=1).astype(np.int32)[:, None] + HOURS  # next year's first
-    nxt = np.where(nxt >= 2 * HOURS, first, nxt)
+    first = np.argmax(covered, axis=1).astype(np.int32)[:, None] + n  # next year's first
+    nxt = np.where(nxt >= 2 * n, first, nxt)
     out = (nxt - hours).astype(FLOAT)
     out[~covered.any(axis=1)] = np.inf
     return out

@@ -1,156 +1,414 @@
-"""Replies on target: with the team the scenario needs, and with today's staff.
+"""Replies: the reply capacity each pooled queue needs, and what any team's capacity gets.
 
-Both read the hourly message arrays the engine already made; neither changes the hours of
-work counted.
+Both go through the one queue model (:mod:`estimator.engine.queue_model`), so the needed team
+and today's team are judged on the same basis.
+
+Staffing one queue (docs/model.md, "Engagement"):
+
+- **live** targets (under an hour): the Erlang C whole people each covered hour, on the
+  hour's offered load (with the backlog from uncovered hours released over
+  ``coverage.backlog_hours``) and the occupancy cap, as a floor;
+- **deferred** targets (an hour or more): the least reply capacity ``k x shape`` that answers
+  each channel's share within its target, found per run by a short vectorised search over
+  ``k`` (all runs at once). ``shape`` is the work to do each covered hour: the hour's
+  arrivals plus the backlog from uncovered hours, released at the next covered hour and
+  cleared over ``coverage.backlog_hours``. ``k >= 1``: less capacity than work never keeps up
+  on a year read as a circle.
+
+A channel whose target this coverage makes impossible (``best_share < service_level``) is
+staffed to ``service_level x best_share``: the same share of the messages that any team
+could answer on time.
+
+A person on the queue writes replies at most ``max_occupancy`` of the hour, so reply capacity
+``c`` person-hours an hour needs ``c / max_occupancy`` people on the queue.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
-from estimator.engine.compile import Model
-from estimator.engine.crises import Crises
-from estimator.engine.volumes import FLOAT, hourly, weekly
+from estimator.engine.compile import LIVE_MINUTES, Model, QueueSpec
+from estimator.engine.queue_model import (
+    best_share,
+    fluid_backlog,
+    live_service_level,
+    on_time_share,
+    window_sums,
+)
+from estimator.engine.volumes import FLOAT, weekly
+
+K_MAX = 64.0  # the search stops at 64 x the released backlog; a target needing more is missed
+K_TOLERANCE = 1.01  # the search's precision on k (1%)
 
 
-def messages_by_target(
-    model: Model, daily: NDArray, crises: Crises | None
-) -> list[tuple[float, float, NDArray[np.float32]]]:
-    """(target minutes, service level, messages each hour) for each distinct target."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for c, ch in enumerate(model.channels):
-        groups.setdefault((ch.within_minutes, ch.service_level), []).append(c)
-    ones = [1.0] * len(model.channels)
-    out = []
-    for (minutes, level), members in groups.items():
-        messages = hourly(model, daily, tuple(members), ones)
-        if crises is not None:
-            messages *= 1 + crises.surge
-        out.append((minutes, level, messages))
-    return out
+@dataclass
+class Inbox:
+    """One pooled queue in a chunk of runs: its work and messages by hour."""
+
+    spec: QueueSpec
+    work: NDArray[np.float32]  # (runs, hours) reply work arriving, person-hours
+    messages: list[NDArray[np.float32]]  # per channel of the queue, (runs, hours)
+    targets_hours: list[float]  # per channel
+    levels: list[float]  # per channel: the service level asked for
+    handle_minutes: float  # the pooled average
+    windows: dict[int, NDArray[np.float32]] | None = None
+
+    def window_cache(self) -> dict[int, NDArray[np.float32]]:
+        if self.windows is None:
+            self.windows = {}
+        return self.windows
+
+    def subset(self, rows: NDArray[np.int64]) -> Inbox:
+        """The same inbox for some of its runs."""
+        return Inbox(
+            spec=self.spec, work=self.work[rows], messages=[m[rows] for m in self.messages],
+            targets_hours=self.targets_hours, levels=self.levels,
+            handle_minutes=self.handle_minutes,
+            windows={n: w[rows] for n, w in self.window_cache().items()},
+        )
 
 
-def replies_within_target(
-    groups: list[tuple[float, float, NDArray[np.float32]]], covered: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Replies on target with the needed team on duty, all replies, and those that arrive
-    outside covered hours (per run).
+def backlog_release(arrivals: NDArray[np.float32], covered: NDArray[np.bool_]) -> NDArray:
+    """(runs, hours) work that arrived in uncovered hours, released at the next covered hour
+    (float64). The year is a circle: the last night's work lands on the first morning."""
+    runs = arrivals.shape[0]
+    covered = np.broadcast_to(covered, arrivals.shape)
+    release = np.zeros((runs, HOURS))
+    if covered.all() or not covered.any(axis=1).all():
+        return release
+    waiting = np.where(covered, 0, arrivals).cumsum(axis=1, dtype=np.float64)
+    last_covered = np.where(covered, np.arange(HOURS), -1)
+    np.maximum.accumulate(last_covered, axis=1, out=last_covered)
+    at_last = np.take_along_axis(waiting, np.maximum(last_covered, 0), axis=1)
+    backlog = waiting - np.where(last_covered >= 0, at_last, 0.0)  # waiting since last covered
+    release[:, 1:] = np.where(covered[:, 1:], backlog[:, :-1], 0.0)
+    # the tail of the year (after its last covered hour) carries over to the first opening
+    release[np.arange(runs), np.argmax(covered, axis=1)] += backlog[:, -1]
+    return release
 
-    In covered hours the team meets each channel's service level (counted at the level, a
-    floor: Erlang C staffing in whole people usually does a little better); a message that
-    arrives outside them is on target only if coverage starts within its target time.
+
+def spread_release(release: NDArray, spread_hours: int) -> NDArray[np.float32]:
+    """The released work cleared evenly over ``spread_hours`` hours from its release."""
+    if spread_hours > 1:
+        cum = release.cumsum(axis=1)
+        shifted = np.zeros_like(cum)
+        shifted[:, spread_hours:] = cum[:, :-spread_hours]
+        release = (cum - shifted) / spread_hours
+    return release.astype(FLOAT)
+
+
+def backlog_spread(
+    arrivals: NDArray[np.float32], covered: NDArray[np.bool_], spread_hours: int
+) -> NDArray[np.float32]:
+    """Work that arrived in uncovered hours, landing in the covered hours that clear it:
+    released at the next covered hour and cleared evenly over ``spread_hours`` hours (at
+    most the shortest covered stretch, so all of them covered)."""
+    return spread_release(backlog_release(arrivals, covered), spread_hours)
+
+
+def on_time_messages(
+    inbox: Inbox,
+    capacity: NDArray[np.float32],
+    people: NDArray[np.float32],
+    *,
+    by_week: bool = False,
+) -> NDArray[np.float64]:
+    """Messages answered within target, per channel, with this reply capacity.
+
+    Parameters
+    ----------
+    inbox
+        The queue's work and messages.
+    capacity
+        (runs, hours) reply capacity, person-hours of replies an hour (0 when uncovered).
+    people
+        (runs, hours) people on the queue (for the Erlang C level of live targets).
+    by_week
+        Per week (runs, channels, 52) instead of per run (runs, channels).
     """
-    runs = covered.shape[0]
-    total = np.zeros(runs)
-    within = np.zeros(runs)
-    uncovered = np.zeros(runs)
-    if not groups:
-        return within, total, uncovered
-    always = bool(covered.all())
-    next_open = None if always else hours_to_next_covered(covered)
-    for minutes, level, messages in groups:
-        sums = messages.sum(axis=1, dtype=np.float64)
-        total += sums
-        if always:
-            within += level * sums
-            continue
-        late_share = np.clip(FLOAT(minutes / 60.0 + 1) - next_open, 0, 1)
-        on_target = np.where(covered, FLOAT(level), late_share)
-        within += np.einsum("ij,ij->i", messages, on_target, dtype=np.float64)
-        uncovered += sums - np.einsum("ij,ij->i", messages, covered, dtype=np.float64)
-    return within, total, uncovered
-
-
-def hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:
-    """Hours from the start of each hour to the start of the next covered one (0 if covered)."""
-    hours = np.arange(HOURS, dtype=np.int32)
-    nxt = np.where(covered, hours, np.int32(2 * HOURS))
-    nxt = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]
-    first = np.argmax(covered, axis=1).astype(np.int32)[:, None] + HOURS  # next year's first
-    nxt = np.where(nxt >= 2 * HOURS, first, nxt)
-    out = (nxt - hours).astype(FLOAT)
-    out[~covered.any(axis=1)] = np.inf
+    backlog = fluid_backlog(inbox.work, capacity)
+    shares: dict[float, NDArray[np.float32]] = {}
+    runs = inbox.work.shape[0]
+    out = np.zeros((runs, len(inbox.messages), WEEKS) if by_week else (runs, len(inbox.messages)))
+    for i, (m, target) in enumerate(zip(inbox.messages, inbox.targets_hours, strict=True)):
+        if target not in shares:
+            share = on_time_share(inbox.work, capacity, backlog, target, inbox.window_cache())
+            if target * 60 < LIVE_MINUTES:
+                share *= live_service_level(people, inbox.work, inbox.handle_minutes, target * 60)
+            shares[target] = share
+        share = shares[target]
+        if by_week:
+            shape = (runs, WEEKS, HOURS_PER_WEEK)
+            out[:, i] = np.einsum("rwh,rwh->rw", m.reshape(shape), share.reshape(shape),
+                                  dtype=np.float64)
+        else:
+            out[:, i] = np.einsum("rh,rh->r", m, share, dtype=np.float64)
     return out
+
+
+def best_messages(inbox: Inbox, next_covered: NDArray[np.float32]) -> NDArray[np.float64]:
+    """(runs, channels) messages any team could answer on target with this coverage."""
+    runs = inbox.work.shape[0]
+    out = np.zeros((runs, len(inbox.messages)))
+    shares: dict[float, NDArray[np.float32]] = {}
+    for i, (m, target) in enumerate(zip(inbox.messages, inbox.targets_hours, strict=True)):
+        if target not in shares:
+            shares[target] = best_share(next_covered, target)
+        out[:, i] = np.einsum("rh,rh->r", m, shares[target], dtype=np.float64)
+    return out
+
+
+@dataclass
+class Staffing:
+    """The reply capacity one queue needs, per run and hour."""
+
+    people: NDArray[np.float32]  # (runs, hours) people on the queue
+    capacity: NDArray[np.float32]  # (runs, hours) reply capacity, person-hours an hour
+    factor: NDArray[np.float64]  # (runs,) k: capacity over the work shape
+    spread: NDArray[np.int64]  # (runs,) hours over which the backlog is released
+    within: NDArray[np.float64]  # (runs, channels) messages answered on target
+    best: NDArray[np.float64]  # (runs, channels) messages any team could answer on target
+    total: NDArray[np.float64]  # (runs, channels) messages
+
+
+def staff_queue(
+    inbox: Inbox,
+    covered: NDArray[np.bool_],
+    next_covered: NDArray[np.float32],
+    max_occupancy: float,
+    floor_people: NDArray[np.float64] | None = None,
+) -> Staffing:
+    """The least reply capacity that meets every channel's (reachable) target.
+
+    Parameters
+    ----------
+    inbox
+        The queue's work and messages (crisis surges included).
+    covered, next_covered
+        (runs, hours) covered hours, and hours to the next covered hour.
+    max_occupancy
+        The occupancy cap.
+    floor_people
+        (runs,) people on duty anyway in covered hours (the minimum on duty less the
+        monitoring load, for the on-duty role's queue): reply people under it cost nothing,
+        which decides between ways of clearing the backlog.
+
+    Notes
+    -----
+    The candidates are ``k x shape_s``: ``shape_s`` releases the backlog from uncovered
+    hours over ``s`` covered hours, ``s = 1 .. coverage.backlog_hours`` (the scenario's
+    ``backlog_hours`` is the longest a team takes to work off the night). For each ``s`` the
+    least ``k >= 1`` that meets every target is found by bisection (to 1%); the run takes
+    the candidate with the fewest on-duty hours. The candidates do not depend on the
+    target, so a longer target or a lower service level never needs more.
+    """
+    spec = inbox.spec
+    runs = inbox.work.shape[0]
+    occ = FLOAT(max_occupancy)
+    total = np.stack([m.sum(axis=1, dtype=np.float64) for m in inbox.messages], axis=1)
+    best = best_messages(inbox, next_covered)
+    best_rate = np.divide(best, total, out=np.ones_like(best), where=total > 0)
+    asked = np.array(inbox.levels)[None, :]
+    # an unreachable target: the same share of the messages any team could answer on time
+    level = np.where(best_rate >= asked, asked, asked * best_rate)
+    floor = np.zeros(runs, FLOAT) if floor_people is None else floor_people.astype(FLOAT)
+
+    always = bool(np.all(covered))
+    spreads = [1] if always else list(range(spec.spread_hours, 0, -1))
+    in_hours = inbox.work if always else np.where(covered, inbox.work, FLOAT(0))
+    release1 = None if always else backlog_release(inbox.work, covered)
+
+    def release(s: int) -> NDArray[np.float32] | None:
+        return None if release1 is None else spread_release(release1, s)
+
+    search = _Search(inbox, in_hours, release(spreads[0]), level, total, occ)
+    k = np.ones(runs)
+    ok, within = search.met(k)
+    people = search.people(k)
+    spread = np.full(runs, spreads[0])
+    rows = np.flatnonzero(~ok)
+    if rows.size:
+        best_cost = np.full(rows.size, np.inf)
+        chosen_k = np.ones(rows.size)
+        chosen_s = spread[rows]
+        chosen_people = people[rows]
+        chosen_within = within[rows]
+        for s in spreads:
+            r = search.release if s == spreads[0] else release(s)
+            sub = _Search(inbox.subset(rows), in_hours[rows], None if r is None else r[rows],
+                          level[rows], total[rows], occ)
+            k_s, within_s = sub.least_k()
+            people_s = sub.people(k_s)
+            cost = np.maximum(people_s, floor[rows, None]).sum(axis=1, dtype=np.float64)
+            better = cost < best_cost * (1 - 1e-6)  # ties: the smoother release
+            best_cost = np.where(better, cost, best_cost)
+            chosen_k = np.where(better, k_s, chosen_k)
+            chosen_s = np.where(better, s, chosen_s)
+            chosen_people[better] = people_s[better]
+            chosen_within[better] = within_s[better]
+        k[rows] = chosen_k
+        spread[rows] = chosen_s
+        people[rows] = chosen_people
+        within[rows] = chosen_within
+    return Staffing(people=people, capacity=people * occ, factor=k, spread=spread,
+                    within=within, best=best, total=total)
+
+
+class _Search:
+    """The least k for one release of the backlog: reply capacity ``in_hours + k x
+    release`` (at least the Erlang C floor of live targets), for the rows of one inbox."""
+
+    def __init__(self, inbox: Inbox, in_hours: NDArray[np.float32],
+                 release: NDArray[np.float32] | None, level: NDArray, total: NDArray,
+                 occ: np.float32) -> None:
+        self.inbox, self.in_hours, self.release = inbox, in_hours, release
+        self.level, self.total, self.occ = level, total, occ
+        table = inbox.spec.table
+        # live targets: Erlang C whole people each covered hour, on the hour's work to do
+        self.floor = None
+        if table is not None:
+            offered = in_hours if release is None else in_hours + release
+            self.floor = table.agents(offered).astype(FLOAT)
+
+    def people(self, k: NDArray[np.float64]) -> NDArray[np.float32]:
+        if self.release is None:
+            people = self.in_hours / self.occ
+        else:
+            people = self.release * k.astype(FLOAT)[:, None]
+            people += self.in_hours
+            people /= self.occ
+        if self.floor is not None:
+            np.maximum(people, self.floor, out=people)
+        return people
+
+    def met(self, k: NDArray[np.float64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+        people = self.people(k)
+        within = on_time_messages(self.inbox, people * self.occ, people)
+        n = self.total
+        ok = np.all(within >= self.level * n - 1e-6 * np.maximum(n, 1), axis=1)
+        return ok, within
+
+    def least_k(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(k, messages on target) per row: bracket by doubling from 1, then a geometric
+        bisection to K_TOLERANCE; rows still short at K_MAX stop there."""
+        rows = self.total.shape[0]
+        lo = np.ones(rows)
+        if self.release is None:  # nothing waits for coverage: capacity = work meets all
+            return lo, self.met(lo)[1]
+        ok_lo, _ = self.met(lo)
+        hi = np.where(ok_lo, 1.0, 2.0)
+        while True:
+            ok_hi, _ = self.met(hi)
+            grow = ~ok_hi & (hi < K_MAX)
+            if not grow.any():
+                break
+            lo = np.where(grow, hi, lo)
+            hi = np.where(grow, np.minimum(hi * 2, K_MAX), hi)
+        lo = np.where(ok_hi, lo, hi)
+        while np.any(hi / lo > K_TOLERANCE):
+            mid = np.sqrt(lo * hi)
+            ok_mid, _ = self.met(mid)
+            open_ = hi / lo > K_TOLERANCE
+            hi = np.where(open_ & ok_mid, mid, hi)
+            lo = np.where(open_ & ~ok_mid, mid, lo)
+        return hi, self.met(hi)[1]
+
+
+def base_people(
+    inbox_base: Inbox, covered: NDArray[np.bool_], staffing: Staffing, max_occupancy: float
+) -> NDArray[np.float32]:
+    """People the queue would need in the same run without crises (their surge and their
+    round-the-clock coverage), at the run's own ``k`` and release, never more than with
+    them."""
+    work = inbox_base.work
+    people = np.where(covered, work, FLOAT(0))
+    if not bool(np.all(covered)):
+        release1 = backlog_release(work, covered)
+        for s in np.unique(staffing.spread):
+            rows = staffing.spread == s
+            people[rows] += spread_release(release1[rows], int(s)) * staffing.factor[
+                rows, None].astype(FLOAT)
+    people /= FLOAT(max_occupancy)
+    table = inbox_base.spec.table
+    if table is not None:
+        spread = backlog_spread(work, covered, inbox_base.spec.spread_hours)
+        offered = np.where(covered, work + spread, FLOAT(0))
+        np.maximum(people, table.agents(offered).astype(FLOAT), out=people)
+    return np.minimum(people, staffing.people)
 
 
 def current_staff(
     model: Model,
     values: dict[str, NDArray],
-    groups: list[tuple[float, float, NDArray[np.float32]]],
+    inboxes: list[Inbox],
+    staff_fte: NDArray[np.float64],
     covered: NDArray[np.bool_],
-    arrivals_work: NDArray[np.float32],
     weekly_hours: NDArray[np.float64],
     crisis_offhours: NDArray[np.float64],
 ) -> dict[str, NDArray]:
     """What today's team gets: overloaded weeks, overtime, replies on target.
 
-    Today's people are taken to share all the work between them. Replies come first: the
-    team's productive hours, spread over the week's covered hours, are open to replies, and
-    what replies leave goes to everything else. The newest messages are answered first, as
-    social inboxes list them: a team that cannot keep up still answers today's messages on
-    time and leaves older ones behind, rather than falling ever further behind on all of
-    them. A message's share on target is a fluid estimate: the reply work the team can do
-    between its arrival and its deadline, less the work that arrives after it, over its
-    hour's work (a lower bound: not all the later work need be answered first). A week is
-    overloaded when its work
-    exceeds the team's hours; overtime is the work beyond them (done late or left undone),
-    and at least the crisis work outside normal hours.
+    Parameters
+    ----------
+    staff_fte
+        (runs, roles) today's FTE by role.
+
+    Notes
+    -----
+    Replies come first: each queue's reply capacity is today's FTE of the queue's role times
+    their productive hours, spread evenly over each week's covered hours, at the occupancy
+    cap; it goes through the same queue model as the needed team. For overload and
+    overtime, today's people are taken to share all the work between them: a week is
+    overloaded when its work exceeds the team's hours; overtime is the work beyond them (done
+    late or left undone), and at least the crisis work outside normal hours.
     """
-    assert model.current_staff is not None
     runs = covered.shape[0]
-    capacity = model.current_staff.sum() * values["productive_hours_per_fte"] / WEEKS  # (runs,)
+    per_week_fte = values["productive_hours_per_fte"] / WEEKS  # (runs,)
+    capacity = staff_fte.sum(axis=1) * per_week_fte
     demand = weekly_hours.sum(axis=1)  # (runs, weeks)
     covered_per_week = weekly(covered)
-    # Replies come first: a stretched team answers people before it makes content, watches
-    # or reports, so all its hours are open to replies, spread over the covered hours.
-    per_hour = np.divide(
-        np.broadcast_to(capacity[:, None], covered_per_week.shape), covered_per_week,
-        out=np.zeros_like(covered_per_week), where=covered_per_week > 0,
-    ).astype(FLOAT)
-    reply_capacity = np.where(
-        covered.reshape(runs, WEEKS, HOURS_PER_WEEK), per_hour[:, :, None], FLOAT(0)
-    ).reshape(runs, HOURS)
-
-    # net[:, t]: reply work the team could do minus reply work that arrived, from the start
-    # of the year to the start of hour t (flat after the year's end)
-    longest = max((int(m / 60 + 0.5) for m, _, _ in groups), default=0) + 2
-    net = np.empty((runs, HOURS + longest))
-    net[:, 0] = 0.0
-    net[:, 1 : HOURS + 1] = reply_capacity
-    net[:, 1 : HOURS + 1] -= arrivals_work
-    np.cumsum(net[:, 1 : HOURS + 1], axis=1, out=net[:, 1 : HOURS + 1])
-    net[:, HOURS + 1 :] = net[:, HOURS : HOURS + 1]
-    per_work = np.reciprocal(np.maximum(arrivals_work, FLOAT(1e-12)))
-
-    within_weekly = np.zeros((runs, WEEKS))
-    replies_weekly = np.zeros((runs, WEEKS))
+    occ = FLOAT(model.scenario.capacity.max_occupancy)
+    within = np.zeros((runs, WEEKS))
+    replies = np.zeros((runs, WEEKS))
     by_week = (runs, WEEKS, HOURS_PER_WEEK)
-    for minutes, _level, messages in groups:
-        # an hour's messages arrive on average at its middle, so their deadline is T + 0.5 h
-        deadline_hours = minutes / 60.0 + 0.5
-        whole, part = int(deadline_hours), deadline_hours % 1.0
-        # Newest first: the hour's messages get what the team can do before their deadline
-        # less what arrives after them, i.e. 1 + (net at the deadline - net now) / work.
-        # (A difference of two large cumulative sums, small enough for float32 from here.)
-        ahead = net[:, whole : whole + HOURS] * (1 - part)
-        if part:
-            ahead += part * net[:, whole + 1 : whole + 1 + HOURS]
-        ahead -= net[:, :HOURS]
-        share = ahead.astype(FLOAT)
-        share *= per_work
-        share += FLOAT(1)
-        np.clip(share, 0.0, 1.0, out=share)
-        m = messages.reshape(by_week)
-        replies_weekly += m.sum(axis=2, dtype=np.float64)
-        within_weekly += np.einsum("rwh,rwh->rw", m, share.reshape(by_week), dtype=np.float64)
+    for inbox in inboxes:
+        hours = staff_fte[:, inbox.spec.role] * per_week_fte
+        people_week = np.divide(
+            np.broadcast_to(hours[:, None], covered_per_week.shape), covered_per_week,
+            out=np.zeros_like(covered_per_week), where=covered_per_week > 0,
+        ).astype(FLOAT)
+        people = np.where(covered.reshape(by_week), people_week[:, :, None], FLOAT(0))
+        people = people.reshape(runs, HOURS)
+        on_time = on_time_messages(inbox, people * occ, people, by_week=True)
+        within += on_time.sum(axis=1)
+        for m in inbox.messages:
+            replies += m.reshape(by_week).sum(axis=2, dtype=np.float64)
 
     excess = np.maximum(demand - capacity[:, None], 0.0)
     return {
         "current_capacity_per_week": capacity,
         "current_weeks_overloaded": demand > capacity[:, None] + 1e-9,
         "current_overtime_weekly": np.maximum(excess, crisis_offhours).astype(np.float32),
-        "current_replies_weekly": replies_weekly.astype(np.float32),
-        "current_replies_within_weekly": within_weekly.astype(np.float32),
+        "current_replies_weekly": replies.astype(np.float32),
+        "current_replies_within_weekly": within.astype(np.float32),
     }
+
+
+__all__ = [
+    "LIVE_MINUTES",
+    "Inbox",
+    "Staffing",
+    "backlog_release",
+    "backlog_spread",
+    "base_people",
+    "best_messages",
+    "current_staff",
+    "on_time_messages",
+    "spread_release",
+    "staff_queue",
+    "window_sums",
+]
