@@ -14,8 +14,8 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from estimator import __version__, load_scenario, simulate, with_values
-from estimator.app.cli import money
 from estimator.report import charts
+from estimator.report.words import money
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
 FRENCH = "Spécialiste vidéo verticale"

@@ -19,7 +19,7 @@ def test_run_prints_a_readable_summary(capsys):
     out = capsys.readouterr().out
     assert "Mid-size university" in out
     assert "Community manager" in out and "Total" in out
-    assert "Today's team (0.50 FTE)" in out
+    assert "Today's team of 0.5 FTE is short by" in out
     assert "Yearly cost: $" in out
 
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from estimator import load_scenario, simulate, with_values
 from estimator.app.cli import main
-from estimator.report import charts, export
+from estimator.report import brief, charts, figures, outputs, tables, workbook
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
 SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions"]
@@ -31,7 +31,7 @@ def result():
 @pytest.fixture(scope="module")
 def out(result, tmp_path_factory) -> Path:
     """One full run folder, as ``estimator run --out`` writes it."""
-    return export.write_run_outputs(result, tmp_path_factory.mktemp("run") / "out")
+    return outputs.write_run_outputs(result, tmp_path_factory.mktemp("run") / "out")
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def drawn_texts(fig) -> dict[str, list[str]]:
 
 
 def test_the_brief_says_what_a_budget_meeting_needs(result):
-    fig = export.brief_figure(result)
+    fig = brief.brief_figure(result)
     s = result.summary(percentiles=(10, 50, 90, 95))
     t = drawn_texts(fig)
     assert t["headline"] == [f"The programme needs {s['fte_total']['p50']:.1f} FTE"]
@@ -149,7 +149,7 @@ def test_nothing_on_the_brief_runs_off_the_page(result):
         f"roles.extra_role_{i}": {"salary": 50000} for i in range(14)
     } | {"current_staff": {f"extra_role_{i}": 1.0 for i in range(14)}})
     for r in (result, simulate(big, runs=50, seed=2)):
-        fig = export.brief_figure(r)
+        fig = brief.brief_figure(r)
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
         page = fig.bbox
@@ -163,9 +163,9 @@ def test_nothing_on_the_brief_runs_off_the_page(result):
 
 def test_the_brief_without_current_staff(tmp_path):
     r = simulate(with_values(load_scenario(EXAMPLE), {"current_staff": None}), runs=50, seed=1)
-    t = drawn_texts(export.brief_figure(r))
+    t = drawn_texts(brief.brief_figure(r))
     assert "no current staff" in t["today"][-1]
-    export.write_brief(r, tmp_path / "brief.pdf")
+    brief.write_brief(r, tmp_path / "brief.pdf")
     assert pdf_pages(tmp_path / "brief.pdf") == 1
 
 
@@ -180,7 +180,7 @@ def test_the_workbook_reads_back_with_the_summary_numbers(out, summary):
     assert header == ["Measure", "Value", "Unit", "Key in summary.json"]
     checked = 0
     for measure, value, unit, key in ws.iter_rows(min_row=2):
-        expected = export._lookup(summary, key.value)
+        expected = tables._lookup(summary, key.value)
         if isinstance(expected, list):
             continue
         # the same number (a spreadsheet keeps 15 significant digits)
@@ -267,7 +267,7 @@ def test_the_csvs_are_the_same_tables(out, summary, result):
     assert float(kinds["engagement"]["hours_mean"]) == pytest.approx(
         summary["hours_by_work"]["engagement"]["mean"], rel=1e-5)
     assumptions = read("assumptions.csv")
-    assert len(assumptions) == len(export.assumption_rows(result))
+    assert len(assumptions) == len(tables.assumption_rows(result))
     assert len(read("weekly.csv")) == 52
     assert {r["role"] for r in read("by_role.csv")} == set(result.roles)
 
@@ -280,7 +280,7 @@ def test_export_charts_formats_and_several_scenarios(result, tmp_path, monkeypat
     other = simulate(with_values(load_scenario(EXAMPLE), {"scenario.name": "More video",
                                                           "content[0].per_week": 8}),
                      runs=50, seed=1)
-    written = export.export_charts([result, other], tmp_path / "cmp", formats=("png",))
+    written = figures.export_charts([result, other], tmp_path / "cmp", formats=("png",))
     names = sorted(str(p.relative_to(tmp_path / "cmp")) for p in written)
     assert "comparison.png" in names and "comparison_cost.png" in names
     assert "01-mid-size-university/risk_curve.png" in names
@@ -292,7 +292,7 @@ def test_export_charts_formats_and_several_scenarios(result, tmp_path, monkeypat
 
 def test_export_charts_refuses_an_unknown_format_before_writing(result, tmp_path):
     with pytest.raises(ValueError, match="formats: expected some of png, svg, pdf, got gif"):
-        export.export_charts(result, tmp_path / "c", formats=("png", "gif"))
+        figures.export_charts(result, tmp_path / "c", formats=("png", "gif"))
     assert not (tmp_path / "c").exists() or not any((tmp_path / "c").iterdir())
 
 
@@ -309,15 +309,15 @@ def boom(*args, **kwargs):
 
 def test_a_failed_run_leaves_the_earlier_folder_untouched(result, out, monkeypatch, tmp_path):
     target = tmp_path / "out"
-    export.write_run_outputs(result, target, charts=False)
+    outputs.write_run_outputs(result, target, charts=False)
     before = folder_state(target)
-    monkeypatch.setattr(export, "write_brief", boom)
+    monkeypatch.setattr(outputs, "write_brief", boom)
     with pytest.raises(Boom):
-        export.write_run_outputs(result, target)
+        outputs.write_run_outputs(result, target)
     assert folder_state(target) == before
     assert not leftovers(tmp_path)
     with pytest.raises(Boom):
-        export.write_run_outputs(result, tmp_path / "new")
+        outputs.write_run_outputs(result, tmp_path / "new")
     assert not (tmp_path / "new").exists() and not leftovers(tmp_path)
 
 
@@ -333,7 +333,7 @@ def test_a_failed_chart_export_writes_no_chart(result, monkeypatch, tmp_path):
 
     monkeypatch.setitem(charts.CHARTS, "weekly_demand", third_fails)
     with pytest.raises(Boom):
-        export.export_charts(result, folder, formats=("png",))
+        figures.export_charts(result, folder, formats=("png",))
     assert calls  # it failed after the first charts were drawn...
     assert folder_state(folder) == {"fte_by_role.png": b"earlier"}  # ...and wrote none
     assert not leftovers(tmp_path)
@@ -347,8 +347,8 @@ def test_a_failed_save_leaves_no_half_written_file(result, monkeypatch, tmp_path
         Path(path).write_bytes(b"half")
         raise Boom("disk full")
 
-    for name, write, cls, method in (("brief.pdf", export.write_brief, Figure, "savefig"),
-                                     ("workbook.xlsx", export.write_workbook, Workbook, "save")):
+    for name, write, cls, method in (("brief.pdf", brief.write_brief, Figure, "savefig"),
+                                     ("workbook.xlsx", workbook.write_workbook, Workbook, "save")):
         target = tmp_path / name
         target.write_bytes(b"earlier")
         with monkeypatch.context() as m:

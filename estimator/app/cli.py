@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from estimator.engine.runner import DEFAULT_RUNS, DEFAULT_SEED
+from estimator.report.terminal import format_comparison, format_summary, format_sweep
 from estimator.scenario import ScenarioError, field_docs, load_scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-_CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "C$", "AUD": "A$", "JPY": "¥"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,11 +46,12 @@ def _whole(name: str, minimum: int):
     return parse
 
 
-def add_run_options(p: argparse.ArgumentParser, *, runs: int = 2000) -> None:
+def add_run_options(p: argparse.ArgumentParser, *, runs: int = DEFAULT_RUNS) -> None:
     """Options every simulating command shares."""
     p.add_argument("--runs", type=_whole("runs", 1), default=runs,
                    help=f"Monte Carlo runs (default {runs})")
-    p.add_argument("--seed", type=_whole("seed", 0), default=1, help="random seed (default 1)")
+    p.add_argument("--seed", type=_whole("seed", 0), default=DEFAULT_SEED,
+                   help=f"random seed (default {DEFAULT_SEED})")
     p.add_argument("--jobs", type=_whole("jobs", 1), default=None,
                    help="worker processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
@@ -59,7 +61,7 @@ def add_run_options(p: argparse.ArgumentParser, *, runs: int = 2000) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="estimator", description=__doc__.splitlines()[0])
-    from estimator import __version__
+    from estimator._version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -142,7 +144,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if args.out is not None:
-        from estimator.report.export import write_run_outputs
+        from estimator.report.outputs import write_run_outputs
 
         write_run_outputs(result, args.out)
     summary = result.summary()
@@ -239,7 +241,7 @@ def _batch_run(args: argparse.Namespace, n: int, run: Any, write: Any) -> Any:
     """Run a batch with a progress bar, inside the atomic output folder when --out is given."""
     from contextlib import nullcontext
 
-    from estimator.report.export import atomic_dir
+    from estimator.report.files import atomic_dir
 
     bar = progress_bar(args.runs * n, args.quiet)
     with atomic_dir(args.out) if args.out is not None else nullcontext(None) as folder:
@@ -282,7 +284,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from estimator import batch
     from estimator.report.batch_files import write_sweep_files
-    from estimator.report.export import _jsonable
+    from estimator.report.files import _jsonable
 
     vary: dict[str, list[Any]] = {}
     for name, values in args.vary:
@@ -306,145 +308,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.out is not None:
             print(f"\nWritten to {args.out}/")
     return EXIT_BAD_INPUT if problems else EXIT_OK
-
-
-def _signed_money(value: float, currency: str) -> str:
-    return ("+" if value >= 0 else "-") + money(abs(value), currency)
-
-
-def format_comparison(s: dict[str, Any]) -> str:
-    """The table ``estimator compare`` prints."""
-    rows = s["scenarios"]
-    width = max([len(r["label"]) for r in rows] + [20])
-    lines = [
-        f"{len(rows)} scenario{'s' if len(rows) != 1 else ''}, {s['runs']:,} runs each, "
-        f"seed {s['seed']}, common random numbers",
-        "",
-        f"{'':<{width}} {'FTE needed':>14} {'yearly cost':>12}   difference from the first, "
-        "run by run",
-        f"{'Scenario':<{width}} {'P50':>6} {'P90':>7} {'P50':>12}   {'FTE mean':>8} "
-        f"{'FTE P10 to P90':>16} {'cost mean':>12}",
-    ]
-    for r in rows:
-        f, c, cur = r["fte_total"], r["cost_total"], r["currency"]
-        row = f"{r['label']:<{width}} {f['p50']:6.2f} {f['p90']:7.2f} {money(c['p50'], cur):>12}"
-        d = r["difference"]
-        if d is None:
-            row += "   (baseline)"
-        else:
-            df = d["fte_total"]
-            row += (f"   {df['mean']:+8.2f} {df['p10']:+7.2f} to {df['p90']:+5.2f} "
-                    f"{_signed_money(d['cost_total']['mean'], cur):>12}")
-        lines.append(row)
-    return "\n".join(lines)
-
-
-def format_sweep(sweep: Any) -> str:
-    """The table ``estimator sweep`` prints."""
-    rows = sweep.table()
-    fields = sweep.fields
-    widths = {f: max([len(f)] + [len(r[f]) for r in rows]) for f in fields}
-    source = sweep.base.source or sweep.base.name
-    lines = [
-        f"Sweep of {source} ({sweep.base.name}): {len(rows)} points, {sweep.runs:,} runs "
-        f"each, seed {sweep.seed}, common random numbers",
-        "",
-        "  ".join(f"{f:<{widths[f]}}" for f in fields)
-        + f"  {'FTE P50':>7} {'FTE P90':>7} {'cost P50':>12}  {'FTE vs first (mean)':>19}",
-    ]
-    cur = sweep.base.scenario.scenario.currency
-    for r in rows:
-        lines.append(
-            "  ".join(f"{r[f]:<{widths[f]}}" for f in fields)
-            + f"  {r['fte_p50']:7.2f} {r['fte_p90']:7.2f} {money(r['cost_p50'], cur):>12}"
-            f"  {r['diff_fte_mean']:+19.2f}"
-        )
-    if sweep.problems:
-        lines += ["", f"Not run: {len(sweep.problems)} invalid point(s) (see the errors above)"]
-    return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- text
-
-
-def money(value: float, currency: str) -> str:
-    symbol = _CURRENCY.get(currency)
-    return f"{symbol}{value:,.0f}" if symbol else f"{value:,.0f} {currency}"
-
-
-def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
-    """The readable summary table ``estimator run`` prints."""
-    currency = currency or s.get("currency", "USD")
-    roles = list(s["fte_by_role"])
-    labels = s.get("role_labels", {})
-
-    def _label(role: str) -> str:
-        return labels.get(role) or role.replace("_", " ").capitalize()
-
-    current = s.get("current_staff")
-    pct = f"P{s['plan_percentile']:g}"
-    width = max([len(_label(r)) for r in roles] + [22])
-    lines = [
-        f"{s['scenario']}: planning year {s['year']}, {s['runs']:,} runs, seed {s['seed']}",
-        f"One FTE: {s['productive_hours_per_fte']['mean']:,.0f} productive hours a year of "
-        f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
-        f"{s['shrinkage']:.0%})",
-        "",
-        f"{'FTE needed':<{width}} {'P50':>6} {'P90':>6} {'plan ' + pct:>9}"
-        + (f" {'today':>6}" if current else ""),
-    ]
-    for r in roles:
-        f = s["fte_by_role"][r]
-        if f["p90"] == 0 and s["recommended_fte"][r] == 0 and not (current and current["fte"][r]):
-            continue
-        row = f"{_label(r):<{width}} {f['p50']:6.2f} {f['p90']:6.2f} {s['recommended_fte'][r]:9.1f}"
-        if current:
-            row += f" {current['fte'][r]:6.2f}"
-        lines.append(row)
-    t = s["fte_total"]
-    row = f"{'Total':<{width}} {t['p50']:6.2f} {t['p90']:6.2f} {s['recommended_fte_total']:9.1f}"
-    if current:
-        row += f" {current['fte_total']:6.2f}"
-    lines += [row, ""]
-    c = s["cost_total"]
-    lines.append(
-        f"Yearly cost: {money(c['p50'], currency)} (P50), {money(c['p90'], currency)} (P90); "
-        f"the planned team {money(s['recommended_cost'], currency)}"
-    )
-    kinds = ", ".join(f"{k} {v['mean']:,.0f}" for k, v in s["hours_by_work"].items())
-    lines.append(f"Hours a year by kind of work (mean): {kinds}")
-    lines.append(
-        f"Covered hours: {s['coverage_hours_per_year']:,} a year; crises: "
-        f"{s['crises_per_year_mean']:.1f} a year on average"
-    )
-    lines.append(
-        f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "
-        f"({s['replies_outside_coverage_share']:.0%} of messages arrive outside covered hours)"
-    )
-    if s["combine_or_contract"]:
-        lines.append(
-            "Under half an FTE (combine or contract): "
-            + ", ".join(_label(r) for r in s["combine_or_contract"])
-        )
-    if current:
-        lines += [
-            "",
-            f"Today's team ({current['fte_total']:.2f} FTE): short by "
-            f"{current['gap_fte_p50']:.1f} FTE (P50) to {current['gap_fte_p90']:.1f} FTE (P90); "
-            f"enough in {current['chance_enough']:.0%} of years",
-            f"  overloaded in {current['weeks_overloaded_share']:.0%} of weeks; "
-            f"{current['overtime_hours_mean']:,.0f} hours a year beyond its capacity; "
-            f"{current['replies_within_target_share']:.0%} of replies within target",
-        ]
-        cw = current.get("crisis_week")
-        if cw:
-            lines.append(
-                f"  a crisis week: {cw['demand_hours_mean']:,.0f} hours of work against "
-                f"{cw['typical_week_demand_hours_mean']:,.0f} in a typical week; "
-                f"{cw['overtime_hours_mean']:,.0f} hours over; "
-                f"{cw['replies_within_target_share']:.0%} of replies within target"
-            )
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,8 +44,11 @@ import ipywidgets as W
 
 from estimator.app.controls import Control, build_controls
 from estimator.engine.result import Result
-from estimator.engine.runner import simulate
+from estimator.engine.runner import DEFAULT_SEED, simulate
 from estimator.report import charts
+from estimator.report.files import slug
+from estimator.report.words import fte as _fte
+from estimator.report.words import money, to_html, today_sentences
 from estimator.scenario import (
     Scenario,
     ScenarioError,
@@ -156,10 +159,6 @@ def _close(widget: W.Widget) -> None:
     widget.close()
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^\w]+", "-", name.lower()).strip("-") or "scenario"
-
-
 @dataclass
 class _Timings:
     scenario: float = 0.0
@@ -196,7 +195,7 @@ class Dashboard:
     scenario: Scenario | str | Path | None = None
     preview_runs: int = PREVIEW_RUNS
     full_runs: int = FULL_RUNS
-    seed: int = 1
+    seed: int = DEFAULT_SEED
     jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     save_dir: Path | str | None = None
     scenarios_dir: Path = SCENARIOS_DIR
@@ -341,7 +340,7 @@ class Dashboard:
         self.controls_box.children = children
         self.controls_box.titles = titles
         self.controls_box.selected_index = 0
-        stem = source.stem if source is not None else _slug(scenario.scenario.name)
+        stem = source.stem if source is not None else slug(scenario.scenario.name)
         self.file_name.value = f"{stem}-edited.toml"
         self._refresh_picker(source)
 
@@ -526,14 +525,14 @@ class Dashboard:
                formats: tuple[str, ...] = ("png", "svg", "pdf")) -> list[Path]:
         """Every chart of a full run (PNG, SVG, PDF) into ``folder``: by default a new folder
         ``charts/<scenario>-<date-time>`` under ``save_dir``, so nothing is replaced."""
-        from estimator.report.export import export_charts
+        from estimator.report.figures import export_charts
 
         if self.result is None or self.result.runs < self.full_runs:
             if not self.full_run():
                 return []
         assert self.result is not None
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        name = _slug(self.result.scenario_name)
+        name = slug(self.result.scenario_name)
         target = Path(folder) if folder else Path(self.save_dir) / "charts" / f"{name}-{stamp}"
         self.file_message.value = "<i>Exporting the charts…</i>"
         written = export_charts(self.result, target, formats=formats)
@@ -547,14 +546,8 @@ class Dashboard:
 # --------------------------------------------------------------------------- text outputs
 
 
-def _fte(x: float) -> str:
-    return f"{x:.1f}"
-
-
 def headline_html(result: Result) -> str:
     """FTE needed (P50, P90), the recommended team and the yearly cost, as HTML."""
-    from estimator.app.cli import money
-
     s = result.summary()
     cur = s["currency"]
     fte, cost = s["fte_total"], s["cost_total"]
@@ -580,33 +573,17 @@ def headline_html(result: Result) -> str:
 
 
 def today_html(result: Result) -> str:
-    """What today's team gets: weeks overloaded, overtime, replies within target."""
-    if not result.has_current_staff:
+    """What today's team gets (the same sentences as the terminal and the brief)."""
+    sentences = today_sentences(result.summary())
+    if not sentences:
         return ("<div style='padding:6px 10px'>This scenario does not give today's team: "
                 "enter it under <b>Today's team</b> to see what it gets.</div>")
-    c = result.current_staff_summary()
-    gap50, gap90 = c["gap_fte_p50"], c["gap_fte_p90"]
-    short = (f"<b style='color:{WARN}'>{_fte(gap50)} FTE short</b> of the median need "
-             f"({_fte(gap90)} at P90)" if gap50 > 0.05 else
-             f"<b style='color:{OK}'>enough for the median need</b>" + (
-                 f" ({_fte(gap90)} FTE short at P90)" if gap90 > 0.05 else ""))
-    over = c["weeks_overloaded_share"]
-    rows = [
-        f"overloaded in <b>{over:.0%}</b> of weeks",
-        f"<b>{c['overtime_hours_mean']:,.0f}</b> hours of overtime a year (mean)",
-        f"<b>{c['replies_within_target_share']:.0%}</b> of replies within their target",
-        f"enough for the year's work in <b>{c['chance_enough']:.0%}</b> of simulated years",
-    ]
-    week = c.get("crisis_week")
-    if week:
-        rows.append(
-            f"a crisis week needs <b>{week['demand_hours_mean']:,.0f}</b> hours against "
-            f"{week['typical_week_demand_hours_mean']:,.0f} in a typical week; "
-            f"{week['replies_within_target_share']:.0%} of its replies within target")
-    items = "".join(f"<li>{r}</li>" for r in rows)
-    return (f"<div class='sse-today-box' style='padding:6px 10px'>Today's team, "
-            f"<b>{_fte(c['fte_total'])} FTE</b>, is {short}:<ul style='margin:2px 0'>"
-            f"{items}</ul></div>")
+    short = result.summary()["current_staff"]["gap_fte_p50"] > 0.05
+    color = WARN if short else OK
+    first, *rest = (to_html(x) for x in sentences)
+    items = "".join(f"<li>{r}</li>" for r in rest)
+    return (f"<div class='sse-today-box' style='padding:6px 10px'>"
+            f"<div style='color:{color}'>{first}</div><ul style='margin:2px 0'>{items}</ul></div>")
 
 
 def saved_header(scenario: Scenario, source: Path | None, controls: list[Control]) -> str:

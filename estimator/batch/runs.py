@@ -5,7 +5,7 @@ number of 32-run blocks of one scenario). All chunks of all scenarios of a batch
 pool: this process (``jobs=1``), ``jobs`` worker processes, or an existing Dask cluster
 (``scheduler=ADDRESS``, needs the ``dask`` extra). Random numbers are keyed by input and by
 block, never by worker, so every way of running a batch gives the same numbers as
-:func:`estimator.engine.runner` run scenario by scenario with the same seed; and two scenarios run
+:func:`estimator.simulate` run scenario by scenario with the same seed; and two scenarios run
 with one seed share their random numbers (common random numbers), so the difference between
 them, run by run, is the effect of what differs and not sampling noise.
 
@@ -38,7 +38,13 @@ from numpy.typing import NDArray
 
 from estimator.engine.compile import Model, compile_model
 from estimator.engine.result import Result
-from estimator.engine.runner import DEFAULT_CHUNK_RUNS, check_arguments, simulate_models
+from estimator.engine.runner import (
+    DEFAULT_CHUNK_RUNS,
+    DEFAULT_RUNS,
+    DEFAULT_SEED,
+    check_arguments,
+    simulate_models,
+)
 from estimator.scenario import (
     Scenario,
     ScenarioError,
@@ -154,8 +160,8 @@ def _entries(scenarios: Sequence[Scenario | Entry | str | Path]) -> list[Entry]:
 
 def simulate_many(
     scenarios: Sequence[Scenario | Entry | str | Path],
-    runs: int = 1000,
-    seed: int = 0,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
     *,
     jobs: int | None = 1,
     scheduler: Any = None,
@@ -287,8 +293,8 @@ class Comparison:
 
 def compare(
     scenarios: Sequence[Scenario | Entry | str | Path],
-    runs: int = 1000,
-    seed: int = 0,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
     *,
     jobs: int | None = 1,
     scheduler: Any = None,
@@ -519,8 +525,8 @@ def sweep_points(
 def sweep(
     base: Scenario | Entry | str | Path,
     vary: dict[str, Sequence[Any]],
-    runs: int = 1000,
-    seed: int = 0,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
     *,
     jobs: int | None = 1,
     scheduler: Any = None,

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import (
+    WEEKS,
     PlanningYear,
     covered_hours,
     normal_hours,
@@ -154,7 +155,7 @@ def compile_model(scenario: Scenario) -> Model:
     covered = covered_hours(year, s.coverage)
     normal = normal_hours(year, s)
     holiday_workdays = int(((year.weekday < cap.days_per_week) & year.holiday).sum())
-    if cap.days_per_week * 52 - holiday_workdays <= 0:
+    if cap.days_per_week * WEEKS - holiday_workdays <= 0:
         raise ScenarioError("capacity.days_per_week: expected working days left after holidays")
 
     platforms_total = len(s.platforms())
@@ -344,9 +345,9 @@ def _check_capacity(model: Model) -> None:
         + dist.low_high(cap.vacation_days)[1]
         + dist.low_high(cap.sick_days)[1]
     ) * hours_per_day
-    if worst_absent >= cap.hours_per_week * 52:
+    if worst_absent >= cap.hours_per_week * WEEKS:
         raise ScenarioError(
             "capacity: expected holidays, vacation and sick days to leave some working days, "
-            f"got {worst_absent:g} of {cap.hours_per_week * 52:g} contracted hours absent",
+            f"got {worst_absent:g} of {cap.hours_per_week * WEEKS:g} contracted hours absent",
             field="capacity",
         )

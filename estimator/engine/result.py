@@ -69,6 +69,9 @@ class Result:
     created: str = field(
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     )
+    _summaries: dict[tuple[float, ...], dict[str, Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ basics
@@ -162,6 +165,14 @@ class Result:
         """(runs, 52) hours of work each week, all roles."""
         return self.arrays["weekly_hours_by_role"].sum(axis=1, dtype=np.float64)
 
+    def typical_week_hours(self, *, crisis: bool = False) -> float:
+        """Hours of work in a typical week: the median over simulated weeks without a crisis
+        (``crisis=True``: over the weeks with one). The one definition every output uses;
+        NaN when there is no such week."""
+        demand = self.weekly_demand_hours()
+        weeks = self.arrays["crisis_weeks"] == crisis
+        return float(np.median(demand[weeks])) if weeks.any() else float("nan")
+
     def recommended_fte(self, percentile: float | None = None) -> dict[str, float]:
         """FTE by role so that each role's weekly demand is met in ``percentile``% of weeks,
         rounded up to the scenario's ``fte_step``."""
@@ -198,7 +209,6 @@ class Result:
         replies = a["current_replies_weekly"]
         within = a["current_replies_within_weekly"]
         crisis_weeks = a["crisis_weeks"]
-        demand = self.weekly_demand_hours()
         gap = self.fte_total() - staff
         out: dict[str, Any] = {
             "fte": self.current_staff_fte(),
@@ -216,9 +226,8 @@ class Result:
         if crisis_weeks.any():
             out["crisis_week"] = {
                 "weeks_with_crisis_mean": float(crisis_weeks.sum(axis=1).mean()),
-                "demand_hours_mean": float(demand[crisis_weeks].mean()),
-                "typical_week_demand_hours_mean": float(demand[~crisis_weeks].mean())
-                if (~crisis_weeks).any() else float("nan"),
+                "demand_hours_p50": self.typical_week_hours(crisis=True),
+                "typical_week_demand_hours_p50": self.typical_week_hours(),
                 "overtime_hours_mean": float(overtime[crisis_weeks].mean(dtype=np.float64)),
                 "weeks_overloaded_share": float(overloaded[crisis_weeks].mean()),
                 "replies_within_target_share": _share(
@@ -230,10 +239,19 @@ class Result:
 
     # ------------------------------------------------------------------ summary
     def summary(self, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, Any]:
-        """The plain, JSON-ready dictionary that ``estimator run --json`` prints."""
-        from estimator import __version__
+        """The plain, JSON-ready dictionary that ``estimator run --json`` prints.
 
-        percentiles = tuple(sorted(set(DEFAULT_PERCENTILES) | set(percentiles)))
+        Computed once per set of percentiles and shared by every output (the terminal, the
+        files, the brief, the dashboard): treat it as read-only.
+        """
+        key = tuple(sorted(set(DEFAULT_PERCENTILES) | set(percentiles)))
+        if key not in self._summaries:
+            self._summaries[key] = self._summary(key)
+        return self._summaries[key]
+
+    def _summary(self, percentiles: tuple[float, ...]) -> dict[str, Any]:
+        from estimator._version import __version__
+
         fte = self.fte_by_role()
         recommended = self.recommended_fte()
         rec_total = round(sum(recommended.values()), 6)

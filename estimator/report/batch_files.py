@@ -1,6 +1,6 @@
 """Output folders of batches: a comparison's or a sweep's tables, chart and manifest.
 
-Each folder is written atomically (:func:`estimator.export.atomic_dir`): it appears whole
+Each folder is written atomically (:func:`estimator.report.files.atomic_dir`): it appears whole
 or not at all. Its ``manifest.json`` says what made it: the sha256 of every scenario file
 (and of the files of its ``base`` chain), the seed, the runs, the package version, the
 time (UTC) and the command line.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import platform
-import re
 import shlex
 import sys
 import tomllib
@@ -22,7 +21,9 @@ from typing import Any
 import numpy as np
 
 from estimator.batch import Comparison, Problem, Sweep
-from estimator.report.export import atomic_dir, save_figure, write_csv, write_json, write_tables
+from estimator.report.figures import save_figure
+from estimator.report.files import atomic_dir, slug, write_csv, write_json
+from estimator.report.tables import write_tables
 from estimator.scenario import Scenario, to_toml
 
 
@@ -64,7 +65,7 @@ def manifest(
     kind: str, runs: int, seed: int, command: Sequence[str] | None = None, **extra: Any
 ) -> dict[str, Any]:
     """What makes an output folder reproducible: inputs' hashes, seed, runs, versions, time."""
-    from estimator import __version__
+    from estimator._version import __version__
 
     argv = list(command) if command is not None else ["estimator", *sys.argv[1:]]
     return {
@@ -79,11 +80,6 @@ def manifest(
         "numpy": np.__version__,
         **extra,
     }
-
-
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return slug[:60] or "scenario"
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -114,7 +110,7 @@ def write_comparison_files(
     write_json(summary, folder / "comparison.json")
     save_figure(comparison_figure(comparison), folder / "comparison",
                 title="FTE needed by scenario, and the paired differences")
-    subs = _unique([_slug(Path(e.source).stem if e.source else e.name)
+    subs = _unique([slug(Path(e.source).stem if e.source else e.name)
                     for e in comparison.entries])
     records = []
     for e, r, sub in zip(comparison.entries, comparison.results, subs, strict=True):

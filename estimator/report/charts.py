@@ -38,6 +38,11 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from estimator.report.words import KIND_LABELS
+from estimator.report.words import fte as _fte
+from estimator.report.words import money as _money
+from estimator.report.words import staff as _staff
+
 if TYPE_CHECKING:
     from estimator.engine.result import Result
 
@@ -88,14 +93,6 @@ SLIDE_FONT_SIZE = 15
 #: Share of the figure's height kept free at the bottom for the footer.
 FOOTER_SPACE = 0.05
 
-#: The kinds of work, as a reader names them.
-KIND_LABELS = {
-    "content": "Content production",
-    "engagement": "Replies (engagement)",
-    "monitoring": "Monitoring and listening",
-    "crisis": "Crises",
-    "recurring": "Recurring work",
-}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # DejaVu Sans (bundled with matplotlib) covers accented Latin, Greek and Cyrillic; fonts for
@@ -175,7 +172,7 @@ class _Canvas:
 
 def add_footer(fig: Figure, result: Result | Sequence[Result]) -> Text:
     """Write the scenario name, runs, seed, date and version small at the figure's foot."""
-    from estimator import __version__
+    from estimator._version import __version__
 
     results = [result] if not isinstance(result, Sequence) else list(result)
     names = " | ".join(dict.fromkeys(r.scenario_name for r in results))
@@ -195,22 +192,6 @@ def add_footer(fig: Figure, result: Result | Sequence[Result]) -> Text:
 def _pct(x: np.ndarray, p: float, axis: int | None = None) -> Any:
     """A percentile as the Result's summary computes it (numpy's default method)."""
     return np.percentile(x, p, axis=axis)
-
-
-def _money(value: float, currency: str) -> str:
-    from estimator.app.cli import money
-
-    return money(value, currency)
-
-
-def _fte(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _staff(value: float) -> str:
-    """Today's staff as given (0.25 stays 0.25; 1 is 1.0): it is an input, not an estimate."""
-    text = f"{value:.2f}"
-    return text[:-1] if text.endswith("0") else text
 
 
 #: Titles wrap at this many characters (a slide title over the plot and the legend column).
@@ -445,11 +426,12 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
             today = float(result.arrays["current_capacity_per_week"].mean())
             ax.axhline(today, color=TODAY_COLOR, lw=2, ls="--", gid="today",
                        label=f"Today's team: {today:,.0f} hours a week")
-        typical = float(np.median(demand[~crisis_weeks])) if (~crisis_weeks).any() else float(
-            np.median(demand))
+        typical = result.typical_week_hours()
+        if np.isnan(typical):
+            typical = float(np.median(demand))
         title = f"A typical week needs {typical:,.0f} hours of work"
         if crisis_weeks.any():
-            title += f", a crisis week {float(demand[crisis_weeks].mean()):,.0f}"
+            title += f", a crisis week {result.typical_week_hours(crisis=True):,.0f}"
         if today is not None:
             title += f"; today's team has {today:,.0f}"
         _title(ax, title)

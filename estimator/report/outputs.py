@@ -1,0 +1,31 @@
+"""What ``estimator run --out DIR`` writes, as one atomic folder::
+
+    summary.json  summary.csv  by_role.csv  hours_by_kind.csv  weekly.csv
+    assumptions.csv  runs.csv  scenario.toml
+    workbook.xlsx     the same tables for a spreadsheet
+    brief.pdf         one A4 page for a budget meeting
+    charts/NAME.png|svg|pdf   every chart (PNG at 300 dpi on a 16:9 slide)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from estimator.engine.result import Result
+from estimator.report.brief import write_brief
+from estimator.report.figures import export_charts
+from estimator.report.files import atomic_dir
+from estimator.report.tables import write_tables
+from estimator.report.workbook import write_workbook
+
+
+def write_run_outputs(result: Result, out_dir: str | Path, *, charts: bool = True) -> Path:
+    """Everything ``estimator run --out DIR`` writes, atomically: the tables (JSON, CSV),
+    ``workbook.xlsx``, ``brief.pdf`` and, with ``charts``, ``charts/`` (PNG, SVG, PDF)."""
+    with atomic_dir(out_dir) as tmp:
+        write_tables(result, tmp)
+        write_workbook(result, tmp / "workbook.xlsx")
+        write_brief(result, tmp / "brief.pdf")
+        if charts:
+            export_charts(result, tmp / "charts")
+    return Path(out_dir)

@@ -1,0 +1,96 @@
+"""The words and numbers as users read them: money, FTE, the kinds of work, and the
+sentences about today's team, written once for the terminal, the brief and the dashboard.
+
+Sentences mark the numbers a reader's eye should land on with ``**``; :func:`plain` drops the
+marks (terminal, PDF) and :func:`to_html` makes them bold (dashboard).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+#: The kinds of work, as a reader names them (the engine's keys, in its order).
+KIND_LABELS = {
+    "content": "Content production",
+    "engagement": "Replies (engagement)",
+    "monitoring": "Monitoring and listening",
+    "crisis": "Crises",
+    "recurring": "Recurring work",
+}
+
+_CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "C$", "AUD": "A$", "JPY": "¥"}
+_MARK = re.compile(r"\*\*(.+?)\*\*")
+
+
+def kind_label(kind: str) -> str:
+    """The reader's name for a kind of work (``"engagement"`` -> ``"Replies (engagement)"``)."""
+    return KIND_LABELS.get(kind, kind)
+
+
+def money(value: float, currency: str) -> str:
+    """A yearly amount as a reader writes it.
+
+    >>> money(808700.4, "USD"), money(1200, "CHF")
+    ('$808,700', '1,200 CHF')
+    """
+    symbol = _CURRENCY.get(currency)
+    return f"{symbol}{value:,.0f}" if symbol else f"{value:,.0f} {currency}"
+
+
+def signed_money(value: float, currency: str) -> str:
+    """A difference of money with its sign (``+$12,000``, ``-$3,500``)."""
+    return ("+" if value >= 0 else "-") + money(abs(value), currency)
+
+
+def fte(value: float) -> str:
+    """An estimated FTE, to one decimal: the precision the estimate deserves."""
+    return f"{value:.1f}"
+
+
+def staff(value: float) -> str:
+    """Today's staff as given (0.25 stays 0.25; 1 is 1.0): an input, not an estimate.
+
+    >>> staff(0.25), staff(1), staff(1.5)
+    ('0.25', '1.0', '1.5')
+    """
+    text = f"{value:.2f}"
+    return text[:-1] if text.endswith("0") else text
+
+
+def plain(sentence: str) -> str:
+    """A marked sentence without its marks."""
+    return _MARK.sub(r"\1", sentence)
+
+
+def to_html(sentence: str) -> str:
+    """A marked sentence as HTML, the marked numbers bold."""
+    return _MARK.sub(r"<b>\1</b>", html.escape(sentence, quote=False))
+
+
+def today_sentences(summary: dict[str, Any]) -> list[str]:
+    """What today's team gets, one marked sentence per finding: the gap, overload and
+    overtime, replies within target, and a crisis week. Empty without current staff."""
+    c = summary.get("current_staff")
+    if not c:
+        return []
+    out = [
+        f"Today's team of **{staff(c['fte_total'])} FTE** is short by "
+        f"**{c['gap_fte_p50']:.1f} FTE** (median need) to {c['gap_fte_p90']:.1f} FTE (P90); "
+        f"it is enough for the year's work in {c['chance_enough']:.0%} of simulated years.",
+        f"It is overloaded in **{c['weeks_overloaded_share']:.0%}** of weeks: "
+        f"**{c['overtime_hours_mean']:,.0f} hours** a year of work beyond its "
+        f"{c['capacity_hours_per_week_mean']:,.0f} productive hours a week.",
+        f"It answers **{c['replies_within_target_share']:.0%}** of replies within their "
+        f"target (the needed team: {summary['replies_within_target_share']:.0%}).",
+    ]
+    cw = c.get("crisis_week")
+    if cw:
+        out.append(
+            f"A crisis week ({cw['weeks_with_crisis_mean']:.1f} a year) typically brings "
+            f"**{cw['demand_hours_p50']:,.0f} hours** of work against "
+            f"{cw['typical_week_demand_hours_p50']:,.0f} in a typical week: "
+            f"{cw['overtime_hours_mean']:,.0f} hours over capacity, "
+            f"{cw['replies_within_target_share']:.0%} of replies within target.")
+    return out
