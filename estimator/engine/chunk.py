@@ -115,6 +115,7 @@ def simulate_chunk(
         monitoring = values[model.monitoring_minutes] * model.platforms_watched / 60.0
     idle_on_duty = np.maximum(model.min_on_duty - monitoring, 0.0)  # free reply people
     inboxes: list[Inbox] = []
+    needed_people: list[NDArray[np.float32]] = []
     within, best, total = [], [], []
     factors = np.ones((runs, len(model.queues)))
     ones = [1.0] * len(model.channels)
@@ -134,6 +135,7 @@ def simulate_chunk(
         best.append(staffing.best)
         total.append(staffing.total)
         inboxes.append(inbox)
+        needed_people.append(staffing.people)
         people_total += staffing.people
         presence[:, q.role] += weekly(staffing.people)
         engagement[:, q.role] += weekly(inbox.work) / occupancy
@@ -239,7 +241,8 @@ def simulate_chunk(
         staff = np.asarray(model.current_staff, dtype=np.float64)
         staff = staff[start:stop] if staff.ndim == 2 else np.broadcast_to(staff, (runs, n_roles))
         out.update(
-            current_staff(model, values, inboxes, staff, covered, weekly_hours, crisis_offhours)
+            current_staff(model, values, inboxes, needed_people, staff, covered, weekly_hours,
+                          crisis_offhours)
         )
     return out
 

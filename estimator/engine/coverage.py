@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS, day_kind
 from estimator.engine.compile import Model
 from estimator.engine.queue_model import best_share, hours_to_next_covered
+from estimator.engine.service import BEST_MARGIN
 from estimator.scenario import parse_clock_range
 
 _BATCH = 256
@@ -81,12 +82,14 @@ def _windows(current: tuple[int, int]) -> list[tuple[int, int]]:
 
 def smallest_fix(model: Model) -> CoverageFix | None:
     """The extension of weekday and weekend covered hours, in whole hours, with the fewest
-    added covered hours a year that makes every channel's target reachable; None if no
-    extension does."""
+    added covered hours a year that makes every channel's target reachable with a margin
+    (best share >= service level + ``BEST_MARGIN``); None if no extension does."""
     if not model.channels:
         return None
     cov = model.scenario.coverage
-    levels = np.array([ch.service_level for ch in model.channels])
+    # comfortably reachable: the best share a margin above the level, so that the needed
+    # team meets the level without answering the night's backlog in the first minutes
+    wanted = np.array([ch.service_level for ch in model.channels]) + BEST_MARGIN
     kind = day_kind(model.year, cov)
     days = np.array([(kind == 0).sum(), (kind == 1).sum()])
     weekday_now = parse_clock_range(cov.weekdays)
@@ -109,11 +112,11 @@ def smallest_fix(model: Model) -> CoverageFix | None:
             by_kind[j, 1] = (hour >= we[0]) & (hour < we[1])
         # screen on a plain week (fast), then check the survivors on the year's calendar
         weeks = by_kind[:, week_kind, :].reshape(len(batch), HOURS_PER_WEEK)
-        screened = np.flatnonzero(np.all(best_shares(model, weeks) >= levels - 0.02, axis=1))
+        screened = np.flatnonzero(np.all(best_shares(model, weeks) >= wanted - 0.02, axis=1))
         if not screened.size:
             continue
         masks = by_kind[screened][:, kind, :].reshape(screened.size, HOURS)
-        ok = np.all(best_shares(model, masks) >= levels - 1e-9, axis=1)
+        ok = np.all(best_shares(model, masks) >= wanted - 1e-9, axis=1)
         if ok.any():
             added, wd, we = batch[int(screened[np.argmax(ok)])]
             return CoverageFix(clock_range(*wd), clock_range(*we), int(added))

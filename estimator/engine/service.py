@@ -42,7 +42,8 @@ from estimator.engine.queue_model import (
 from estimator.engine.volumes import FLOAT, weekly
 
 K_MAX = 64.0  # the search stops at 64 x the released backlog; a target needing more is missed
-K_TOLERANCE = 1.01  # the search's precision on k (1%)
+BEST_MARGIN = 0.03  # an unreachable target is staffed to the best share less three points
+K_STEP = 1.01  # k is searched on the grid 1.01 ** j: 1% steps
 
 
 @dataclass
@@ -213,8 +214,9 @@ def staff_queue(
     best = best_messages(inbox, next_covered)
     best_rate = np.divide(best, total, out=np.ones_like(best), where=total > 0)
     asked = np.array(inbox.levels)[None, :]
-    # an unreachable target: the same share of the messages any team could answer on time
-    level = np.where(best_rate >= asked, asked, asked * best_rate)
+    # a target beyond what any team could reach: three points below the best share (the
+    # last points need the whole night's backlog answered in the first minutes of the day)
+    level = np.where(best_rate >= asked, asked, best_rate - BEST_MARGIN)
     floor = np.zeros(runs, FLOAT) if floor_people is None else floor_people.astype(FLOAT)
 
     always = bool(np.all(covered))
@@ -293,29 +295,32 @@ class _Search:
         return ok, within
 
     def least_k(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """(k, messages on target) per row: bracket by doubling from 1, then a geometric
-        bisection to K_TOLERANCE; rows still short at K_MAX stop there."""
+        """(k, messages on target) per row: the least k on the grid ``K_STEP ** j`` that
+        meets every target (a grid, so that a laxer target never gets a larger k), found by
+        doubling ``j`` and then bisecting it; rows still short at K_MAX stop there."""
         rows = self.total.shape[0]
-        lo = np.ones(rows)
+        ones = np.ones(rows)
         if self.release is None:  # nothing waits for coverage: capacity = work meets all
-            return lo, self.met(lo)[1]
-        ok_lo, _ = self.met(lo)
-        hi = np.where(ok_lo, 1.0, 2.0)
+            return ones, self.met(ones)[1]
+        top = int(np.ceil(np.log(K_MAX) / np.log(K_STEP)))
+        lo = np.zeros(rows, np.int64)  # j = 0 (k = 1) is known to fail on these rows
+        hi = np.ones(rows, np.int64)
         while True:
-            ok_hi, _ = self.met(hi)
-            grow = ~ok_hi & (hi < K_MAX)
+            ok_hi, _ = self.met(K_STEP ** hi.astype(np.float64))
+            grow = ~ok_hi & (hi < top)
             if not grow.any():
                 break
             lo = np.where(grow, hi, lo)
-            hi = np.where(grow, np.minimum(hi * 2, K_MAX), hi)
-        lo = np.where(ok_hi, lo, hi)
-        while np.any(hi / lo > K_TOLERANCE):
-            mid = np.sqrt(lo * hi)
-            ok_mid, _ = self.met(mid)
-            open_ = hi / lo > K_TOLERANCE
+            hi = np.where(grow, np.minimum(hi * 2, top), hi)
+        lo = np.where(ok_hi, lo, hi)  # short even at K_MAX: stop there
+        while np.any(hi - lo > 1):
+            mid = (lo + hi) // 2
+            ok_mid, _ = self.met(K_STEP ** mid.astype(np.float64))
+            open_ = hi - lo > 1
             hi = np.where(open_ & ok_mid, mid, hi)
             lo = np.where(open_ & ~ok_mid, mid, lo)
-        return hi, self.met(hi)[1]
+        k = K_STEP ** hi.astype(np.float64)
+        return k, self.met(k)[1]
 
 
 def base_people(
@@ -345,6 +350,7 @@ def current_staff(
     model: Model,
     values: dict[str, NDArray],
     inboxes: list[Inbox],
+    needed_people: list[NDArray[np.float32]],
     staff_fte: NDArray[np.float64],
     covered: NDArray[np.bool_],
     weekly_hours: NDArray[np.float64],
@@ -354,35 +360,38 @@ def current_staff(
 
     Parameters
     ----------
+    needed_people
+        Per queue, (runs, hours) the people the needed team puts on it: today's team
+        rosters its hours in the same shape.
     staff_fte
         (runs, roles) today's FTE by role.
 
     Notes
     -----
     Replies come first: each queue's reply capacity is today's FTE of the queue's role times
-    their productive hours, spread evenly over each week's covered hours, at the occupancy
-    cap; it goes through the same queue model as the needed team. For overload and
-    overtime, today's people are taken to share all the work between them: a week is
-    overloaded when its work exceeds the team's hours; overtime is the work beyond them (done
-    late or left undone), and at least the crisis work outside normal hours.
+    their productive hours in the week, rostered over the week's covered hours in the shape
+    of the needed team's hours on the queue, at the occupancy cap; it goes through the same
+    queue model as the needed team. For overload and overtime, today's people are taken to
+    share all the work between them: a week is overloaded when its work exceeds the team's
+    hours; overtime is the work beyond them (done late or left undone), and at least the
+    crisis work outside normal hours.
     """
     runs = covered.shape[0]
     per_week_fte = values["productive_hours_per_fte"] / WEEKS  # (runs,)
     capacity = staff_fte.sum(axis=1) * per_week_fte
     demand = weekly_hours.sum(axis=1)  # (runs, weeks)
-    covered_per_week = weekly(covered)
     occ = FLOAT(model.scenario.capacity.max_occupancy)
     within = np.zeros((runs, WEEKS))
     replies = np.zeros((runs, WEEKS))
     by_week = (runs, WEEKS, HOURS_PER_WEEK)
-    for inbox in inboxes:
-        hours = staff_fte[:, inbox.spec.role] * per_week_fte
-        people_week = np.divide(
-            np.broadcast_to(hours[:, None], covered_per_week.shape), covered_per_week,
-            out=np.zeros_like(covered_per_week), where=covered_per_week > 0,
-        ).astype(FLOAT)
-        people = np.where(covered.reshape(by_week), people_week[:, :, None], FLOAT(0))
-        people = people.reshape(runs, HOURS)
+    for inbox, needed in zip(inboxes, needed_people, strict=True):
+        hours = staff_fte[:, inbox.spec.role] * per_week_fte  # (runs,) a week
+        # every covered hour gets a little, so an hour the need leaves empty is not dark
+        weights = (needed + np.where(covered, FLOAT(1e-3), FLOAT(0))).reshape(by_week)
+        per_week = weights.sum(axis=2, dtype=np.float64)
+        scale = np.divide(hours[:, None], per_week, out=np.zeros_like(per_week),
+                          where=per_week > 0).astype(FLOAT)
+        people = (weights * scale[:, :, None]).reshape(runs, HOURS)
         on_time = on_time_messages(inbox, people * occ, people, by_week=True)
         within += on_time.sum(axis=1)
         for m in inbox.messages:
