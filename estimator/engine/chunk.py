@@ -118,6 +118,7 @@ def simulate_chunk(
     needed_people: list[NDArray[np.float32]] = []
     within, best, total = [], [], []
     factors = np.ones((runs, len(model.queues)))
+    spreads = np.ones((runs, len(model.queues)), dtype=np.int64)
     ones = [1.0] * len(model.channels)
     for qi, q in enumerate(model.queues):
         messages = [hourly(model, daily, (c,), ones) for c in q.channels]
@@ -131,6 +132,7 @@ def simulate_chunk(
         free = idle_on_duty if q.role == model.on_duty_role else None
         staffing = staff_queue(inbox, covered, next_covered, occupancy, free)
         factors[:, qi] = staffing.factor
+        spreads[:, qi] = staffing.spread
         within.append(staffing.within)
         best.append(staffing.best)
         total.append(staffing.total)
@@ -219,6 +221,7 @@ def simulate_chunk(
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
         "reply_capacity_factor": factors,
+        "reply_backlog_spread_hours": spreads,
     }
     n_channels = len(model.channels)
     by_channel = {name: np.zeros((runs, n_channels)) for name in ("total", "within", "best")}

@@ -39,7 +39,7 @@ from estimator.engine.queue_model import (
     on_time_share,
     window_sums,
 )
-from estimator.engine.volumes import FLOAT, weekly
+from estimator.engine.volumes import FLOAT
 
 K_MAX = 64.0  # the search stops at 64 x the released backlog; a target needing more is missed
 BEST_MARGIN = 0.03  # an unreachable target is staffed to the best share less three points
