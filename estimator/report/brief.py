@@ -10,7 +10,7 @@ from typing import Any
 from estimator.engine.result import Result
 from estimator.report.files import atomic_file
 from estimator.report.tables import assumption_rows
-from estimator.report.words import money, plain, today_sentences
+from estimator.report.words import money, plain, reply_target_sentences, today_sentences
 from estimator.report.words import staff as _staff
 
 #: A4 portrait, in inches.
@@ -25,10 +25,12 @@ def _wrap(lines: Iterable[str], width: int, indent: str = "") -> str:
 
 
 def _today_lines(s: dict[str, Any]) -> list[str]:
+    targets = [f"• {plain(x)}" for x in reply_target_sentences(s)]
     sentences = today_sentences(s)
     if not sentences:
-        return ["• The scenario gives no current staff: add [current_staff] to compare."]
-    return [f"• {plain(x)}" for x in sentences]
+        return ["• The scenario gives no current staff: add [current_staff] to compare.",
+                *targets]
+    return [f"• {plain(x)}" for x in sentences] + targets
 
 
 def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:

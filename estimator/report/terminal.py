@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from estimator.report.words import money, plain, signed_money, today_sentences
+from estimator.report.words import (
+    money,
+    plain,
+    reply_target_sentences,
+    signed_money,
+    today_sentences,
+)
 
 
 def format_comparison(s: dict[str, Any]) -> str:
@@ -108,6 +114,7 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "
         f"({s['replies_outside_coverage_share']:.0%} of messages arrive outside covered hours)"
     )
+    lines += ["  " + plain(sentence) for sentence in reply_target_sentences(s)]
     if s["combine_or_contract"]:
         lines.append(
             "Under half an FTE (combine or contract): "

@@ -94,3 +94,41 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
             f"{cw['overtime_hours_mean']:,.0f} hours over capacity, "
             f"{cw['replies_within_target_share']:.0%} of replies within target.")
     return out
+
+
+def _target_words(minutes: float) -> str:
+    """``240`` as ``"4 h"``, ``90`` as ``"90 min"``, ``1440`` as ``"24 h"``."""
+    return f"{minutes / 60:g} h" if minutes >= 60 and minutes % 60 == 0 else f"{minutes:g} min"
+
+
+def reply_target_sentences(summary: dict[str, Any]) -> list[str]:
+    """A sentence per channel whose target no team can meet with the covered hours, and the
+    coverage that would make every target reachable with its cost; none if all are.
+
+    >>> s = {"replies_by_channel": [{"channel": "DMs", "reachable": False,
+    ...      "service_level": 0.9, "reply_within_minutes": 240, "best_share": 0.66,
+    ...      "within_target_share": 0.64}],
+    ...      "coverage_fix": {"weekdays": "07:00-22:00", "weekends": "07:00-22:00",
+    ...                       "fte_p50_extra": 1.84}}
+    >>> print(plain(reply_target_sentences(s)[0]))
+    DMs: with these hours no team can answer 90% within 4 h (at most 66%; the needed team 64%).
+    >>> print(plain(reply_target_sentences(s)[1]))
+    Covering 07:00-22:00 every day makes every target reachable for +1.8 FTE (P50).
+    """
+    rows = [r for r in summary.get("replies_by_channel", []) if not r["reachable"]]
+    out = [
+        f"{r['channel']}: with these hours no team can answer "
+        f"**{r['service_level']:.0%} within {_target_words(r['reply_within_minutes'])}** "
+        f"(at most {r['best_share']:.0%}; the needed team {r['within_target_share']:.0%})."
+        for r in rows
+    ]
+    fix = summary.get("coverage_fix")
+    if rows and fix:
+        wd, we = fix["weekdays"], fix["weekends"]
+        hours = (f"{wd} every day" if wd == we else
+                 f"weekdays {wd or 'none'} and weekends {we or 'none'}")
+        out.append(f"Covering {hours} makes every target reachable for "
+                   f"**{fix['fte_p50_extra']:+.1f} FTE** (P50).")
+    elif rows:
+        out.append("No extension of the covered hours makes every target reachable.")
+    return out
