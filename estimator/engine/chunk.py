@@ -8,8 +8,10 @@ a result. Memory is bounded by the chunk: a few dozen (chunk x 8,736) float32 ar
 What one run computes (docs/model.md, "The work the model counts"):
 
 1. each channel's messages per day: the run's volume, its growth over the year and a
-   gamma day-to-day factor (mean 1, CV ``daily_cv``); spread over the hours of each day by
-   the channel's hour-of-week profile; times the crisis surge;
+   day-to-day factor (mean 1, CV ``daily_cv``, partly shared by all channels); spread over
+   the hours of each day by the channel's hour-of-week profile; times the crisis surge up
+   to the triage ceiling (``crises.triage.staffed_surge_max``; the rest gets a holding reply
+   and is reported);
 2. each role's pooled queue: the reply capacity it needs each covered hour
    (:mod:`estimator.engine.service`): Erlang C whole people for live targets (under an
    hour), the least capacity that answers each channel's share on target in the FIFO queue
@@ -45,7 +47,7 @@ from estimator.engine.compile import (
     Model,
     QueueSpec,
 )
-from estimator.engine.crises import draw_crises
+from estimator.engine.crises import draw_crises, triaged_messages
 from estimator.engine.queue_model import hours_to_next_covered
 from estimator.engine.service import (
     Inbox,
@@ -187,6 +189,11 @@ def simulate_chunk(
                 hours[crises.pair_offhours],
                 runs * WEEKS,
             )
+        # triage: the surge beyond what is staffed gets a holding reply (crisis work if manual)
+        triaged, holding_by_role, holding_offhours = triaged_messages(model, daily, crises)
+        for role, per_week in holding_by_role.items():
+            extra[:, role] += per_week
+        crisis_offhours += holding_offhours
         r, h = np.nonzero(crises.active & ~model.normal[None, :])
         added = (on_duty[r, h] - on_duty_base[r, h]).astype(np.float64)
         crisis_offhours += _bincount(r * WEEKS + week_of_hour[h], added, runs * WEEKS)
@@ -219,6 +226,7 @@ def simulate_chunk(
         .astype(np.float32),
         "covered_hours": covered.sum(axis=1).astype(np.float64),
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
+        "crisis_triaged_messages": np.zeros(runs) if crises is None else triaged,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
         "reply_capacity_factor": factors,
         "reply_backlog_spread_hours": spreads,

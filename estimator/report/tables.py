@@ -11,6 +11,7 @@ import numpy as np
 
 from estimator.engine.result import Result, input_context
 from estimator.report.files import write_csv, write_json
+from estimator.report.words import TRIAGED_LABEL
 from estimator.report.words import kind_label as _kind_label
 from estimator.scenario import field_docs, to_toml
 from estimator.scenario import quantities as dist
@@ -55,6 +56,8 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("Covered hours a year (normal weeks)", "coverage_hours_per_year", "hours"),
         ("Covered hours a year with crises, mean", "coverage_hours_with_crises_mean", "hours"),
         ("Crises a year, mean", "crises_per_year_mean", "crises"),
+        (f"{TRIAGED_LABEL}, mean", "crisis_triaged_messages.mean", "messages"),
+        (f"{TRIAGED_LABEL}, P90", "crisis_triaged_messages.p90", "messages"),
         ("Replies a year, mean", "replies_per_year_mean", "replies"),
         ("Replies within target with the needed team", "replies_within_target_share", "share"),
         ("Replies arriving outside covered hours", "replies_outside_coverage_share", "share"),
@@ -221,7 +224,7 @@ def write_tables(result: Result, folder: Path) -> list[Path]:
     paths = {
         "summary.json": lambda p: write_json(summary, p),
         "summary.csv": lambda p: write_csv(summary_rows(result, summary), p),
-        "runs.csv": lambda p: write_csv(result.runs_table(), p),
+        "runs.csv": lambda p: write_csv(result.iter_runs(), p, result.runs_columns()),
         "by_role.csv": lambda p: write_csv(result.by_role_table(), p),
         "hours_by_kind.csv": lambda p: write_csv(hours_by_kind_rows(result), p),
         "weekly.csv": lambda p: write_csv(result.weekly_table(), p),

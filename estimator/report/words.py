@@ -20,6 +20,9 @@ KIND_LABELS = {
     "recurring": "Recurring work",
 }
 
+#: What ``summary["crisis_triaged_messages"]`` counts, as a reader names it.
+TRIAGED_LABEL = "Crisis messages given a holding reply (beyond the staffed surge)"
+
 _CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "C$", "AUD": "A$", "JPY": "¥"}
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
