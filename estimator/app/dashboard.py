@@ -48,7 +48,7 @@ from estimator.engine.runner import DEFAULT_SEED, simulate
 from estimator.report import charts
 from estimator.report.files import slug
 from estimator.report.words import fte as _fte
-from estimator.report.words import money, to_html, today_sentences
+from estimator.report.words import money, reply_target_sentences, to_html, today_sentences
 from estimator.scenario import (
     Scenario,
     ScenarioError,
@@ -554,6 +554,8 @@ def headline_html(result: Result) -> str:
     small = [result.model.scenario.role_label(r) for r in s["combine_or_contract"]]
     combine = (f"<div style='color:#5F5F5F;font-size:0.9em'>Under half an FTE (combine or "
                f"contract): {html.escape(', '.join(small))}</div>" if small else "")
+    targets = "".join(f"<div class='sse-unreachable' style='color:{WARN}'>{to_html(x)}</div>"
+                      for x in reply_target_sentences(s))
     return (
         "<div style='padding:6px 10px;border:1px solid #DDD;border-radius:6px;"
         "background:#F7FAFC'>"
@@ -568,7 +570,7 @@ def headline_html(result: Result) -> str:
         f"<b>{money(s['recommended_cost'], cur)}</b> a year</div>"
         f"<div>Yearly cost of the FTE needed: <b class='sse-cost'>{money(cost['p50'], cur)}"
         f"</b> (median), <b>{money(cost['p90'], cur)}</b> (P90)</div>"
-        f"{combine}</div>"
+        f"{targets}{combine}</div>"
     )
 
 

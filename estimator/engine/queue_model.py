@@ -81,15 +81,28 @@ def window_sums(arrivals: NDArray[np.floating], hours: int) -> NDArray[np.float3
 
 
 def _measure(alpha: NDArray, beta: NDArray, lo: float, hi: float) -> NDArray[np.float32]:
-    """Length of {u in [lo, hi] : alpha + beta * u >= 0}, element by element."""
+    """Length of {u in [lo, hi] : alpha + beta * u >= 0}, element by element.
+
+    A linear function that is ``g0`` at ``lo`` and ``g1`` at ``hi`` is >= 0 on a share
+    ``(max(g0, 0) + max(g1, 0)) / (|g0| + |g1|)`` of the interval (1 where both are 0).
+
+    >>> _measure(np.array([1.0, -1.0, 1.0, 0.0]), np.array([-2.0, 2.0, 1.0, 0.0]), 0.0, 1.0)
+    array([0.5, 0.5, 1. , 1. ], dtype=float32)
+    """
     width = FLOAT(hi - lo)
-    flat = np.abs(beta) < 1e-9
-    safe = np.where(flat, FLOAT(1), beta)
-    root = -alpha / safe
-    rising = np.clip(FLOAT(hi) - np.maximum(root, FLOAT(lo)), 0, width)  # u >= root
-    falling = np.clip(np.minimum(root, FLOAT(hi)) - FLOAT(lo), 0, width)  # u <= root
-    out = np.where(beta > 0, rising, falling)
-    return np.where(flat, np.where(alpha >= 0, width, FLOAT(0)), out).astype(FLOAT, copy=False)
+    g0 = np.multiply(beta, FLOAT(lo), dtype=FLOAT)
+    g0 += alpha
+    g1 = np.multiply(beta, FLOAT(hi), dtype=FLOAT)
+    g1 += alpha
+    den = np.abs(g0)
+    den += np.abs(g1)
+    np.maximum(g0, 0, out=g0)
+    np.maximum(g1, 0, out=g1)
+    g0 += g1
+    np.divide(g0, den, out=g0, where=den > 0)
+    g0[den <= 0] = 1
+    g0 *= width
+    return g0
 
 
 def _shift(x: NDArray, hours: int) -> NDArray:

@@ -337,7 +337,7 @@ class Result:
     def _queue_role(self, channel: int) -> int:
         return next(q.role for q in self.model.queues if channel in q.channels)
 
-    def coverage_fix(self, runs: int = 200) -> dict[str, Any] | None:
+    def coverage_fix(self, runs: int = 100) -> dict[str, Any] | None:
         """None when every target is reachable; else the smallest extension of covered
         hours that makes them all reachable (:func:`estimator.engine.coverage.smallest_fix`)
         and its cost: ``fte_p50_extra``, the median total FTE of the scenario with that
