@@ -226,6 +226,12 @@ def staff_queue(
     floor = np.zeros(runs, FLOAT) if floor_people is None else floor_people.astype(FLOAT)
 
     always = bool(np.all(covered))
+    if always and spec.table is None:
+        # nothing waits for coverage and every target is deferred: capacity equal to the
+        # work answers each message within its hour (see queue_model), so every one on time
+        return Staffing(people=inbox.work / occ, capacity=inbox.work, factor=np.ones(runs),
+                        spread=np.ones(runs, np.int64), within=total.copy(), best=best,
+                        total=total)
     # the smoothest release the scenario allows, and all of it at once
     spreads = [1] if always else sorted({spec.spread_hours, 1}, reverse=True)
     in_hours = inbox.work if always else np.where(covered, inbox.work, FLOAT(0))
