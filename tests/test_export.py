@@ -20,7 +20,8 @@ from estimator.app.cli import main
 from estimator.report import brief, charts, figures, outputs, tables, workbook
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
-SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions"]
+SHEETS = ["Summary", "Replies by channel", "FTE by role", "Hours by kind", "Weekly demand",
+          "Assumptions"]
 
 
 @pytest.fixture(scope="module")

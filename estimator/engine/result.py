@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -75,6 +75,9 @@ class Result:
         default_factory=dict, repr=False, compare=False
     )
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: the runner's ``simulate``, for measures that need another simulation on the same seed
+    #: (the cost of a coverage fix); passed in, so that result never imports the runner
+    resimulate: Callable[..., Result] | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ basics
     @property
@@ -348,24 +351,26 @@ class Result:
         out = None
         if not all(row["reachable"] for row in self.replies_by_channel()):
             from estimator.engine.coverage import smallest_fix
-            from estimator.engine.runner import simulate
 
             fix = smallest_fix(self.model)
             if fix is not None:
-                s = self.model.scenario
-                coverage = s.coverage.model_copy(
-                    update={"weekdays": fix.weekdays, "weekends": fix.weekends})
-                n = min(runs, self.runs)
-                extended = simulate(s.model_copy(update={"coverage": coverage}), runs=n,
-                                    seed=self.seed)
                 out = {
                     "weekdays": fix.weekdays,
                     "weekends": fix.weekends,
                     "added_covered_hours_per_year": fix.added_hours_per_year,
-                    "fte_p50_extra": float(np.median(extended.fte_total())
-                                           - np.median(self.fte_total()[:n])),
-                    "runs": n,
+                    "fte_p50_extra": None,
+                    "runs": 0,
                 }
+            if fix is not None and self.resimulate is not None:
+                s = self.model.scenario
+                coverage = s.coverage.model_copy(
+                    update={"weekdays": fix.weekdays, "weekends": fix.weekends})
+                n = min(runs, self.runs)
+                extended = self.resimulate(s.model_copy(update={"coverage": coverage}),
+                                           runs=n, seed=self.seed)
+                out["fte_p50_extra"] = float(np.median(extended.fte_total())
+                                             - np.median(self.fte_total()[:n]))
+                out["runs"] = n
         self._cache["coverage_fix"] = out
         return out
 

@@ -114,7 +114,8 @@ def simulate_models(
         if progress is not None:
             progress(b - a)
     return [
-        Result(model=model, runs=runs, seed=seed, inputs=values[i], arrays=arrays[i])
+        Result(model=model, runs=runs, seed=seed, inputs=values[i], arrays=arrays[i],
+               resimulate=simulate)
         for i, model in enumerate(models)
     ]
 

@@ -130,8 +130,9 @@ def reply_target_sentences(summary: dict[str, Any]) -> list[str]:
         wd, we = fix["weekdays"], fix["weekends"]
         hours = (f"{wd} every day" if wd == we else
                  f"weekdays {wd or 'none'} and weekends {we or 'none'}")
-        out.append(f"Covering {hours} makes every target reachable for "
-                   f"**{fix['fte_p50_extra']:+.1f} FTE** (P50).")
+        cost = fix.get("fte_p50_extra")
+        out.append(f"Covering {hours} makes every target reachable"
+                   + (f" for **{cost:+.1f} FTE** (P50)." if cost is not None else "."))
     elif rows:
         out.append("No extension of the covered hours makes every target reachable.")
     return out
