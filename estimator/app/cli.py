@@ -146,7 +146,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         from estimator.report.outputs import write_run_outputs
 
-        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1)
+        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1,
+                          source=args.scenario)
     summary = result.summary()
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))

@@ -75,6 +75,7 @@ CHART_TABS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("Cost", charts.plot_cost),
     ("Kind of work", charts.plot_fte_by_kind),
     ("What moves it", charts.plot_sensitivity),
+    ("Today's week", charts.plot_todays_week),
 )
 CHART_INCHES = (7.2, 4.0)
 CHART_DPI = 100
@@ -109,6 +110,8 @@ def chart_size(tab: int, result: Result) -> tuple[float, float]:
     """Inches of a chart tab: taller for the roles chart of a large team (bars stay legible)."""
     if CHART_TABS[tab][1] is charts.plot_fte_by_role and len(result.roles) > 8:
         return (CHART_INCHES[0], 1.4 + 0.36 * len(result.roles))
+    if CHART_TABS[tab][1] is charts.plot_todays_week:  # a row a task, up to 16
+        return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.4)
     return CHART_INCHES
 
 

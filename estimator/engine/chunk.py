@@ -24,6 +24,11 @@ What one run computes (docs/model.md, "The work the model counts"):
 5. crisis work: what the crises add to each role's week over the same week without them
    (surge replies, on-duty hours of extended coverage, extra hours by role).
 
+Beside the hours by kind of work it keeps what the role profiles read
+(:mod:`estimator.engine.role_profiles`): each role's on-duty hours and when they fall
+(evenings, nights, weekends, holidays), the crisis hours that are round-the-clock watch and
+those that are extra hours, and each channel's messages a year.
+
 Message volumes come from :mod:`estimator.engine.volumes`, crises from
 :mod:`estimator.engine.crises`, and the replies-on-target measures from
 :mod:`estimator.engine.service`.
@@ -112,6 +117,10 @@ def simulate_chunk(
     engagement_base = np.zeros((runs, n_roles, WEEKS))
     people_total = np.zeros((runs, HOURS), dtype=FLOAT)
     people_total_base = np.zeros((runs, HOURS), dtype=FLOAT)
+    when = on_duty_masks(model)
+    on_duty_when = np.zeros((runs, n_roles, when.shape[1]))
+    crisis_watch = np.zeros((runs, n_roles))
+    crisis_extra = np.zeros((runs, n_roles))
     monitoring = np.zeros(runs)
     if model.monitoring_minutes is not None:
         monitoring = values[model.monitoring_minutes] * model.platforms_watched / 60.0
@@ -143,6 +152,7 @@ def simulate_chunk(
         people_total += staffing.people
         presence[:, q.role] += weekly(staffing.people)
         engagement[:, q.role] += weekly(inbox.work) / occupancy
+        on_duty_when[:, q.role] += _hours_when(staffing.people, when)
         if crises is None:
             people_total_base += staffing.people
             presence_base[:, q.role] += weekly(staffing.people)
@@ -164,6 +174,7 @@ def simulate_chunk(
         on_duty = np.where(covered, np.maximum(model.min_on_duty, people_total + mon), 0)
         on_duty = on_duty.astype(FLOAT, copy=False)
         presence[:, od] += weekly(on_duty) - weekly(people_total)
+        on_duty_when[:, od] += _hours_when(on_duty - people_total, when)
         watching[:, od] = monitoring[:, None] * weekly(covered)
         if crises is None:
             on_duty_base = on_duty
@@ -174,6 +185,10 @@ def simulate_chunk(
             ).astype(FLOAT, copy=False)
             np.minimum(on_duty_base, on_duty, out=on_duty_base)
             presence_base[:, od] += weekly(on_duty_base) - weekly(people_total_base)
+            # the round-the-clock watch crises add, beyond their surge's reply people
+            crisis_watch[:, od] = np.maximum(
+                (on_duty - on_duty_base).sum(axis=1, dtype=np.float64)
+                - (people_total - people_total_base).sum(axis=1, dtype=np.float64), 0.0)
             watching_base[:, od] = monitoring[:, None] * weekly(base_covered)
 
     # ---- flexible work by the week, and the crises' extra hours by role
@@ -184,6 +199,7 @@ def simulate_chunk(
     if crises is not None:
         for role, hours in crises.extra_by_role.items():
             extra[:, role] += _bincount(crises.pair_week_cells, hours, runs * WEEKS)
+            crisis_extra[:, role] = extra[:, role].sum(axis=1)
             crisis_offhours += _bincount(
                 crises.pair_week_cells[crises.pair_offhours],
                 hours[crises.pair_offhours],
@@ -228,6 +244,10 @@ def simulate_chunk(
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
         "crisis_triaged_messages": np.zeros(runs) if crises is None else triaged,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
+        "on_duty_hours_by_role_when": on_duty_when,
+        "crisis_watch_hours_by_role": crisis_watch,
+        "crisis_extra_hours_by_role": crisis_extra,
+        "messages_by_channel": daily.sum(axis=2),
         "reply_capacity_factor": factors,
         "reply_backlog_spread_hours": spreads,
     }
@@ -269,6 +289,35 @@ def _inbox(model: Model, q: QueueSpec, work: NDArray, messages: list[NDArray]) -
     )
 
 
+#: The columns of :func:`on_duty_masks`: when an on-duty hour falls.
+ON_DUTY_WHEN = ("all", "evening", "night", "weekend", "holiday")
+#: Evenings run from this hour to midnight; nights from midnight to :data:`DAY_STARTS`.
+EVENING_STARTS, DAY_STARTS = 18, 8
+
+
+def on_duty_masks(model: Model) -> NDArray[np.bool_]:
+    """(8736, 5) columns of :data:`ON_DUTY_WHEN`: every hour; evening hours (18:00 to
+    midnight); night hours (midnight to 08:00); Saturdays and Sundays; public holidays and
+    the scenario's extra days off."""
+    hour = np.arange(HOURS)
+    day, hod = hour // 24, hour % 24
+    return np.stack([
+        np.ones(HOURS, dtype=bool),
+        hod >= EVENING_STARTS,
+        hod < DAY_STARTS,
+        day % 7 >= 5,
+        model.year.holiday[day],
+    ], axis=1)
+
+
+def _hours_when(people: NDArray, when: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """(runs, 5) the hours of an (runs, 8736) array of people on duty in each column of
+    :func:`on_duty_masks`; row by row, so that the chunking never changes a sum (a matrix
+    product's blocking would)."""
+    return np.stack([people[:, when[:, j]].sum(axis=1, dtype=np.float64)
+                     for j in range(when.shape[1])], axis=1)
+
+
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
     return np.bincount(cells, weights=weights, minlength=size).reshape(-1, WEEKS)
 
@@ -293,4 +342,4 @@ def _weekly_flexible(
 
 
 
-__all__ = ["simulate_chunk"]
+__all__ = ["ON_DUTY_WHEN", "on_duty_masks", "simulate_chunk"]

@@ -17,6 +17,8 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.role_profiles import role_profiles
+from estimator.engine.todays_week import todays_week
 from estimator.scenario import quantities as dist
 
 if TYPE_CHECKING:
@@ -228,6 +230,8 @@ class Result:
                 within.sum(dtype=np.float64), replies.sum(dtype=np.float64)
             ),
         }
+        out["time_audit"] = todays_week(
+            self, out["capacity_hours_per_week_mean"], out.get("unstaffed_hours_by_role"))
         if crisis_weeks.any():
             out["crisis_week"] = {
                 "weeks_with_crisis_mean": float(crisis_weeks.sum(axis=1).mean()),
@@ -311,6 +315,7 @@ class Result:
         }
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
+        out["role_profiles"] = role_profiles(self, out.get("headcount_by_role"))
         return out
 
     # ------------------------------------------------------------------ replies

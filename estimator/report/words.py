@@ -136,3 +136,41 @@ def reply_target_sentences(summary: dict[str, Any]) -> list[str]:
     elif rows:
         out.append("No extension of the covered hours makes every target reachable.")
     return out
+
+
+#: The kinds of work inside a sentence ("... left undone: recurring work and content").
+KIND_WORDS = {
+    "content": "content",
+    "engagement": "replies",
+    "monitoring": "monitoring",
+    "crisis": "crisis work",
+    "recurring": "recurring work",
+}
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def todays_week_sentence(audit: dict[str, Any]) -> str:
+    """Today's week in one marked sentence: the hours it has against the hours its work
+    needs, and what is left undone, the first dropped first (``current_staff.time_audit``)."""
+    need = audit["hours_needed_per_week"]
+    have = audit["hours_available_per_week"]
+    undone = audit["hours_undone_per_week"]
+    if undone <= 0.05:
+        return (f"Today's team has **{have:,.0f} hours a week** for the **{need:,.0f}** its "
+                "work needs: nothing is left undone in an average week.")
+    needed_by_kind: dict[str, float] = {}
+    for t in audit["tasks"]:
+        needed_by_kind[t["kind"]] = needed_by_kind.get(t["kind"], 0.0) + t["hours_needed_per_week"]
+    undone_by_kind: dict[str, float] = {}
+    for u in audit["left_undone"]:
+        undone_by_kind[u["kind"]] = undone_by_kind.get(u["kind"], 0.0) + u["hours_per_week"]
+    kinds = []
+    for kind, hours in undone_by_kind.items():
+        whole = hours >= needed_by_kind.get(kind, 0.0) - 0.05
+        kinds.append(KIND_WORDS.get(kind, kind) if whole else
+                     f"part of the {KIND_WORDS.get(kind, kind)}")
+    return (f"Today's team has **{have:,.0f} hours a week** for the **{need:,.0f}** its work "
+            f"needs: **{undone:,.0f} hours a week are left undone**, first {_and(kinds)}.")
