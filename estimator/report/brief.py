@@ -33,7 +33,7 @@ def _wrap(lines: Iterable[str], width: int, indent: str = "") -> str:
 
 
 def _today_lines(s: dict[str, Any]) -> list[str]:
-    targets = [f"• {plain(x)}" for x in reply_target_sentences(s)]
+    targets = [f"• {plain(x)}" for x in reply_target_sentences(s, per_channel=False)]
     sentences = today_sentences(s)
     if not sentences:
         return ["• The scenario gives no current staff: add [current_staff] to compare.",
