@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.calendar_periods import content_factors
 from estimator.engine.compile import (
     CONTENT,
     CRISIS,
@@ -193,7 +194,7 @@ def simulate_chunk(
 
     # ---- flexible work by the week, and the crises' extra hours by role
     flexible = _weekly_flexible(model, values, runs, n_roles)
-    flex = sum(flexible[k][:, :, None] for k in (CONTENT, MONITORING, RECURRING))
+    flex = sum(flexible[k] for k in (CONTENT, MONITORING, RECURRING))
     extra = np.zeros((runs, n_roles, WEEKS))
     crisis_offhours = np.zeros((runs, WEEKS))
     if crises is not None:
@@ -222,7 +223,7 @@ def simulate_chunk(
     idle = week_base - work_base  # on duty and not working: watching, or waiting on the inbox
     hours_kind = np.zeros((runs, n_roles, len(KINDS)))
     for kind in (CONTENT, MONITORING, RECURRING):
-        hours_kind[:, :, kind] += flexible[kind] * WEEKS
+        hours_kind[:, :, kind] += flexible[kind].sum(axis=2)
     hours_kind[:, :, ENGAGEMENT] += engagement_base.sum(axis=2)
     hours_kind[:, :, MONITORING] += watching_base.sum(axis=2)
     idle_kind = np.full(n_roles, ENGAGEMENT)
@@ -325,7 +326,8 @@ def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[
 def _weekly_flexible(
     model: Model, values: dict[str, NDArray], runs: int, n_roles: int
 ) -> dict[int, NDArray[np.float64]]:
-    """Hours a week by role of content, recurring work and listening reports."""
+    """Hours each week (runs, roles, weeks) of content, recurring work and listening
+    reports; content follows the calendar's content factors."""
     out = {k: np.zeros((runs, n_roles)) for k in (CONTENT, MONITORING, RECURRING)}
     for c in model.content:
         pieces = values[c.per_week]
@@ -338,7 +340,11 @@ def _weekly_flexible(
         out[RECURRING][:, role] += values[path] * times
     if model.report_hours is not None and model.on_duty_role is not None:
         out[MONITORING][:, model.on_duty_role] += values[model.report_hours]
-    return out
+    by_week = {k: np.repeat(v[:, :, None], WEEKS, axis=2) for k, v in out.items()}
+    calendar = content_factors(model.periods, values, runs)
+    if calendar is not None:
+        by_week[CONTENT] *= calendar[:, None, :]
+    return by_week
 
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import WEEKS
+from estimator.engine.calendar_periods import content_factors
 from estimator.engine.chunk import DAY_STARTS, EVENING_STARTS, ON_DUTY_WHEN
 from estimator.engine.compile import CRISIS, ENGAGEMENT, KINDS, MONITORING
 
@@ -76,18 +77,21 @@ def role_tasks(result: Result) -> list[Task]:
     runs = hk.shape[0]
     tasks: list[Task] = []
 
-    # content: the engine's own formula, format by format
+    # content: the engine's own formula, format by format, over the calendar's weeks
+    calendar = content_factors(model.periods, values, runs)
+    content_weeks = WEEKS if calendar is None else calendar.sum(axis=1)
     for spec, c in zip(model.content, s.content, strict=True):
         pieces = values[spec.per_week]
         factor = 1 + values[spec.adapt_share] * (spec.platforms - 1)
         platforms = tuple(dict.fromkeys(c.platforms))
         for role, path in spec.effort:
             tasks.append(Task(f"{c.format}: production", "content", role,
-                              pieces * values[path] * factor * WEEKS,
+                              pieces * values[path] * factor * content_weeks,
                               (spec.per_week, path, spec.adapt_share), platforms))
         if spec.publish_role is not None:
             tasks.append(Task(f"{c.format}: publishing", "content", spec.publish_role,
-                              pieces * values[spec.publish_minutes] / 60 * spec.platforms * WEEKS,
+                              pieces * values[spec.publish_minutes] / 60 * spec.platforms
+                              * content_weeks,
                               (spec.per_week, spec.publish_minutes), platforms))
 
     # replies: a queue's hours over its channels by their share of the reply work

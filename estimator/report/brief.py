@@ -12,6 +12,7 @@ from estimator.engine.result import Result
 from estimator.report.files import atomic_file
 from estimator.report.tables import assumption_rows
 from estimator.report.words import (
+    calendar_sentence,
     kind_label,
     money,
     plain,
@@ -154,6 +155,7 @@ def brief_figure(result: Result) -> Any:
             f"work in {plan} of weeks, at {money(s['recommended_cost'], cur)} a year."
             + (f" Today the programme has {_staff(s['current_staff']['fte_total'])} FTE."
                if "current_staff" in s else ""),
+            *([plain(calendar_sentence(s))] if calendar_sentence(s) else []),
         ], 96)
         page.text(left, 1.15, lead, fontsize=10, linespacing=1.45, gid="lead")
         y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.2

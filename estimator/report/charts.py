@@ -422,6 +422,13 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
                     label="Crisis week in that year")
         ax.bar(weeks, crisis, width=0.8, color=CRISIS_COLOR, alpha=0.55, gid="crisis_hours",
                label="Crisis work (mean hours that week)")
+        top = max(float(hi.max()), float(demand[k].max()), 1.0) * 1.1
+        for n, period in enumerate(p for p in result.model.periods if p.weeks.any()):
+            first, last = np.flatnonzero(period.weeks)[[0, -1]] + 1
+            ax.axvspan(first - 0.5, last + 0.5, color=WEEKS_COLOR, alpha=0.12, lw=0,
+                       gid="calendar", label="Calendar period (scenario)" if n == 0 else None)
+            ax.text(first - 0.35, top, period.name, rotation=90, va="top", ha="left",
+                    fontsize="x-small", color=WEEKS_COLOR, gid="calendar_name")
         today = None
         if result.has_current_staff:
             today = float(result.arrays["current_capacity_per_week"].mean())

@@ -6,6 +6,7 @@ from typing import Any
 
 from estimator.report.words import (
     TRIAGED_LABEL,
+    calendar_sentence,
     money,
     plain,
     reply_target_sentences,
@@ -126,6 +127,8 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
             "Under half an FTE (combine or contract): "
             + ", ".join(_label(r) for r in s["combine_or_contract"])
         )
+    if calendar_sentence(s):
+        lines.append(plain(calendar_sentence(s)))
     if current:
         lines.append("")
         lines += [plain(sentence) for sentence in today_sentences(s)]

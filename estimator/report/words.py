@@ -151,6 +151,27 @@ def reply_target_sentences(summary: dict[str, Any], per_channel: bool = True) ->
         out.append("No extension of the covered hours makes every target reachable.")
     return out
 
+def calendar_sentence(summary: dict[str, Any]) -> str:
+    """One sentence on the calendar's peaks: what each adds and whether the planned team
+    covers it or it needs temporary help ("" when the scenario has no calendar)."""
+    parts = []
+    for p in summary.get("calendar_peaks", []):
+        if not p.get("in_planning_year"):
+            continue
+        weeks = p["weeks"]
+        span = f"week {weeks[0]}" if len(weeks) == 1 else f"weeks {weeks[0]}–{weeks[-1]}"
+        text = f"{p['name']} ({span}) adds **{p['extra_hours_per_week']:,.0f} hours** a week"
+        if p["covered_by_plan"]:
+            text += ", which the planned team covers"
+        else:
+            text += (f": cover it with temporary help, **{p['temporary_help_hours_per_week']:,.0f}"
+                     f" hours** a week ({p['temporary_help_fte_in_those_weeks']:.1f} FTE for "
+                     "those weeks)")
+        parts.append(text)
+    if not parts:
+        return ""
+    return "Busy periods: " + "; ".join(parts) + "."
+
 
 #: The kinds of work inside a sentence ("... left undone: recurring work and content").
 KIND_WORDS = {

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from estimator.engine.result import Result
-from estimator.report.files import atomic_file
+from estimator.report.files import FORMULA_STARTS, atomic_file
 from estimator.report.tables import (
     assumption_rows,
     hours_by_kind_rows,
@@ -155,6 +155,15 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
     ]
 
 
+def _as_text(cell: Any) -> None:
+    """A text cell stays text: openpyxl would store a string starting with ``=`` as a
+    formula (a scenario name ``=HYPERLINK(...)`` would become a live link)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # Excel and LibreOffice keep it text when edited
+
+
 _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs": FMT_COUNT,
                  "replies": FMT_COUNT, "crises": "0.0", "weeks": "0.0", "%": "0"}
 
@@ -208,6 +217,9 @@ def write_workbook(result: Result, path: str | Path) -> Path:
                 shown = (f"{cell.value:,.1f}" if isinstance(cell.value, float)
                          else str(cell.value if cell.value is not None else ""))
                 widths[j] = max(widths[j], len(shown))
+        for row_cells in ws.iter_rows():
+            for cell in row_cells:
+                _as_text(cell)
         for j, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(j + 1)].width = min(max(w + 2, 8), 60)
         ws.freeze_panes = "A2"
