@@ -378,6 +378,7 @@ class Result:
                                              - np.median(self.fte_total()[:n]))
                 out["runs"] = n
         self._cache["coverage_fix"] = out
+        return out
 
     def calendar_peaks(self, recommended: dict[str, float] | None = None) -> list[dict[str, Any]]:
         """Each calendar period: the extra hours a week it brings, and whether the planned

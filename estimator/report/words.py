@@ -151,6 +151,7 @@ def reply_target_sentences(summary: dict[str, Any], per_channel: bool = True) ->
         out.append("No extension of the covered hours makes every target reachable.")
     return out
 
+
 def calendar_sentence(summary: dict[str, Any]) -> str:
     """One sentence on the calendar's peaks: what each adds and whether the planned team
     covers it or it needs temporary help ("" when the scenario has no calendar)."""
