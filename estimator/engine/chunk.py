@@ -62,6 +62,7 @@ from estimator.engine.service import (
     staff_queue,
 )
 from estimator.engine.service import backlog_spread as _backlog_spread  # noqa: F401
+from estimator.engine.staffing import today_by_week
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
 
@@ -269,13 +270,13 @@ def simulate_chunk(
         for m in inbox.messages:
             uncovered += np.einsum("rh,rh->r", m, ~covered, dtype=np.float64)
     out["replies_outside_coverage"] = uncovered
+    out["on_duty_by_role_hour_of_week"] = _on_duty_by_role(
+        model, on_duty, needed_people, out["on_duty_by_hour_of_week"]
+    )
     if model.current_staff is not None:
-        staff = np.asarray(model.current_staff, dtype=np.float64)
-        staff = staff[start:stop] if staff.ndim == 2 else np.broadcast_to(staff, (runs, n_roles))
-        out.update(
-            current_staff(model, values, inboxes, needed_people, staff, covered, weekly_hours,
-                          crisis_offhours)
-        )
+        per_week = values["productive_hours_per_fte"] / WEEKS
+        out.update(today_by_week(model.current_staff, weekly_hours, per_week, crisis_offhours))
+        out.update(current_staff(model, values, inboxes, needed_people, covered))
     return out
 
 
@@ -288,6 +289,23 @@ def _inbox(model: Model, q: QueueSpec, work: NDArray, messages: list[NDArray]) -
         levels=[model.channels[c].service_level for c in q.channels],
         handle_minutes=q.handle_minutes,
     )
+
+
+def _on_duty_by_role(
+    model: Model, on_duty: NDArray, agents_by_queue: list[NDArray], on_duty_week: NDArray
+) -> NDArray[np.float16]:
+    """(runs, hourly roles, 168) people on duty by role, mean over the weeks: each queue's
+    agents to its role; the on-duty role has the rest of the on-duty people."""
+    runs = on_duty.shape[0]
+    index = {r: i for i, r in enumerate(model.hourly_roles)}
+    out = np.zeros((runs, len(index), HOURS_PER_WEEK), dtype=np.float32)
+    for q, agents in zip(model.queues, agents_by_queue, strict=True):
+        if q.role != model.on_duty_role:
+            out[:, index[q.role]] += agents.reshape(runs, WEEKS, HOURS_PER_WEEK).mean(axis=1)
+    if model.on_duty_role is not None:
+        others = out.sum(axis=1)
+        out[:, index[model.on_duty_role]] = np.maximum(on_duty_week - others, 0)
+    return out.astype(np.float16)
 
 
 #: The columns of :func:`on_duty_masks`: when an on-duty hour falls.

@@ -364,41 +364,39 @@ def current_staff(
     values: dict[str, NDArray],
     inboxes: list[Inbox],
     needed_people: list[NDArray[np.float32]],
-    staff_fte: NDArray[np.float64],
     covered: NDArray[np.bool_],
-    weekly_hours: NDArray[np.float64],
-    crisis_offhours: NDArray[np.float64],
 ) -> dict[str, NDArray]:
-    """What today's team gets: overloaded weeks, overtime, replies on target.
+    """Replies on target with today's team, by week (overload and overtime:
+    :func:`estimator.engine.staffing.today_by_week`).
 
     Parameters
     ----------
     needed_people
         Per queue, (runs, hours) the people the needed team puts on it: today's team
         rosters its hours in the same shape.
-    staff_fte
-        (runs, roles) today's FTE by role.
 
     Notes
     -----
-    Replies come first: each queue's reply capacity is today's FTE of the queue's role times
-    their productive hours in the week, rostered over the week's covered hours in the shape
-    of the needed team's hours on the queue, at the occupancy cap; it goes through the same
-    queue model as the needed team. For overload and overtime, today's people are taken to
-    share all the work between them: a week is overloaded when its work exceeds the team's
-    hours; overtime is the work beyond them (done late or left undone), and at least the
-    crisis work outside normal hours.
+    Replies come first: each queue's reply capacity is the FTE of today's people who can do
+    the queue's role (a person who can answer several queues splits evenly between them)
+    times their productive hours in the week, rostered over the week's covered hours in the
+    shape of the needed team's hours on the queue, at the occupancy cap; it goes through the
+    same queue model as the needed team (oldest message first).
     """
+    assert model.current_staff is not None
+    team = model.current_staff
     runs = covered.shape[0]
     per_week_fte = values["productive_hours_per_fte"] / WEEKS  # (runs,)
-    capacity = staff_fte.sum(axis=1) * per_week_fte
-    demand = weekly_hours.sum(axis=1)  # (runs, weeks)
     occ = FLOAT(model.scenario.capacity.max_occupancy)
+    queue_roles = [inbox.spec.role for inbox in inboxes]
+    answers = team.can[:, queue_roles]  # (people, queues)
+    per_queue = (team.fte[:, None] * answers / np.maximum(answers.sum(axis=1), 1)[:, None]
+                 ).sum(axis=0)  # (queues,) FTE
     within = np.zeros((runs, WEEKS))
     replies = np.zeros((runs, WEEKS))
     by_week = (runs, WEEKS, HOURS_PER_WEEK)
-    for inbox, needed in zip(inboxes, needed_people, strict=True):
-        hours = staff_fte[:, inbox.spec.role] * per_week_fte  # (runs,) a week
+    for qi, (inbox, needed) in enumerate(zip(inboxes, needed_people, strict=True)):
+        hours = per_queue[qi] * per_week_fte  # (runs,) a week
         # every covered hour gets a little, so an hour the need leaves empty is not dark
         weights = (needed + np.where(covered, FLOAT(1e-3), FLOAT(0))).reshape(by_week)
         per_week = weights.sum(axis=2, dtype=np.float64)
@@ -409,12 +407,7 @@ def current_staff(
         within += on_time.sum(axis=1)
         for m in inbox.messages:
             replies += m.reshape(by_week).sum(axis=2, dtype=np.float64)
-
-    excess = np.maximum(demand - capacity[:, None], 0.0)
     return {
-        "current_capacity_per_week": capacity,
-        "current_weeks_overloaded": demand > capacity[:, None] + 1e-9,
-        "current_overtime_weekly": np.maximum(excess, crisis_offhours).astype(np.float32),
         "current_replies_weekly": replies.astype(np.float32),
         "current_replies_within_weekly": within.astype(np.float32),
     }
