@@ -156,6 +156,7 @@ def reply_target_sentences(summary: dict[str, Any], per_channel: bool = True) ->
                    + (f" for **{cost:+.1f} FTE** (P50)." if cost is not None else "."))
     elif rows:
         out.append("No extension of the covered hours makes every target reachable.")
+    return out
 
 
 def plan_sentence(summary: dict[str, Any]) -> str:
