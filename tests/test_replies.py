@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from estimator.engine.compile import ENGAGEMENT
+from estimator import with_values
 from estimator.engine.runner import simulate
 from estimator.scenario import load_scenario
 from tests.conftest import SHIPPED, minimal, scenario_of
@@ -120,14 +121,16 @@ def test_office_hours_with_a_one_hour_target_is_unreachable_and_says_what_fixes_
 
 
 def _university_without_crises():
-    # Crisis triage is its own piece of work: until a surge has a ceiling, a thousand-fold
-    # surge leaves any fixed team's oldest-first inbox behind for weeks.
+    # A fixed team against the plan's claim: the plan meets 9 weeks in 10 and leaves the
+    # calendar's peaks to temporary help, and a crisis surge leaves any fixed team's
+    # oldest-first inbox behind for weeks; so both are left out here.
     s = load_scenario(SHIPPED[[p.stem for p in SHIPPED].index("university")])
-    return s.model_copy(update={"crises": s.crises.model_copy(update={"per_year": 0})})
+    return s.model_copy(update={"crises": s.crises.model_copy(update={"per_year": 0}),
+                                "calendar": []})
 
 
 def _with_staff(s, staff: dict[str, float], runs: int = 32):
-    return simulate(s.model_copy(update={"current_staff": staff}), runs=runs, seed=4)
+    return simulate(with_values(s, {"current_staff": staff}), runs=runs, seed=4)
 
 
 def test_todays_team_set_to_the_plan_meets_the_targets_and_half_of_it_does_worse():
