@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from estimator.engine.compile import ENGAGEMENT
 from estimator import with_values
+from estimator.engine.compile import ENGAGEMENT
 from estimator.engine.runner import simulate
 from estimator.scenario import load_scenario
 from tests.conftest import SHIPPED, minimal, scenario_of
