@@ -17,9 +17,11 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.intervals import with_intervals
 from estimator.engine.plan import Plan, least_team
 from estimator.engine.role_profiles import role_profiles
 from estimator.engine.roster import RosterWeek, roster_week, with_bench
+from estimator.engine.sensitivity import risk_summary
 from estimator.engine.staffing import allocate, fte_by_role
 from estimator.engine.todays_week import todays_week
 from estimator.scenario import quantities as dist
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from estimator.engine.compile import Model
 
 DEFAULT_PERCENTILES = (50, 90, 95)
+#: Roles planned under this many FTE are candidates to combine with another or contract.
+COMBINE_BELOW_FTE = 0.5
 
 
 def _stats(x: NDArray, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, float]:
@@ -78,6 +82,8 @@ class Result:
     )
     _plans: dict[float, Plan] = field(default_factory=dict, init=False, repr=False)
     _rosters: dict[str, RosterWeek] | None = field(default=None, init=False, repr=False)
+    #: How a run to a precision ended (:func:`estimator.engine.runner.simulate_to_precision`).
+    precision: dict[str, Any] | None = None
     _summaries: dict[tuple[float, ...], dict[str, Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -270,7 +276,12 @@ class Result:
     def headcount(self) -> dict[str, dict[str, Any]]:
         """People by role: ``rostered`` (the roster's people), ``bench`` (more people to keep
         it staffed through leave and sickness), ``plan_fte`` and ``people``: the larger of
-        rostered + bench and the plan's FTE rounded up to whole people."""
+        rostered + bench and the plan's FTE rounded up to whole people.
+
+        A role under half an FTE with no shifts to staff is not a person of its own
+        (``combined``: true, ``people`` 0): such roles are counted together by
+        :meth:`combined_headcount`, as one or more people who combine them, or a contract.
+        """
         days, away = self.bench_days()
         rosters = self.rosters()
         out = {}
@@ -278,13 +289,25 @@ class Result:
             roster = rosters.get(r)
             rostered = roster.people if roster is not None else 0
             staffed = with_bench(rostered, days, away)
+            combined = not rostered and 0 < fte < COMBINE_BELOW_FTE
             out[r] = {
                 "rostered": rostered,
                 "bench": staffed - rostered,
                 "plan_fte": fte,
-                "people": max(staffed, math.ceil(fte - 1e-9)),
+                "people": 0 if combined else max(staffed, math.ceil(fte - 1e-9)),
+                "combined": combined,
             }
         return out
+
+    def combined_headcount(self) -> dict[str, Any] | None:
+        """The roles under half an FTE with no shifts, together: ``roles``, their ``fte``
+        and the ``people`` it takes if one person combines them (or a contract for that many
+        FTE); None when there are none."""
+        small = {r: d["plan_fte"] for r, d in self.headcount().items() if d["combined"]}
+        if not small:
+            return None
+        fte = round(sum(small.values()), 6)
+        return {"roles": list(small), "fte": fte, "people": math.ceil(fte - 1e-9)}
 
     def roster_rows(self) -> list[dict[str, Any]]:
         """A typical week's shifts: ``person``, ``role``, ``day`` (Mon..Sun), ``start`` and
@@ -400,6 +423,7 @@ class Result:
         rec_total = round(sum(recommended.values()), 6)
         plan = self.plan()
         headcount = self.headcount()
+        combined = self.combined_headcount()
         hours_kind = self.hours_by_kind()
         cost = self.cost()
         s = self.model.scenario
@@ -416,22 +440,27 @@ class Result:
             "productive_hours_per_fte": _stats(self.productive_hours_per_fte, (10, 50, 90)),
             "shrinkage": float(np.mean(self.shrinkage)),
             "shrinkage_percentiles": _stats(self.shrinkage, (10, 50, 90)),
-            "fte_total": _stats(self.fte_total(), percentiles),
+            "fte_total": with_intervals(_stats(self.fte_total(), percentiles),
+                                        self.fte_total(), percentiles),
             "fte_by_role": {r: _stats(fte[:, i], percentiles) for i, r in enumerate(self.roles)},
             "hours_by_work": {k: _stats(hours_kind[:, i], (10, 50, 90))
                               for i, k in enumerate(KINDS)},
             "hours_by_role": {r: _stats(h, (50, 90)) for r, h in
                               zip(self.roles, self.hours_by_role().T, strict=True)},
-            "cost_total": {**_stats(cost, (50, 90)), "plan": self.recommended_cost()},
+            "cost_total": {**with_intervals(_stats(cost, (50, 90)), cost, (50, 90)),
+                           "plan": self.recommended_cost()},
             "plan_percentile": self.percentile,
             "recommended_fte": recommended,
             "recommended_fte_total": rec_total,
             "recommended_cost": self.recommended_cost(),
             "plan_weeks_covered_share": plan.weeks_covered_share,
             "plan_roles_own_percentiles_fte_total": plan.lower_bound_fte,
-            "combine_or_contract": [r for r, x in recommended.items() if 0 < x < 0.5],
+            "combine_or_contract": [r for r, x in recommended.items()
+                                    if 0 < x < COMBINE_BELOW_FTE],
             "headcount_by_role": {r: h["people"] for r, h in headcount.items()},
-            "headcount_total": sum(h["people"] for h in headcount.values()),
+            "headcount_combined": combined,
+            "headcount_total": sum(h["people"] for h in headcount.values())
+            + (combined["people"] if combined else 0),
             "headcount_detail": headcount,
             "roster": self.roster_rows(),
             "coverage_hours_per_year": int(self.model.covered.sum()),
@@ -453,6 +482,7 @@ class Result:
             "assumptions": self.assumptions(),
             "sensitivity": self.input_swing(5),
         }
+        out.update(risk_summary(self, lambda path: input_label(s, path)))
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
         out["calendar_peaks"] = self.calendar_peaks(recommended)
@@ -608,6 +638,7 @@ class Result:
                 "recommended_fte": recommended[r],
                 "recommended_cost": recommended[r] * float(self.salaries[i]),
                 "headcount": headcount[r]["people"],
+                "headcount_combined": headcount[r]["combined"],
                 "current_fte": self.current_staff_fte().get(r, 0.0),
             }
             row.update({f"hours_{k}_mean": float(hours[i, j]) for j, k in enumerate(KINDS)})

@@ -13,6 +13,7 @@ from estimator.report.files import atomic_file
 from estimator.report.tables import assumption_rows
 from estimator.report.words import (
     calendar_sentence,
+    interval_sentence,
     kind_label,
     money,
     people_sentences,
@@ -151,7 +152,7 @@ def brief_figure(result: Result) -> Any:
             f"That is the median of {s['runs']:,} simulated years: {t['p10']:.1f} to "
             f"{t['p90']:.1f} FTE in 8 years out of 10 (P10–P90), {t['p95']:.1f} FTE at P95. "
             f"It costs {money(s['cost_total']['p50'], cur)} a year (P50) to "
-            f"{money(s['cost_total']['p90'], cur)} (P90).",
+            f"{money(s['cost_total']['p90'], cur)} (P90). {interval_sentence(s, 90)}.",
             plain(plan_sentence(s))
             + (f" Today the programme has {_staff(s['current_staff']['fte_total'])} FTE."
                if "current_staff" in s else ""),
@@ -258,7 +259,8 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
             y += 0.04
         mark = " *" if row.get("role") in small else ""
         cells = [row["label"] + mark, f"{row['fte_p50']:.1f}", f"{row['fte_p90']:.1f}",
-                 f"{row['recommended_fte']:.1f}", f"{row['headcount']}",
+                 f"{row['recommended_fte']:.1f}",
+                 "shared" if row.get("headcount_combined") else f"{row['headcount']}",
                  money(row["recommended_cost"], cur),
                  _staff(row["current_fte"]) if result.has_current_staff else "–"]
         for (_, x, ha), text in zip(cols, cells, strict=True):
