@@ -27,8 +27,13 @@ from estimator.engine.volumes import daily_messages
 def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float, float, float]:
     """(loop on-duty hours, engine on-duty hours, loop seconds) for one run.
 
-    The loop walks the year hour by hour in Python, with the public scalar
-    ``erlang_c_agents`` for every queue and hour, on the engine's own random draws.
+    The loop walks the year hour by hour in Python on the engine's own random draws. It
+    takes from the engine only what its search chose for the run (each queue's ``k`` and
+    the hours over which it releases the night's backlog) and recomputes the rest: each
+    queue's backlog waiting for coverage, its release, the people on the queue
+    (``(work in the hour + k x released backlog) / max_occupancy``, at least the public
+    scalar ``erlang_c_agents`` for live targets) and ``max(min_on_duty, people +
+    monitoring)``.
     """
     scenario = load_scenario(scenario_path)
     model = compile_model(scenario)
@@ -42,6 +47,10 @@ def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float
     monitoring = 0.0
     if model.monitoring_minutes is not None:
         monitoring = values[model.monitoring_minutes][run] * model.platforms_watched / 60
+    occupancy = scenario.capacity.max_occupancy
+    engine = simulate(scenario, runs=runs, seed=seed, jobs=1)
+    factor = engine.arrays["reply_capacity_factor"][run]
+    spread = engine.arrays["reply_backlog_spread_hours"][run]
     started = time.perf_counter()
 
     def year(waiting: list[float]) -> tuple[float, list[float]]:
@@ -51,7 +60,7 @@ def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float
         for h in range(HOURS):
             day, hour = divmod(h, 24)
             covered = bool(model.covered[h] or (model.crisis_coverage and active[h]))
-            agents_now = 0
+            people_now = 0.0
             for qi, q in enumerate(model.queues):
                 load = 0.0
                 for c in q.channels:
@@ -64,22 +73,21 @@ def naive_on_duty_hours(scenario_path: Path, seed: int, run: int) -> tuple[float
                 if waiting[qi] > 0:  # the first covered hour after a gap releases the backlog
                     released[qi][h] = waiting[qi]
                     waiting[qi] = 0.0
-                k = q.spread_hours  # ... cleared evenly over the next k hours
-                offered = load + sum(released[qi].get(j, 0.0) for j in range(h - k + 1, h + 1)) / k
-                if offered > 0:
-                    rate_per_hour = offered * 60 / q.table.handle_minutes
-                    occupancy = scenario.capacity.max_occupancy
-                    agents_now += max(
-                        int(erlang_c_agents(rate_per_hour, q.table.handle_minutes, t, s, occupancy))
-                        for t, s in q.table.targets
-                    )
+                k = int(spread[qi])  # ... cleared evenly over the next k hours
+                backlog = sum(released[qi].get(j, 0.0) for j in range(h - k + 1, h + 1)) / k
+                people = (load + factor[qi] * backlog) / occupancy
+                if q.table is not None and load + backlog > 0:
+                    rate_per_hour = (load + backlog) * 60 / q.handle_minutes
+                    people = max(people, max(
+                        float(erlang_c_agents(rate_per_hour, q.handle_minutes, t, s, occupancy))
+                        for t, s in q.table.targets))
+                people_now += people
             if covered and model.on_duty_role is not None:
-                total += max(model.min_on_duty, agents_now + monitoring)
+                total += max(model.min_on_duty, people_now + monitoring)
         return total, waiting
 
     _, tail = year([0.0] * len(model.queues))  # the year is a circle: last night carries over
     total, _ = year(tail)
     seconds = time.perf_counter() - started
-    engine = simulate(scenario, runs=runs, seed=seed, jobs=1)
     engine_hours = float(engine.arrays["on_duty_by_hour_of_week"][run].sum(dtype=np.float64) * 52)
     return total, engine_hours, seconds

@@ -53,6 +53,7 @@ from estimator.report.words import (
     money,
     people_sentences,
     precision_sentence,
+    reply_target_sentences,
     to_html,
     today_sentences,
 )
@@ -682,6 +683,8 @@ def headline_html(result: Result) -> str:
     small = [result.model.scenario.role_label(r) for r in s["combine_or_contract"]]
     combine = (f"<div style='color:#5F5F5F;font-size:0.9em'>Under half an FTE (combine or "
                f"contract): {html.escape(', '.join(small))}</div>" if small else "")
+    targets = "".join(f"<div class='sse-unreachable' style='color:{WARN}'>{to_html(x)}</div>"
+                      for x in reply_target_sentences(s))
     return (
         "<div style='padding:6px 10px;border:1px solid #DDD;border-radius:6px;"
         "background:#F7FAFC'>"
@@ -700,7 +703,7 @@ def headline_html(result: Result) -> str:
         f"costing <b>{money(s['recommended_cost'], cur)}</b> a year</div>"
         f"<div>Yearly cost of the FTE needed: <b class='sse-cost'>{money(cost['p50'], cur)}"
         f"</b> (median), <b>{money(cost['p90'], cur)}</b> (P90)</div>"
-        f"{combine}</div>"
+        f"{targets}{combine}</div>"
     )
 
 

@@ -12,16 +12,17 @@ What one run computes (docs/model.md, "The work the model counts"):
    the hours of each day by the channel's hour-of-week profile; times the crisis surge up
    to the triage ceiling (``crises.triage.staffed_surge_max``; the rest gets a holding reply
    and is reported);
-2. each role's pooled queue: offered load in erlangs per hour (volume x handle time); work
-   that arrives outside covered hours is carried to the next covered hour and cleared over
-   ``coverage.backlog_hours`` (at most the shortest covered stretch); the agents needed each
-   covered hour come from the queue's Erlang C table (every channel's target and the
-   occupancy cap met);
-3. on duty: ``max(min_on_duty, agents + monitoring)`` in every covered hour (all hours of
-   a crisis, where coverage becomes 24/7);
-4. crisis work: what the crises add over the same hours without them (surge replies,
-   on-duty hours of extended coverage) and their extra hours by role;
-5. flexible work by the week: content production, recurring work and listening reports.
+2. each role's pooled queue: the reply capacity it needs each covered hour
+   (:mod:`estimator.engine.service`): Erlang C whole people for live targets (under an
+   hour), the least capacity that answers each channel's share on target in the FIFO queue
+   model for deferred ones; people on the queue = capacity / ``max_occupancy``;
+3. on duty: ``max(min_on_duty, reply people + monitoring)`` in every covered hour (all hours
+   of a crisis, where coverage becomes 24/7);
+4. blending: each role's week is ``max(presence, work)``: hours on duty, or its work
+   (replies at the occupancy cap, monitoring, content, recurring, reports, crisis extras),
+   whichever is more, so flexible work fills idle on-duty time;
+5. crisis work: what the crises add to each role's week over the same week without them
+   (surge replies, on-duty hours of extended coverage, extra hours by role).
 
 Beside the hours by kind of work it keeps what the role profiles read
 (:mod:`estimator.engine.role_profiles`): each role's on-duty hours and when they fall
@@ -50,9 +51,17 @@ from estimator.engine.compile import (
     MONITORING,
     RECURRING,
     Model,
+    QueueSpec,
 )
 from estimator.engine.crises import draw_crises, triaged_messages
-from estimator.engine.service import current_staff, messages_by_target, replies_within_target
+from estimator.engine.queue_model import hours_to_next_covered
+from estimator.engine.service import (
+    Inbox,
+    base_people,
+    current_staff,
+    staff_queue,
+)
+from estimator.engine.service import backlog_spread as _backlog_spread  # noqa: F401
 from estimator.engine.staffing import today_by_week
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
@@ -90,114 +99,141 @@ def simulate_chunk(
     runs = stop - start
     n_roles = len(model.roles)
     blocks = range(start // BLOCK_RUNS, math.ceil(stop / BLOCK_RUNS))
+    occupancy = model.scenario.capacity.max_occupancy
 
     crises = draw_crises(model, values, seed, blocks, start, runs)
     daily = daily_messages(model, values, seed, blocks, start, runs)  # (runs, C, days)
-    covered = np.broadcast_to(model.covered, (runs, HOURS))
+    base_covered = np.broadcast_to(model.covered, (runs, HOURS))
+    covered = base_covered
     if crises is not None and model.crisis_coverage:
         covered = covered | crises.active
-
-    always_covered = bool(model.covered.all())
+    next_covered = hours_to_next_covered(covered)
     week_of_hour = np.arange(HOURS) // HOURS_PER_WEEK
-    hours_kind = np.zeros((runs, n_roles, len(KINDS)))
-    weekly_hours = np.zeros((runs, n_roles, WEEKS))
-    weekly_crisis = np.zeros((runs, WEEKS))
-    crisis_offhours = np.zeros((runs, WEEKS))
 
-    # ---- engagement and monitoring: on duty, hour by hour
-    agents_total = np.zeros((runs, HOURS), dtype=FLOAT)
-    live_loads, spreads, agents_by_queue, arrivals_work = [], [], [], np.zeros((runs, HOURS), FLOAT)
+    # ---- engagement: each pooled queue's reply capacity, through the queue model
+    # presence: hours someone of the role is on duty; work: hours of work it has to do.
+    # Blending: a role's week is max(presence, work), so work fills idle on-duty time.
+    presence = np.zeros((runs, n_roles, WEEKS))
+    presence_base = np.zeros((runs, n_roles, WEEKS))
+    engagement = np.zeros((runs, n_roles, WEEKS))
+    engagement_base = np.zeros((runs, n_roles, WEEKS))
+    people_total = np.zeros((runs, HOURS), dtype=FLOAT)
+    people_total_base = np.zeros((runs, HOURS), dtype=FLOAT)
     when = on_duty_masks(model)
     on_duty_when = np.zeros((runs, n_roles, when.shape[1]))
     crisis_watch = np.zeros((runs, n_roles))
     crisis_extra = np.zeros((runs, n_roles))
-    for q in model.queues:
-        load = hourly(model, daily, q.channels, [c.handle_minutes / 60 for c in model.channels])
-        surged = load if crises is None else load * (1 + crises.surge)
-        arrivals_work += surged
-        if always_covered:  # round the clock: nothing waits for coverage
-            spread = np.zeros((1, 1), dtype=FLOAT)
-            offered = surged
-        else:
-            spread = _backlog_spread(surged, covered, q.spread_hours)
-            offered = np.where(covered, surged + spread, FLOAT(0))
-        agents = q.table.agents(offered)
-        agents_total += agents
-        live_loads.append(load)
-        spreads.append(spread)
-        agents_by_queue.append(agents)
-        hours_kind[:, q.role, ENGAGEMENT] += agents.sum(axis=1)
-        weekly_hours[:, q.role] += weekly(agents)
-        on_duty_when[:, q.role] += _hours_when(agents, when)
-
     monitoring = np.zeros(runs)
     if model.monitoring_minutes is not None:
         monitoring = values[model.monitoring_minutes] * model.platforms_watched / 60.0
-    on_duty = np.zeros((runs, HOURS), dtype=FLOAT)
-    if model.on_duty_role is not None:
-        on_duty = np.where(
-            covered,
-            np.maximum(model.min_on_duty, agents_total + monitoring[:, None].astype(FLOAT)),
-            0,
-        ).astype(FLOAT, copy=False)
-        watching = on_duty - agents_total
-        hours_kind[:, model.on_duty_role, MONITORING] += watching.sum(axis=1)
-        weekly_hours[:, model.on_duty_role] += weekly(watching)
-        on_duty_when[:, model.on_duty_role] += _hours_when(watching, when)
+    idle_on_duty = np.maximum(model.min_on_duty - monitoring, 0.0)  # free reply people
+    inboxes: list[Inbox] = []
+    needed_people: list[NDArray[np.float32]] = []
+    within, best, total = [], [], []
+    factors = np.ones((runs, len(model.queues)))
+    spreads = np.ones((runs, len(model.queues)), dtype=np.int64)
+    ones = [1.0] * len(model.channels)
+    for qi, q in enumerate(model.queues):
+        messages = [hourly(model, daily, (c,), ones) for c in q.channels]
+        work = sum(m * FLOAT(model.channels[c].handle_minutes / 60)
+                   for m, c in zip(messages, q.channels, strict=True))
+        base = _inbox(model, q, work, messages)
+        inbox = base
+        if crises is not None:
+            factor = 1 + crises.surge
+            inbox = _inbox(model, q, work * factor, [m * factor for m in messages])
+        free = idle_on_duty if q.role == model.on_duty_role else None
+        staffing = staff_queue(inbox, covered, next_covered, occupancy, free)
+        factors[:, qi] = staffing.factor
+        spreads[:, qi] = staffing.spread
+        within.append(staffing.within)
+        best.append(staffing.best)
+        total.append(staffing.total)
+        inboxes.append(inbox)
+        needed_people.append(staffing.people)
+        people_total += staffing.people
+        presence[:, q.role] += weekly(staffing.people)
+        engagement[:, q.role] += weekly(inbox.work) / occupancy
+        on_duty_when[:, q.role] += _hours_when(staffing.people, when)
+        if crises is None:
+            people_total_base += staffing.people
+            presence_base[:, q.role] += weekly(staffing.people)
+            engagement_base[:, q.role] += weekly(base.work) / occupancy
+        else:
+            people = base_people(base, base_covered, staffing, occupancy)
+            people_total_base += people
+            presence_base[:, q.role] += weekly(people)
+            engagement_base[:, q.role] += weekly(base.work) / occupancy
 
-    # ---- crisis work: the difference crises make in the hours they are active
+    # ---- monitoring: on duty max(min_on_duty, reply people + monitoring) each covered hour
+    on_duty = np.zeros((runs, HOURS), dtype=FLOAT)
+    watching = np.zeros((runs, n_roles, WEEKS))
+    watching_base = np.zeros((runs, n_roles, WEEKS))
+    on_duty_base = on_duty
+    if model.on_duty_role is not None:
+        od = model.on_duty_role
+        mon = monitoring[:, None].astype(FLOAT)
+        on_duty = np.where(covered, np.maximum(model.min_on_duty, people_total + mon), 0)
+        on_duty = on_duty.astype(FLOAT, copy=False)
+        presence[:, od] += weekly(on_duty) - weekly(people_total)
+        on_duty_when[:, od] += _hours_when(on_duty - people_total, when)
+        watching[:, od] = monitoring[:, None] * weekly(covered)
+        if crises is None:
+            on_duty_base = on_duty
+            presence_base, watching_base = presence, watching
+        else:
+            on_duty_base = np.where(
+                base_covered, np.maximum(model.min_on_duty, people_total_base + mon), 0
+            ).astype(FLOAT, copy=False)
+            np.minimum(on_duty_base, on_duty, out=on_duty_base)
+            presence_base[:, od] += weekly(on_duty_base) - weekly(people_total_base)
+            # the round-the-clock watch crises add, beyond their surge's reply people
+            crisis_watch[:, od] = np.maximum(
+                (on_duty - on_duty_base).sum(axis=1, dtype=np.float64)
+                - (people_total - people_total_base).sum(axis=1, dtype=np.float64), 0.0)
+            watching_base[:, od] = monitoring[:, None] * weekly(base_covered)
+
+    # ---- flexible work by the week, and the crises' extra hours by role
+    flexible = _weekly_flexible(model, values, runs, n_roles)
+    flex = sum(flexible[k] for k in (CONTENT, MONITORING, RECURRING))
+    extra = np.zeros((runs, n_roles, WEEKS))
+    crisis_offhours = np.zeros((runs, WEEKS))
     if crises is not None:
-        r, h = np.nonzero(crises.active)
-        week_cells = r * WEEKS + week_of_hour[h]
-        base_covered = model.covered[h]
-        base_agents = np.zeros(r.size, dtype=FLOAT)
-        added_total = np.zeros(r.size)
-        for q, load, spread, agents in zip(
-            model.queues, live_loads, spreads, agents_by_queue, strict=True
-        ):
-            backlog = 0 if always_covered else spread[r, h]
-            base = q.table.agents(np.where(base_covered, load[r, h] + backlog, FLOAT(0)))
-            added = agents[r, h] - base.astype(np.float64)
-            base_agents += base
-            _move_to_crisis(hours_kind, weekly_crisis, q.role, ENGAGEMENT, r, week_cells, added)
-            added_total += added
-        if model.on_duty_role is not None:
-            base_on_duty = np.where(
-                base_covered, np.maximum(model.min_on_duty, base_agents + monitoring[r]), 0
-            )
-            added = (on_duty[r, h] - agents_total[r, h]) - (base_on_duty - base_agents)
-            _move_to_crisis(
-                hours_kind, weekly_crisis, model.on_duty_role, MONITORING, r, week_cells, added
-            )
-            crisis_watch[:, model.on_duty_role] += np.bincount(r, weights=added, minlength=runs)
-            added_total += added
-        off = ~model.normal[h]
-        crisis_offhours += _bincount(week_cells[off], added_total[off], runs * WEEKS)
-        # extra hours by role, spread evenly over the crisis's hours
-        for role, extra in crises.extra_by_role.items():
-            per_week = _bincount(crises.pair_week_cells, extra, runs * WEEKS)
-            hours_kind[:, role, CRISIS] += per_week.sum(axis=1)
-            crisis_extra[:, role] += per_week.sum(axis=1)
-            weekly_hours[:, role] += per_week
-            weekly_crisis += per_week
+        for role, hours in crises.extra_by_role.items():
+            extra[:, role] += _bincount(crises.pair_week_cells, hours, runs * WEEKS)
+            crisis_extra[:, role] = extra[:, role].sum(axis=1)
             crisis_offhours += _bincount(
                 crises.pair_week_cells[crises.pair_offhours],
-                extra[crises.pair_offhours],
+                hours[crises.pair_offhours],
                 runs * WEEKS,
             )
         # triage: the surge beyond what is staffed gets a holding reply (crisis work if manual)
         triaged, holding_by_role, holding_offhours = triaged_messages(model, daily, crises)
         for role, per_week in holding_by_role.items():
-            hours_kind[:, role, CRISIS] += per_week.sum(axis=1)
-            weekly_hours[:, role] += per_week
-            weekly_crisis += per_week
+            extra[:, role] += per_week
         crisis_offhours += holding_offhours
+        r, h = np.nonzero(crises.active & ~model.normal[None, :])
+        added = (on_duty[r, h] - on_duty_base[r, h]).astype(np.float64)
+        crisis_offhours += _bincount(r * WEEKS + week_of_hour[h], added, runs * WEEKS)
 
-    # ---- flexible work by the week
-    flexible = _weekly_flexible(model, values, runs, n_roles)
+    # ---- each role's week: max(presence, work); crisis work is what the crises add
+    work_base = engagement_base + watching_base + flex
+    week_base = np.maximum(presence_base, work_base)
+    weekly_hours = np.maximum(presence, engagement + watching + flex + extra)
+    crisis_added = weekly_hours - week_base
+    idle = week_base - work_base  # on duty and not working: watching, or waiting on the inbox
+    hours_kind = np.zeros((runs, n_roles, len(KINDS)))
     for kind in (CONTENT, MONITORING, RECURRING):
         hours_kind[:, :, kind] += flexible[kind].sum(axis=2)
-        weekly_hours += flexible[kind]
+    hours_kind[:, :, ENGAGEMENT] += engagement_base.sum(axis=2)
+    hours_kind[:, :, MONITORING] += watching_base.sum(axis=2)
+    idle_kind = np.full(n_roles, ENGAGEMENT)
+    if model.on_duty_role is not None:
+        idle_kind[model.on_duty_role] = MONITORING
+    for role in range(n_roles):
+        hours_kind[:, role, idle_kind[role]] += idle[:, role].sum(axis=1)
+    hours_kind[:, :, CRISIS] += crisis_added.sum(axis=2)
+    weekly_crisis = crisis_added.sum(axis=1)
 
     out: dict[str, NDArray] = {
         "hours_by_role_kind": hours_kind,
@@ -214,20 +250,45 @@ def simulate_chunk(
         "crisis_watch_hours_by_role": crisis_watch,
         "crisis_extra_hours_by_role": crisis_extra,
         "messages_by_channel": daily.sum(axis=2),
+        "reply_capacity_factor": factors,
+        "reply_backlog_spread_hours": spreads,
     }
-    out["on_duty_by_role_hour_of_week"] = _on_duty_by_role(
-        model, on_duty, agents_by_queue, out["on_duty_by_hour_of_week"]
-    )
-    groups = messages_by_target(model, daily, crises)
-    within, total, uncovered = replies_within_target(groups, covered)
-    out["replies"] = total
-    out["replies_within_target"] = within
+    n_channels = len(model.channels)
+    by_channel = {name: np.zeros((runs, n_channels)) for name in ("total", "within", "best")}
+    for q, t, w, b in zip(model.queues, total, within, best, strict=True):
+        for j, c in enumerate(q.channels):
+            by_channel["total"][:, c] = t[:, j]
+            by_channel["within"][:, c] = w[:, j]
+            by_channel["best"][:, c] = b[:, j]
+    out["replies_by_channel"] = by_channel["total"]
+    out["replies_within_by_channel"] = by_channel["within"]
+    out["replies_best_by_channel"] = by_channel["best"]
+    out["replies"] = by_channel["total"].sum(axis=1)
+    out["replies_within_target"] = by_channel["within"].sum(axis=1)
+    uncovered = np.zeros(runs)
+    for inbox in inboxes:
+        for m in inbox.messages:
+            uncovered += np.einsum("rh,rh->r", m, ~covered, dtype=np.float64)
     out["replies_outside_coverage"] = uncovered
+    out["on_duty_by_role_hour_of_week"] = _on_duty_by_role(
+        model, on_duty, needed_people, out["on_duty_by_hour_of_week"]
+    )
     if model.current_staff is not None:
         per_week = values["productive_hours_per_fte"] / WEEKS
         out.update(today_by_week(model.current_staff, weekly_hours, per_week, crisis_offhours))
-        out.update(current_staff(model, values, groups, covered, arrivals_work))
+        out.update(current_staff(model, values, inboxes, needed_people, covered))
     return out
+
+
+def _inbox(model: Model, q: QueueSpec, work: NDArray, messages: list[NDArray]) -> Inbox:
+    return Inbox(
+        spec=q,
+        work=work.astype(FLOAT, copy=False),
+        messages=messages,
+        targets_hours=[model.channels[c].within_minutes / 60 for c in q.channels],
+        levels=[model.channels[c].service_level for c in q.channels],
+        handle_minutes=q.handle_minutes,
+    )
 
 
 def _on_duty_by_role(
@@ -278,46 +339,6 @@ def _hours_when(people: NDArray, when: NDArray[np.bool_]) -> NDArray[np.float64]
 
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
     return np.bincount(cells, weights=weights, minlength=size).reshape(-1, WEEKS)
-
-
-def _move_to_crisis(
-    hours_kind: NDArray, weekly_crisis: NDArray, role: int, kind: int,
-    run: NDArray, week_cells: NDArray, added: NDArray,
-) -> None:
-    """Re-label hours that crises added from their ordinary kind of work to crisis work."""
-    per_run = np.bincount(run, weights=added, minlength=hours_kind.shape[0])
-    hours_kind[:, role, kind] -= per_run
-    hours_kind[:, role, CRISIS] += per_run
-    weekly_crisis += _bincount(week_cells, added, weekly_crisis.size)
-
-
-def _backlog_spread(
-    arrivals: NDArray[np.float32], covered: NDArray[np.bool_], spread_hours: int
-) -> NDArray[np.float32]:
-    """Work that arrived in uncovered hours, landing in the covered hours that clear it.
-
-    Each uncovered stretch's work is released at the next covered hour and cleared evenly
-    over ``spread_hours`` hours from there. The year is a circle: the last night's work
-    lands on the first morning.
-    """
-    runs = arrivals.shape[0]
-    if covered.all() or not covered.any(axis=1).all():
-        return np.zeros_like(arrivals)
-    waiting = np.where(covered, 0, arrivals).cumsum(axis=1, dtype=np.float64)
-    last_covered = np.where(covered, np.arange(HOURS), -1)
-    np.maximum.accumulate(last_covered, axis=1, out=last_covered)
-    at_last = np.take_along_axis(waiting, np.maximum(last_covered, 0), axis=1)
-    backlog = waiting - np.where(last_covered >= 0, at_last, 0.0)  # waiting since last covered
-    release = np.zeros((runs, HOURS))
-    release[:, 1:] = np.where(covered[:, 1:], backlog[:, :-1], 0.0)
-    # the tail of the year (after its last covered hour) carries over to the first opening
-    release[np.arange(runs), np.argmax(covered, axis=1)] += backlog[:, -1]
-    if spread_hours > 1:
-        cum = release.cumsum(axis=1)
-        shifted = np.zeros_like(cum)
-        shifted[:, spread_hours:] = cum[:, :-spread_hours]
-        release = (cum - shifted) / spread_hours
-    return release.astype(FLOAT)
 
 
 def _weekly_flexible(

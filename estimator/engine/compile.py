@@ -27,6 +27,9 @@ from estimator.scenario import Scenario, ScenarioError
 from estimator.scenario import quantities as dist
 from estimator.scenario.profiles import read_profile
 
+#: Response targets shorter than this are live (Erlang C within the hour); longer are deferred.
+LIVE_MINUTES = 60.0
+
 KINDS = ("content", "engagement", "monitoring", "crisis", "recurring")
 CONTENT, ENGAGEMENT, MONITORING, CRISIS, RECURRING = range(5)
 
@@ -60,7 +63,8 @@ class QueueSpec:
 
     role: int
     channels: tuple[int, ...]
-    table: StaffingTable
+    handle_minutes: float  # the channels' average, weighted by expected volume
+    table: StaffingTable | None  # Erlang C for the live targets (under an hour); None if none
     spread_hours: int  # backlog from uncovered hours is cleared over this many covered hours
 
 
@@ -300,12 +304,14 @@ def _compile_queues(
         handle = float(
             np.average(handles, weights=weights) if weights.sum() > 0 else handles.mean()
         )
-        targets = sorted({(channels[i].within_minutes, channels[i].service_level) for i in members})
+        live = sorted({(channels[i].within_minutes, channels[i].service_level) for i in members
+                       if channels[i].within_minutes < LIVE_MINUTES})
         queues.append(
             QueueSpec(
                 role=ri[role],
                 channels=members,
-                table=StaffingTable(handle, targets, cap.max_occupancy),
+                handle_minutes=handle,
+                table=StaffingTable(handle, live, cap.max_occupancy) if live else None,
                 # Not tied to the target: a shorter target must never need fewer people, and
                 # a backlog squeezed into fewer hours can round to fewer whole agents.
                 spread_hours=min(s.coverage.backlog_hours, shortest_stretch),

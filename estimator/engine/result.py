@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -87,6 +87,10 @@ class Result:
     _summaries: dict[tuple[float, ...], dict[str, Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: the runner's ``simulate``, for measures that need another simulation on the same seed
+    #: (the cost of a coverage fix); passed in, so that result never imports the runner
+    resimulate: Callable[..., Result] | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ basics
     @property
@@ -468,6 +472,8 @@ class Result:
             "replies_within_target_share": _share(
                 self.arrays["replies_within_target"].sum(), self.arrays["replies"].sum()
             ),
+            "replies_by_channel": self.replies_by_channel(),
+            "coverage_fix": self.coverage_fix(),
             "replies_outside_coverage_share": 1.0 - _share(
                 self.arrays["replies"].sum() - self.arrays["replies_outside_coverage"].sum(),
                 self.arrays["replies"].sum(),
@@ -481,6 +487,67 @@ class Result:
             out["current_staff"] = self.current_staff_summary()
         out["calendar_peaks"] = self.calendar_peaks(recommended)
         out["role_profiles"] = role_profiles(self, out.get("headcount_by_role"))
+        return out
+
+    # ------------------------------------------------------------------ replies
+    def replies_by_channel(self) -> list[dict[str, Any]]:
+        """One row per channel: its target, the share the needed team answers within it
+        (measured by the queue model), the best share any team could reach with this
+        coverage, and whether the target is reachable (best share >= service level)."""
+        a = self.arrays
+        total = a["replies_by_channel"].sum(axis=0)
+        within = a["replies_within_by_channel"].sum(axis=0)
+        best = a["replies_best_by_channel"].sum(axis=0)
+        rows = []
+        for c, ch in enumerate(self.model.channels):
+            best_share = _share(best[c], total[c])
+            rows.append({
+                "channel": ch.name,
+                "role": self.roles[self._queue_role(c)],
+                "reply_within_minutes": ch.within_minutes,
+                "service_level": ch.service_level,
+                "within_target_share": _share(within[c], total[c]),
+                "best_share": best_share,
+                "reachable": bool(best_share >= ch.service_level - 1e-9),
+                "replies_per_year_mean": float(total[c] / self.runs),
+            })
+        return rows
+
+    def _queue_role(self, channel: int) -> int:
+        return next(q.role for q in self.model.queues if channel in q.channels)
+
+    def coverage_fix(self, runs: int = 100) -> dict[str, Any] | None:
+        """None when every target is reachable; else the smallest extension of covered
+        hours that makes them all reachable (:func:`estimator.engine.coverage.smallest_fix`)
+        and its cost: ``fte_p50_extra``, the median total FTE of the scenario with that
+        coverage, simulated on the same seed for the first ``runs`` runs, less the median of
+        the same runs here (common random numbers)."""
+        if "coverage_fix" in self._cache:
+            return self._cache["coverage_fix"]
+        out = None
+        if not all(row["reachable"] for row in self.replies_by_channel()):
+            from estimator.engine.coverage import smallest_fix
+
+            fix = smallest_fix(self.model)
+            if fix is not None:
+                out = {
+                    "weekdays": fix.weekdays,
+                    "weekends": fix.weekends,
+                    "added_covered_hours_per_year": fix.added_hours_per_year,
+                    "fte_p50_extra": None,
+                    "runs": 0,
+                }
+            if fix is not None and self.resimulate is not None:
+                s = self.model.scenario
+                coverage = s.coverage.model_copy(
+                    update={"weekdays": fix.weekdays, "weekends": fix.weekends})
+                n = min(runs, self.runs)
+                extended = self.resimulate(s.model_copy(update={"coverage": coverage}),
+                                           runs=n, seed=self.seed)
+                out["fte_p50_extra"] = float(np.median(extended.fte_total())
+                                             - np.median(self.fte_total()[:n]))
+                out["runs"] = n
+        self._cache["coverage_fix"] = out
         return out
 
     def calendar_peaks(self, recommended: dict[str, float] | None = None) -> list[dict[str, Any]]:

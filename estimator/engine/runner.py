@@ -98,7 +98,8 @@ def simulate_models(
     arrays = _run_range(models, values, seed, 0, runs, chunk_runs=chunk_runs, jobs=jobs,
                         scheduler=scheduler, progress=progress)
     return [
-        Result(model=model, runs=runs, seed=seed, inputs=values[i], arrays=arrays[i])
+        Result(model=model, runs=runs, seed=seed, inputs=values[i], arrays=arrays[i],
+               resimulate=simulate)
         for i, model in enumerate(models)
     ]
 
@@ -226,7 +227,8 @@ def simulate_to_precision(
         arrays = part if not arrays else {
             k: np.concatenate([arrays[k], part[k]]) for k in arrays}
         done = runs
-        result = Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays)
+        result = Result(model=model, runs=runs, seed=seed, inputs=values, arrays=arrays,
+                        resimulate=simulate)
         total = result.fte_total()
         estimate = float(np.percentile(total, PRECISION_PERCENTILE))
         achieved = half_width(percentile_interval(total, PRECISION_PERCENTILE), estimate)

@@ -1,149 +1,429 @@
-"""Replies on target: with the team the scenario needs, and with today's staff.
+"""Replies: the reply capacity each pooled queue needs, and what any team's capacity gets.
 
-Both read the hourly message arrays the engine already made; neither changes the hours of
-work counted.
+Both go through the one queue model (:mod:`estimator.engine.queue_model`), so the needed team
+and today's team are judged on the same basis.
+
+Staffing one queue (docs/model.md, "Engagement"):
+
+- **live** targets (under an hour): the Erlang C whole people each covered hour, on the
+  hour's work to do (with the backlog from uncovered hours released) and the occupancy cap,
+  as a floor;
+- **deferred** targets (an hour or more): the least reply capacity ``work in the hour +
+  k x released backlog`` that answers each channel's share within its target, found per run
+  by a short vectorised search over ``k`` (all runs at once). The backlog is the work that
+  arrived in uncovered hours, released at the next covered hour and worked off over ``s``
+  hours, ``s`` = ``coverage.backlog_hours`` or 1 (whichever costs fewer on-duty hours).
+  ``k >= 1``: less capacity than work never keeps up on a year read as a circle.
+
+A channel whose target this coverage makes impossible (``best_share < service_level``) is
+staffed to the best share less ``BEST_MARGIN`` (three points).
+
+A person on the queue writes replies at most ``max_occupancy`` of the hour, so reply capacity
+``c`` person-hours an hour needs ``c / max_occupancy`` people on the queue.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
-from estimator.engine.compile import Model
-from estimator.engine.crises import Crises
-from estimator.engine.volumes import FLOAT, hourly, weekly
+from estimator.engine.compile import LIVE_MINUTES, Model, QueueSpec
+from estimator.engine.queue_model import (
+    best_share,
+    fluid_backlog,
+    live_service_level,
+    on_time_share,
+    window_sums,
+)
+from estimator.engine.volumes import FLOAT
+
+K_MAX = 64.0  # the search stops at 64 x the released backlog; a target needing more is missed
+BEST_MARGIN = 0.03  # an unreachable target is staffed to the best share less three points
+K_STEP = 1.02  # k is searched on the grid 1.02 ** j: 2% steps of the released backlog
 
 
-def messages_by_target(
-    model: Model, daily: NDArray, crises: Crises | None
-) -> list[tuple[float, float, NDArray[np.float32]]]:
-    """(target minutes, service level, messages each hour) for each distinct target."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for c, ch in enumerate(model.channels):
-        groups.setdefault((ch.within_minutes, ch.service_level), []).append(c)
-    ones = [1.0] * len(model.channels)
-    out = []
-    for (minutes, level), members in groups.items():
-        messages = hourly(model, daily, tuple(members), ones)
-        if crises is not None:
-            messages *= 1 + crises.surge
-        out.append((minutes, level, messages))
-    return out
+@dataclass
+class Inbox:
+    """One pooled queue in a chunk of runs: its work and messages by hour."""
+
+    spec: QueueSpec
+    work: NDArray[np.float32]  # (runs, hours) reply work arriving, person-hours
+    messages: list[NDArray[np.float32]]  # per channel of the queue, (runs, hours)
+    targets_hours: list[float]  # per channel
+    levels: list[float]  # per channel: the service level asked for
+    handle_minutes: float  # the pooled average
+    windows: dict[int, NDArray[np.float32]] | None = None
+
+    def window_cache(self) -> dict[int, NDArray[np.float32]]:
+        if self.windows is None:
+            self.windows = {}
+        return self.windows
+
+    def subset(self, rows: NDArray[np.int64]) -> Inbox:
+        """The same inbox for some of its runs."""
+        return Inbox(
+            spec=self.spec, work=self.work[rows], messages=[m[rows] for m in self.messages],
+            targets_hours=self.targets_hours, levels=self.levels,
+            handle_minutes=self.handle_minutes,
+            windows={n: w[rows] for n, w in self.window_cache().items()},
+        )
 
 
-def replies_within_target(
-    groups: list[tuple[float, float, NDArray[np.float32]]], covered: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Replies on target with the needed team on duty, all replies, and those that arrive
-    outside covered hours (per run).
+def backlog_release(arrivals: NDArray[np.float32], covered: NDArray[np.bool_]) -> NDArray:
+    """(runs, hours) work that arrived in uncovered hours, released at the next covered hour
+    (float64). The year is a circle: the last night's work lands on the first morning."""
+    runs = arrivals.shape[0]
+    covered = np.broadcast_to(covered, arrivals.shape)
+    release = np.zeros((runs, HOURS))
+    if covered.all() or not covered.any(axis=1).all():
+        return release
+    waiting = np.where(covered, 0, arrivals).cumsum(axis=1, dtype=np.float64)
+    last_covered = np.where(covered, np.arange(HOURS), -1)
+    np.maximum.accumulate(last_covered, axis=1, out=last_covered)
+    at_last = np.take_along_axis(waiting, np.maximum(last_covered, 0), axis=1)
+    backlog = waiting - np.where(last_covered >= 0, at_last, 0.0)  # waiting since last covered
+    release[:, 1:] = np.where(covered[:, 1:], backlog[:, :-1], 0.0)
+    # the tail of the year (after its last covered hour) carries over to the first opening
+    release[np.arange(runs), np.argmax(covered, axis=1)] += backlog[:, -1]
+    return release
 
-    In covered hours the team meets each channel's service level (counted at the level, a
-    floor: Erlang C staffing in whole people usually does a little better); a message that
-    arrives outside them is on target only if coverage starts within its target time.
+
+def spread_release(release: NDArray, spread_hours: int) -> NDArray[np.float32]:
+    """The released work cleared evenly over ``spread_hours`` hours from its release."""
+    if spread_hours > 1:
+        cum = release.cumsum(axis=1)
+        shifted = np.zeros_like(cum)
+        shifted[:, spread_hours:] = cum[:, :-spread_hours]
+        release = (cum - shifted) / spread_hours
+    return release.astype(FLOAT)
+
+
+def backlog_spread(
+    arrivals: NDArray[np.float32], covered: NDArray[np.bool_], spread_hours: int
+) -> NDArray[np.float32]:
+    """Work that arrived in uncovered hours, landing in the covered hours that clear it:
+    released at the next covered hour and cleared evenly over ``spread_hours`` hours (at
+    most the shortest covered stretch, so all of them covered)."""
+    return spread_release(backlog_release(arrivals, covered), spread_hours)
+
+
+def row_dot(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Dot products along the last axis (float32 in, float64 out): ``np.vecdot`` is many
+    times faster than ``einsum`` here, and float32 keeps seven digits of a year's count."""
+    if hasattr(np, "vecdot"):
+        return np.vecdot(a, b).astype(np.float64)
+    return np.einsum("...h,...h->...", a, b, dtype=np.float64)  # numpy < 2
+
+
+def on_time_messages(
+    inbox: Inbox,
+    capacity: NDArray[np.float32],
+    people: NDArray[np.float32],
+    *,
+    by_week: bool = False,
+) -> NDArray[np.float64]:
+    """Messages answered within target, per channel, with this reply capacity.
+
+    Parameters
+    ----------
+    inbox
+        The queue's work and messages.
+    capacity
+        (runs, hours) reply capacity, person-hours of replies an hour (0 when uncovered).
+    people
+        (runs, hours) people on the queue (for the Erlang C level of live targets).
+    by_week
+        Per week (runs, channels, 52) instead of per run (runs, channels).
     """
-    runs = covered.shape[0]
-    total = np.zeros(runs)
-    within = np.zeros(runs)
-    uncovered = np.zeros(runs)
-    if not groups:
-        return within, total, uncovered
-    always = bool(covered.all())
-    next_open = None if always else hours_to_next_covered(covered)
-    for minutes, level, messages in groups:
-        sums = messages.sum(axis=1, dtype=np.float64)
-        total += sums
-        if always:
-            within += level * sums
-            continue
-        late_share = np.clip(FLOAT(minutes / 60.0 + 1) - next_open, 0, 1)
-        on_target = np.where(covered, FLOAT(level), late_share)
-        within += np.einsum("ij,ij->i", messages, on_target, dtype=np.float64)
-        uncovered += sums - np.einsum("ij,ij->i", messages, covered, dtype=np.float64)
-    return within, total, uncovered
-
-
-def hours_to_next_covered(covered: NDArray[np.bool_]) -> NDArray[np.float32]:
-    """Hours from the start of each hour to the start of the next covered one (0 if covered)."""
-    hours = np.arange(HOURS, dtype=np.int32)
-    nxt = np.where(covered, hours, np.int32(2 * HOURS))
-    nxt = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]
-    first = np.argmax(covered, axis=1).astype(np.int32)[:, None] + HOURS  # next year's first
-    nxt = np.where(nxt >= 2 * HOURS, first, nxt)
-    out = (nxt - hours).astype(FLOAT)
-    out[~covered.any(axis=1)] = np.inf
+    backlog = fluid_backlog(inbox.work, capacity)
+    shares: dict[float, NDArray[np.float32]] = {}
+    runs = inbox.work.shape[0]
+    out = np.zeros((runs, len(inbox.messages), WEEKS) if by_week else (runs, len(inbox.messages)))
+    for i, (m, target) in enumerate(zip(inbox.messages, inbox.targets_hours, strict=True)):
+        if target not in shares:
+            share = on_time_share(inbox.work, capacity, backlog, target, inbox.window_cache())
+            if target * 60 < LIVE_MINUTES:
+                share *= live_service_level(people, inbox.work, inbox.handle_minutes, target * 60)
+            shares[target] = share
+        share = shares[target]
+        if by_week:
+            shape = (runs, WEEKS, HOURS_PER_WEEK)
+            out[:, i] = row_dot(m.reshape(shape), share.reshape(shape))
+        else:
+            out[:, i] = row_dot(m, share)
     return out
+
+
+def best_messages(inbox: Inbox, next_covered: NDArray[np.float32]) -> NDArray[np.float64]:
+    """(runs, channels) messages any team could answer on target with this coverage."""
+    runs = inbox.work.shape[0]
+    out = np.zeros((runs, len(inbox.messages)))
+    shares: dict[float, NDArray[np.float32]] = {}
+    for i, (m, target) in enumerate(zip(inbox.messages, inbox.targets_hours, strict=True)):
+        if target not in shares:
+            shares[target] = best_share(next_covered, target)
+        out[:, i] = row_dot(m, shares[target])
+    return out
+
+
+@dataclass
+class Staffing:
+    """The reply capacity one queue needs, per run and hour."""
+
+    people: NDArray[np.float32]  # (runs, hours) people on the queue
+    capacity: NDArray[np.float32]  # (runs, hours) reply capacity, person-hours an hour
+    factor: NDArray[np.float64]  # (runs,) k: capacity over the work shape
+    spread: NDArray[np.int64]  # (runs,) hours over which the backlog is released
+    within: NDArray[np.float64]  # (runs, channels) messages answered on target
+    best: NDArray[np.float64]  # (runs, channels) messages any team could answer on target
+    total: NDArray[np.float64]  # (runs, channels) messages
+
+
+def staff_queue(
+    inbox: Inbox,
+    covered: NDArray[np.bool_],
+    next_covered: NDArray[np.float32],
+    max_occupancy: float,
+    floor_people: NDArray[np.float64] | None = None,
+) -> Staffing:
+    """The least reply capacity that meets every channel's (reachable) target.
+
+    Parameters
+    ----------
+    inbox
+        The queue's work and messages (crisis surges included).
+    covered, next_covered
+        (runs, hours) covered hours, and hours to the next covered hour.
+    max_occupancy
+        The occupancy cap.
+    floor_people
+        (runs,) people on duty anyway in covered hours (the minimum on duty less the
+        monitoring load, for the on-duty role's queue): reply people under it cost nothing,
+        which decides between ways of clearing the backlog.
+
+    Notes
+    -----
+    The candidates are ``work in the hour + k x release_s``: ``release_s`` is the backlog
+    from uncovered hours worked off over ``s`` hours, ``s`` = ``coverage.backlog_hours`` (the
+    longest a team takes to work off the night) or 1. For each ``s`` the least ``k`` on the
+    grid ``K_STEP ** j`` that meets every target is found by bisection; the run takes the
+    candidate with the fewest on-duty hours. The candidates do not depend on the target, so
+    a longer target or a lower service level never needs more.
+    """
+    spec = inbox.spec
+    runs = inbox.work.shape[0]
+    occ = FLOAT(max_occupancy)
+    total = np.stack([m.sum(axis=1, dtype=np.float64) for m in inbox.messages], axis=1)
+    best = best_messages(inbox, next_covered)
+    best_rate = np.divide(best, total, out=np.ones_like(best), where=total > 0)
+    asked = np.array(inbox.levels)[None, :]
+    # a target beyond what any team could reach: three points below the best share (the
+    # last points need the whole night's backlog answered in the first minutes of the day)
+    level = np.where(best_rate >= asked, asked, best_rate - BEST_MARGIN)
+    floor = np.zeros(runs, FLOAT) if floor_people is None else floor_people.astype(FLOAT)
+
+    always = bool(np.all(covered))
+    if always and spec.table is None:
+        # nothing waits for coverage and every target is deferred: capacity equal to the
+        # work answers each message within its hour (see queue_model), so every one on time
+        return Staffing(people=inbox.work / occ, capacity=inbox.work, factor=np.ones(runs),
+                        spread=np.ones(runs, np.int64), within=total.copy(), best=best,
+                        total=total)
+    # the smoothest release the scenario allows, and all of it at once
+    spreads = [1] if always else sorted({spec.spread_hours, 1}, reverse=True)
+    in_hours = inbox.work if always else np.where(covered, inbox.work, FLOAT(0))
+    release1 = None if always else backlog_release(inbox.work, covered)
+
+    def release(s: int) -> NDArray[np.float32] | None:
+        return None if release1 is None else spread_release(release1, s)
+
+    search = _Search(inbox, in_hours, release(spreads[0]), level, total, occ)
+    k = np.ones(runs)
+    ok, within = search.met(k)
+    people = search.people(k)
+    spread = np.full(runs, spreads[0])
+    rows = np.flatnonzero(~ok)
+    if rows.size:
+        best_cost = np.full(rows.size, np.inf)
+        chosen_k = np.ones(rows.size)
+        chosen_s = spread[rows]
+        chosen_people = people[rows]
+        chosen_within = within[rows]
+        for s in spreads:
+            r = search.release if s == spreads[0] else release(s)
+            sub = _Search(inbox.subset(rows), in_hours[rows], None if r is None else r[rows],
+                          level[rows], total[rows], occ)
+            k_s, within_s = sub.least_k()
+            people_s = sub.people(k_s)
+            cost = np.maximum(people_s, floor[rows, None]).sum(axis=1, dtype=np.float64)
+            better = cost < best_cost * (1 - 1e-6)  # ties: the smoother release
+            best_cost = np.where(better, cost, best_cost)
+            chosen_k = np.where(better, k_s, chosen_k)
+            chosen_s = np.where(better, s, chosen_s)
+            chosen_people[better] = people_s[better]
+            chosen_within[better] = within_s[better]
+        k[rows] = chosen_k
+        spread[rows] = chosen_s
+        people[rows] = chosen_people
+        within[rows] = chosen_within
+    return Staffing(people=people, capacity=people * occ, factor=k, spread=spread,
+                    within=within, best=best, total=total)
+
+
+class _Search:
+    """The least k for one release of the backlog: reply capacity ``in_hours + k x
+    release`` (at least the Erlang C floor of live targets), for the rows of one inbox."""
+
+    def __init__(self, inbox: Inbox, in_hours: NDArray[np.float32],
+                 release: NDArray[np.float32] | None, level: NDArray, total: NDArray,
+                 occ: np.float32) -> None:
+        self.inbox, self.in_hours, self.release = inbox, in_hours, release
+        self.level, self.total, self.occ = level, total, occ
+        table = inbox.spec.table
+        # live targets: Erlang C whole people each covered hour, on the hour's work to do
+        self.floor = None
+        if table is not None:
+            offered = in_hours if release is None else in_hours + release
+            self.floor = table.agents(offered).astype(FLOAT)
+
+    def people(self, k: NDArray[np.float64]) -> NDArray[np.float32]:
+        if self.release is None:
+            people = self.in_hours / self.occ
+        else:
+            people = self.release * k.astype(FLOAT)[:, None]
+            people += self.in_hours
+            people /= self.occ
+        if self.floor is not None:
+            np.maximum(people, self.floor, out=people)
+        return people
+
+    def met(self, k: NDArray[np.float64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+        people = self.people(k)
+        within = on_time_messages(self.inbox, people * self.occ, people)
+        n = self.total
+        ok = np.all(within >= self.level * n - 1e-6 * np.maximum(n, 1), axis=1)
+        return ok, within
+
+    def least_k(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(k, messages on target) per row: the least k on the grid ``K_STEP ** j`` that
+        meets every target (a grid, so that a laxer target never gets a larger k), found by
+        doubling ``j`` and then bisecting it; rows still short at K_MAX stop there."""
+        rows = self.total.shape[0]
+        ones = np.ones(rows)
+        if self.release is None:  # nothing waits for coverage: capacity = work meets all
+            return ones, self.met(ones)[1]
+        top = int(np.ceil(np.log(K_MAX) / np.log(K_STEP)))
+        lo = np.zeros(rows, np.int64)  # j = 0 (k = 1) is known to fail on these rows
+        hi = np.full(rows, min(int(np.ceil(np.log(2) / np.log(K_STEP))), top), np.int64)
+        while True:
+            ok_hi, _ = self.met(K_STEP ** hi.astype(np.float64))
+            grow = ~ok_hi & (hi < top)
+            if not grow.any():
+                break
+            lo = np.where(grow, hi, lo)
+            hi = np.where(grow, np.minimum(hi * 2, top), hi)
+        lo = np.where(ok_hi, lo, hi)  # short even at K_MAX: stop there
+        while np.any(hi - lo > 1):
+            mid = (lo + hi) // 2
+            ok_mid, _ = self.met(K_STEP ** mid.astype(np.float64))
+            open_ = hi - lo > 1
+            hi = np.where(open_ & ok_mid, mid, hi)
+            lo = np.where(open_ & ~ok_mid, mid, lo)
+        k = K_STEP ** hi.astype(np.float64)
+        return k, self.met(k)[1]
+
+
+def base_people(
+    inbox_base: Inbox, covered: NDArray[np.bool_], staffing: Staffing, max_occupancy: float
+) -> NDArray[np.float32]:
+    """People the queue would need in the same run without crises (their surge and their
+    round-the-clock coverage), at the run's own ``k`` and release, never more than with
+    them."""
+    work = inbox_base.work
+    people = np.where(covered, work, FLOAT(0))
+    if not bool(np.all(covered)):
+        release1 = backlog_release(work, covered)
+        for s in np.unique(staffing.spread):
+            rows = staffing.spread == s
+            people[rows] += spread_release(release1[rows], int(s)) * staffing.factor[
+                rows, None].astype(FLOAT)
+    people /= FLOAT(max_occupancy)
+    table = inbox_base.spec.table
+    if table is not None:
+        spread = backlog_spread(work, covered, inbox_base.spec.spread_hours)
+        offered = np.where(covered, work + spread, FLOAT(0))
+        np.maximum(people, table.agents(offered).astype(FLOAT), out=people)
+    return np.minimum(people, staffing.people)
 
 
 def current_staff(
     model: Model,
     values: dict[str, NDArray],
-    groups: list[tuple[float, float, NDArray[np.float32]]],
+    inboxes: list[Inbox],
+    needed_people: list[NDArray[np.float32]],
     covered: NDArray[np.bool_],
-    arrivals_work: NDArray[np.float32],
 ) -> dict[str, NDArray]:
-    """Replies on target with today's team.
+    """Replies on target with today's team, by week (overload and overtime:
+    :func:`estimator.engine.staffing.today_by_week`).
 
-    Replies come first: the productive hours of everyone on today's team who can answer
-    (a role that answers a channel), spread over the week's covered hours, are open to
-    replies, and what replies leave goes to everything else
-    (:mod:`estimator.engine.staffing` counts overloaded weeks and overtime). The newest
-    messages are answered first, as social inboxes list them: a team that cannot keep up
-    still answers today's messages on time and leaves older ones behind, rather than
-    falling ever further behind on all of them. A message's share on target is a fluid
-    estimate: the reply work the team can do between its arrival and its deadline, less
-    the work that arrives after it, over its hour's work (a lower bound: not all the later
-    work need be answered first).
+    Parameters
+    ----------
+    needed_people
+        Per queue, (runs, hours) the people the needed team puts on it: today's team
+        rosters its hours in the same shape.
+
+    Notes
+    -----
+    Replies come first: each queue's reply capacity is the FTE of today's people who can do
+    the queue's role (a person who can answer several queues splits evenly between them)
+    times their productive hours in the week, rostered over the week's covered hours in the
+    shape of the needed team's hours on the queue, at the occupancy cap; it goes through the
+    same queue model as the needed team (oldest message first).
     """
     assert model.current_staff is not None
+    team = model.current_staff
     runs = covered.shape[0]
-    answering = model.current_staff.fte_able([q.role for q in model.queues])
-    capacity = answering * values["productive_hours_per_fte"] / WEEKS  # (runs,)
-    covered_per_week = weekly(covered)
-    # Replies come first: a stretched team answers people before it makes content, watches
-    # or reports, so all its hours are open to replies, spread over the covered hours.
-    per_hour = np.divide(
-        np.broadcast_to(capacity[:, None], covered_per_week.shape), covered_per_week,
-        out=np.zeros_like(covered_per_week), where=covered_per_week > 0,
-    ).astype(FLOAT)
-    reply_capacity = np.where(
-        covered.reshape(runs, WEEKS, HOURS_PER_WEEK), per_hour[:, :, None], FLOAT(0)
-    ).reshape(runs, HOURS)
-
-    # net[:, t]: reply work the team could do minus reply work that arrived, from the start
-    # of the year to the start of hour t (flat after the year's end)
-    longest = max((int(m / 60 + 0.5) for m, _, _ in groups), default=0) + 2
-    net = np.empty((runs, HOURS + longest))
-    net[:, 0] = 0.0
-    net[:, 1 : HOURS + 1] = reply_capacity
-    net[:, 1 : HOURS + 1] -= arrivals_work
-    np.cumsum(net[:, 1 : HOURS + 1], axis=1, out=net[:, 1 : HOURS + 1])
-    net[:, HOURS + 1 :] = net[:, HOURS : HOURS + 1]
-    per_work = np.reciprocal(np.maximum(arrivals_work, FLOAT(1e-12)))
-
-    within_weekly = np.zeros((runs, WEEKS))
-    replies_weekly = np.zeros((runs, WEEKS))
+    per_week_fte = values["productive_hours_per_fte"] / WEEKS  # (runs,)
+    occ = FLOAT(model.scenario.capacity.max_occupancy)
+    queue_roles = [inbox.spec.role for inbox in inboxes]
+    answers = team.can[:, queue_roles]  # (people, queues)
+    per_queue = (team.fte[:, None] * answers / np.maximum(answers.sum(axis=1), 1)[:, None]
+                 ).sum(axis=0)  # (queues,) FTE
+    within = np.zeros((runs, WEEKS))
+    replies = np.zeros((runs, WEEKS))
     by_week = (runs, WEEKS, HOURS_PER_WEEK)
-    for minutes, _level, messages in groups:
-        # an hour's messages arrive on average at its middle, so their deadline is T + 0.5 h
-        deadline_hours = minutes / 60.0 + 0.5
-        whole, part = int(deadline_hours), deadline_hours % 1.0
-        # Newest first: the hour's messages get what the team can do before their deadline
-        # less what arrives after them, i.e. 1 + (net at the deadline - net now) / work.
-        # (A difference of two large cumulative sums, small enough for float32 from here.)
-        ahead = net[:, whole : whole + HOURS] * (1 - part)
-        if part:
-            ahead += part * net[:, whole + 1 : whole + 1 + HOURS]
-        ahead -= net[:, :HOURS]
-        share = ahead.astype(FLOAT)
-        share *= per_work
-        share += FLOAT(1)
-        np.clip(share, 0.0, 1.0, out=share)
-        m = messages.reshape(by_week)
-        replies_weekly += m.sum(axis=2, dtype=np.float64)
-        within_weekly += np.einsum("rwh,rwh->rw", m, share.reshape(by_week), dtype=np.float64)
-
+    for qi, (inbox, needed) in enumerate(zip(inboxes, needed_people, strict=True)):
+        hours = per_queue[qi] * per_week_fte  # (runs,) a week
+        # every covered hour gets a little, so an hour the need leaves empty is not dark
+        weights = (needed + np.where(covered, FLOAT(1e-3), FLOAT(0))).reshape(by_week)
+        per_week = weights.sum(axis=2, dtype=np.float64)
+        scale = np.divide(hours[:, None], per_week, out=np.zeros_like(per_week),
+                          where=per_week > 0).astype(FLOAT)
+        people = (weights * scale[:, :, None]).reshape(runs, HOURS)
+        on_time = on_time_messages(inbox, people * occ, people, by_week=True)
+        within += on_time.sum(axis=1)
+        for m in inbox.messages:
+            replies += m.reshape(by_week).sum(axis=2, dtype=np.float64)
     return {
-        "current_replies_weekly": replies_weekly.astype(np.float32),
-        "current_replies_within_weekly": within_weekly.astype(np.float32),
+        "current_replies_weekly": replies.astype(np.float32),
+        "current_replies_within_weekly": within.astype(np.float32),
     }
+
+
+__all__ = [
+    "LIVE_MINUTES",
+    "Inbox",
+    "Staffing",
+    "backlog_release",
+    "backlog_spread",
+    "base_people",
+    "best_messages",
+    "current_staff",
+    "on_time_messages",
+    "spread_release",
+    "staff_queue",
+    "window_sums",
+]

@@ -19,6 +19,7 @@ from estimator.report.words import (
     people_sentences,
     plain,
     plan_sentence,
+    reply_target_sentences,
     today_sentences,
     todays_week_sentence,
 )
@@ -36,10 +37,12 @@ def _wrap(lines: Iterable[str], width: int, indent: str = "") -> str:
 
 
 def _today_lines(s: dict[str, Any]) -> list[str]:
+    targets = [f"• {plain(x)}" for x in reply_target_sentences(s, per_channel=False)]
     sentences = today_sentences(s)
     if not sentences:
-        return ["• The scenario gives no current staff: add [current_staff] to compare."]
-    return [f"• {plain(x)}" for x in sentences]
+        return ["• The scenario gives no current staff: add [current_staff] to compare.",
+                *targets]
+    return [f"• {plain(x)}" for x in sentences] + targets
 
 
 def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:

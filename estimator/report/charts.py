@@ -824,7 +824,10 @@ def plot_todays_week(result: Result, *, ax: Axes | None = None) -> Axes:
                       fontsize="small", parse_math=False)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(-0.7, len(rows) - 0.3)
-        ax.set_xlim(0, max(need, have, 1.0) * 1.12)
+        xmax = max(need, have, 1.0) * 1.12
+        ax.set_xlim(0, xmax)
+        # no tick label on the right edge: on the brief the axes reach the page's margin
+        ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= xmax * 0.96])
         ax.set_xlabel("Hours a week, laid end to end in the order the team does the work")
         _title(ax, plain(todays_week_sentence(audit)))
         _legend(ax, outside=True)

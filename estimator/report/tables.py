@@ -75,6 +75,14 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("Replies arriving outside covered hours", "replies_outside_coverage_share", "share"),
         ("Planning percentile", "plan_percentile", "%"),
     ]
+    if s.get("coverage_fix"):
+        spec += [
+            ("Coverage that makes every target reachable: weekdays", "coverage_fix.weekdays", ""),
+            ("Coverage that makes every target reachable: weekends", "coverage_fix.weekends", ""),
+            ("Its added covered hours a year", "coverage_fix.added_covered_hours_per_year",
+             "hours"),
+            ("Its cost in FTE (P50, same runs)", "coverage_fix.fte_p50_extra", "FTE"),
+        ]
     if "current_staff" in s:
         spec += [
             ("Today's staff", "current_staff.fte_total", "FTE"),

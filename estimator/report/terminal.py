@@ -14,6 +14,7 @@ from estimator.report.words import (
     plain,
     plan_sentence,
     precision_sentence,
+    reply_target_sentences,
     signed_money,
     today_sentences,
     variance_sentence,
@@ -149,6 +150,7 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "
         f"({s['replies_outside_coverage_share']:.0%} of messages arrive outside covered hours)"
     )
+    lines += ["  " + plain(sentence) for sentence in reply_target_sentences(s)]
     if s.get("sensitivity_indices"):
         lines.append(f"What moves it: {variance_sentence(s)}. {bad_years_sentence(s)}.")
     if s["combine_or_contract"]:

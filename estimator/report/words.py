@@ -106,6 +106,59 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
     return out
 
 
+def _target_words(minutes: float) -> str:
+    """``240`` as ``"4 h"``, ``90`` as ``"90 min"``, ``1440`` as ``"24 h"``."""
+    return f"{minutes / 60:g} h" if minutes >= 60 and minutes % 60 == 0 else f"{minutes:g} min"
+
+
+def reply_target_sentences(summary: dict[str, Any], per_channel: bool = True) -> list[str]:
+    """A sentence per channel whose target no team can meet with the covered hours (or, with
+    ``per_channel=False``, per target shared by such channels), and the coverage that would
+    make every target reachable with its cost; none if all are.
+
+    >>> s = {"replies_by_channel": [{"channel": "DMs", "reachable": False,
+    ...      "service_level": 0.9, "reply_within_minutes": 240, "best_share": 0.66,
+    ...      "within_target_share": 0.64}],
+    ...      "coverage_fix": {"weekdays": "07:00-22:00", "weekends": "07:00-22:00",
+    ...                       "fte_p50_extra": 1.84}}
+    >>> print(plain(reply_target_sentences(s)[0]))
+    DMs: with these hours no team can answer 90% within 4 h (at most 66%; the needed team 64%).
+    >>> print(plain(reply_target_sentences(s)[1]))
+    Covering 07:00-22:00 every day makes every target reachable for +1.8 FTE (P50).
+    >>> print(plain(reply_target_sentences(s, per_channel=False)[0]))
+    With these hours no team can answer 90% within 4 h on 1 channel (at most 66%).
+    """
+    rows = [r for r in summary.get("replies_by_channel", []) if not r["reachable"]]
+    if per_channel:
+        out = [
+            f"{r['channel']}: with these hours no team can answer "
+            f"**{r['service_level']:.0%} within {_target_words(r['reply_within_minutes'])}** "
+            f"(at most {r['best_share']:.0%}; the needed team {r['within_target_share']:.0%})."
+            for r in rows
+        ]
+    else:
+        groups: dict[tuple[float, float], list[dict[str, Any]]] = {}
+        for r in rows:
+            groups.setdefault((r["service_level"], r["reply_within_minutes"]), []).append(r)
+        out = [
+            f"With these hours no team can answer **{level:.0%} within "
+            f"{_target_words(minutes)}** on {len(g)} channel{'s' if len(g) > 1 else ''} "
+            f"(at most {max(r['best_share'] for r in g):.0%})."
+            for (level, minutes), g in groups.items()
+        ]
+    fix = summary.get("coverage_fix")
+    if rows and fix:
+        wd, we = fix["weekdays"], fix["weekends"]
+        hours = (f"{wd} every day" if wd == we else
+                 f"weekdays {wd or 'none'} and weekends {we or 'none'}")
+        cost = fix.get("fte_p50_extra")
+        out.append(f"Covering {hours} makes every target reachable"
+                   + (f" for **{cost:+.1f} FTE** (P50)." if cost is not None else "."))
+    elif rows:
+        out.append("No extension of the covered hours makes every target reachable.")
+    return out
+
+
 def plan_sentence(summary: dict[str, Any]) -> str:
     """The plan in one marked sentence: its FTE, people, the share of weeks it meets and
     its cost, every number from the summary."""

@@ -126,6 +126,16 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("measure", "Measure", None), ("value", "Value", None), ("unit", "Unit", None),
         ("key", "Key in summary.json", None),
     ]
+    reply_cols: list[tuple[str, str, str | None]] = [
+        ("channel", "Channel", None),
+        ("role", "Role key", None),
+        ("reply_within_minutes", "Target (minutes)", FMT_WHOLE),
+        ("service_level", "Service level", FMT_SHARE),
+        ("within_target_share", "Within target, needed team", FMT_SHARE),
+        ("best_share", "Best share any team could reach", FMT_SHARE),
+        ("reachable", "Reachable", None),
+        ("replies_per_year_mean", "Replies a year, mean", FMT_COUNT),
+    ]
     task_cols: list[tuple[str, str, str | None]] = [
         ("label", "Role", None), ("task", "Task", None), ("kind", "Kind of work", None),
         ("hours_per_week", "Hours a week (mean)", "0.0"),
@@ -152,6 +162,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
               if result.has_current_staff else [])
     return [
         ("Summary", summary_cols, summary_rows(result, s), []),
+        ("Replies by channel", reply_cols, s["replies_by_channel"], []),
         ("FTE by role", role_cols, by_role, [role_total]),
         ("Hours by kind", kind_cols, kind_rows, [kind_total]),
         ("Weekly demand", week_cols, weekly, []),

@@ -73,27 +73,47 @@ def _care(**channel):
     return base
 
 
-def test_engagement_around_the_clock_is_erlang_c_every_hour():
+def test_live_target_around_the_clock_is_erlang_c_every_hour():
+    """A live target (under an hour): Erlang C whole people every hour; the reply work itself
+    is engagement, the rest of their time on the queue is being on duty."""
     s = scenario_of(minimal(
         coverage={"weekdays": "00:00-24:00", "weekends": "00:00-24:00", "min_on_duty": 0},
-        channels=[_care()],
+        channels=[_care(reply_within_minutes=15)],
     ))
     r = simulate(s, runs=32, seed=1)
-    agents = erlang_c_agents(480 / 24, 6, 60, 0.9, 0.85)  # 20 an hour: 2 erlangs
-    np.testing.assert_allclose(r.hours_by_kind()[:, ENGAGEMENT], agents * HOURS)
-    np.testing.assert_allclose(r.summary()["replies_within_target_share"], 0.9)
+    agents = erlang_c_agents(480 / 24, 6, 15, 0.9, 0.85)  # 20 an hour: 2 erlangs
+    np.testing.assert_allclose(r.hours_by_role()[:, CM], agents * HOURS, rtol=1e-5)
+    np.testing.assert_allclose(r.hours_by_kind()[:, ENGAGEMENT], 2 * HOURS / 0.85, rtol=1e-5)
+    # measured: the Erlang C level of whole agents, above the target
+    share = r.summary()["replies_within_target_share"]
+    assert 0.9 <= share < 1
+
+
+def test_deferred_target_around_the_clock_is_the_work_at_the_occupancy_cap():
+    """A deferred target (an hour or more) with nobody waiting for coverage: capacity equal to
+    the work answers every message in its hour, and the people on the queue are the work
+    over the occupancy cap (fractional, not whole people)."""
+    s = scenario_of(minimal(
+        coverage={"weekdays": "00:00-24:00", "weekends": "00:00-24:00", "min_on_duty": 0},
+        channels=[_care(reply_within_minutes=60)],
+    ))
+    r = simulate(s, runs=32, seed=1)
+    np.testing.assert_allclose(r.hours_by_kind()[:, ENGAGEMENT], 2 * HOURS / 0.85, rtol=1e-5)
+    np.testing.assert_allclose(r.hours_by_role()[:, CM], 2 * HOURS / 0.85, rtol=1e-5)
+    np.testing.assert_allclose(r.summary()["replies_within_target_share"], 1.0)
 
 
 def test_pooled_queue_needs_fewer_people_than_a_person_per_channel():
     one = scenario_of(minimal(
         coverage={"weekdays": "00:00-24:00", "weekends": "00:00-24:00", "min_on_duty": 0},
-        channels=[_care(per_day=48), _care(platform="Y", per_day=48)],
+        channels=[_care(per_day=48, reply_within_minutes=15),
+                  _care(platform="Y", per_day=48, reply_within_minutes=15)],
     ))
     r = simulate(one, runs=32, seed=1)
-    pooled = erlang_c_agents(96 / 24, 6, 60, 0.9, 0.85)
-    separate = 2 * erlang_c_agents(48 / 24, 6, 60, 0.9, 0.85)
+    pooled = erlang_c_agents(96 / 24, 6, 15, 0.9, 0.85)
+    separate = 2 * erlang_c_agents(48 / 24, 6, 15, 0.9, 0.85)
     assert pooled < separate
-    np.testing.assert_allclose(r.hours_by_kind()[:, ENGAGEMENT], pooled * HOURS)
+    np.testing.assert_allclose(r.hours_by_role()[:, CM], pooled * HOURS, rtol=1e-5)
 
 
 def test_backlog_from_uncovered_hours_is_cleared_not_lost():
@@ -124,9 +144,12 @@ def test_office_hours_channel_by_hand():
     # and with a lax target occupancy decides, so on-duty hours >= work / 0.85
     work_hours = 480 * 364 * 6 / 60
     assert r.hours_by_kind()[0, ENGAGEMENT] >= work_hours / 0.85
-    # a weekend message answered by Monday 00:00 is on target only within 24 h of it
-    share = r.summary()["replies_within_target_share"]
-    assert 5 / 7 * 0.5 < share < 5 / 7 * 0.5 + 2 / 7 * 0.5 + 0.01
+    # measured, not assumed: weekday messages are answered in their hour; Sunday's by
+    # Monday 00:00 (within 24 h), Saturday's not: at most 6 in 7 can be on time
+    (row,) = r.summary()["replies_by_channel"]
+    assert row["best_share"] == pytest.approx(6 / 7, abs=0.005)
+    assert row["reachable"] and r.summary()["coverage_fix"] is None
+    assert 0.5 <= row["within_target_share"] <= row["best_share"] + 1e-9
     assert r.summary()["replies_outside_coverage_share"] == pytest.approx(2 / 7, abs=1e-6)
 
 
@@ -244,8 +267,8 @@ def test_current_staff_replies_by_hand():
         current_staff={"community_manager": 200},
     ))
     cur = simulate(s, runs=32, seed=1).summary()["current_staff"]
-    # (the year's last Sunday waits for next year's Monday, outside the planning year)
-    assert cur["replies_within_target_share"] == pytest.approx(6 / 7 - 1 / 364, abs=0.002)
+    # (the year is a circle: the last Sunday's messages are answered on the first Monday)
+    assert cur["replies_within_target_share"] == pytest.approx(6 / 7, abs=0.002)
     starved = scenario_of({**minimal(
         coverage={"weekdays": "00:00-24:00", "weekends": "", "min_on_duty": 0},
         channels=[_care(per_day=100, reply_within_minutes=1440, service_level=0.5)],

@@ -21,8 +21,8 @@ from estimator.report import brief, charts, figures, outputs, tables, workbook
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "tests" / "data" / "model_example.toml"
-SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions",
-          "Role tasks", "Today's week", "Roster", "What moves it"]
+SHEETS = ["Summary", "Replies by channel", "FTE by role", "Hours by kind", "Weekly demand",
+          "Assumptions", "Role tasks", "Today's week", "Roster", "What moves it"]
 
 
 @pytest.fixture(scope="module")
