@@ -82,11 +82,11 @@ def test_scenarios_are_immutable():
         ),
         (
             lambda d: d["coverage"].update(weekdays="8-18"),
-            "coverage.weekdays: expected a range of whole hours like '08:00-18:00'",
+            "coverage.weekdays: expected covered hours like '09:00-17:00', '24/7'",
         ),
         (
-            lambda d: d["coverage"].update(weekdays="18:00-08:00"),
-            "coverage.weekdays: expected a start before the end",
+            lambda d: d["coverage"].update(weekdays="08:00-08:00"),
+            "coverage.weekdays: expected hours from 00:00 to 24:00 and a start unlike the end",
         ),
         (
             lambda d: d["coverage"].update(weekdays="08:30-17:30"),
@@ -123,6 +123,11 @@ def test_scenarios_are_immutable():
         (lambda d: d["current_staff"].update(intern=1), "current_staff.intern: expected a role"),
         (lambda d: d["work"][0].update(role="boss"), "work[0].role: expected a role declared"),
         (lambda d: d.pop("roles"), "roles: expected a value, got none"),
+        (  # a typo in a [roles] key: the key is named, and the name the work uses suggested
+            lambda d: d["roles"].update(writr=d["roles"].pop("writer")),
+            "roles.writr: expected a role the scenario uses, got 'writr'; did you mean "
+            "'writer' (named by content[0].effort_hours.writer)?",
+        ),
         (
             lambda d: d["content"][0]["effort_hours"].update(editor=1),
             "content[0].effort_hours.editor: expected a role declared in [roles]",

@@ -402,9 +402,19 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        for path, role in self.role_references():
+        refs = self.role_references()
+        used = {role for _, role in refs}
+        for path, role in refs:
             if role not in self.roles:
                 near = difflib.get_close_matches(role, list(self.roles), n=1)
+                if near and near[0] not in used:
+                    # a declared role nothing uses, close to a name the work uses: the typo
+                    # is the [roles] key, so that is what to fix
+                    raise FieldProblem(
+                        f"roles.{near[0]}",
+                        f"expected a role the scenario uses, got {near[0]!r}; did you mean "
+                        f"{role!r} (named by {path})?",
+                    )
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
                 raise FieldProblem(
                     path, f"expected a role declared in [roles], got {role!r}{hint}"
