@@ -94,3 +94,42 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
             f"{cw['overtime_hours_mean']:,.0f} hours over capacity, "
             f"{cw['replies_within_target_share']:.0%} of replies within target.")
     return out
+
+
+# --------------------------------------------------------------------------- how to read
+
+
+def reading_guide(plan_percentile: float) -> list[tuple[str, str]]:
+    """The terms a finance reader meets in the tables, each with a plain meaning."""
+    p = f"{plan_percentile:g}"
+    return [
+        ("P50 (median)", "half the simulated years need more, half less"),
+        ("P90", "enough in 9 of 10 simulated years"),
+        (f"plan P{p}", f"the team to budget for: each role sized so its weekly work fits "
+                       f"in {p}% of weeks, rounded up"),
+        ("shrinkage", "the share of contracted hours lost to leave, sickness, training "
+                      "and admin"),
+        ("covered hours", "the hours someone watches the channels and answers"),
+        ("FTE", "full-time equivalent: one person's contracted hours"),
+    ]
+
+
+#: Why the roles' P50 and P90 do not add up to the total's.
+ROLES_DO_NOT_SUM = ("The roles' P50 and P90 do not add up to the total's: a percentile of the "
+                    "total is not the sum of the roles' percentiles (the roles' busy years "
+                    "differ).")
+
+
+def summary_legend(plan_percentile: float) -> str:
+    """The "how to read this" lines under the ``estimator run`` table."""
+    import textwrap
+
+    lines = ["How to read this:"]
+    for text in [f"{t}: {m}" for t, m in reading_guide(plan_percentile)] + [ROLES_DO_NOT_SUM]:
+        lines += textwrap.wrap(text, 94, initial_indent="  ", subsequent_indent="    ")
+    return "\n".join(lines)
+
+
+#: The note under the ``estimator sweep`` table.
+SWEEP_LEGEND = ("Role columns: each role's median FTE (P50) at that point; they do not add up "
+                "to the total's P50 (a percentile of a total is not the sum of the parts').")
