@@ -10,7 +10,7 @@ from typing import Any
 from estimator.engine.result import Result
 from estimator.report.files import atomic_file
 from estimator.report.tables import assumption_rows
-from estimator.report.words import money, plain, today_sentences
+from estimator.report.words import ROLES_DO_NOT_SUM, money, plain, reading_guide, today_sentences
 from estimator.report.words import staff as _staff
 
 #: A4 portrait, in inches.
@@ -38,10 +38,10 @@ def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:
     entries = [
         f"One FTE: {s['productive_hours_per_fte']['mean']:,.0f} productive hours a year of "
         f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
-        f"{s['shrinkage']:.0%}) [capacity]",
+        f"{s['shrinkage']:.0%})",
         f"Covered hours: weekdays {cov.weekdays or 'none'}, weekends {cov.weekends or 'none'}, "
         f"holidays like {cov.holidays}; {cov.min_on_duty} on duty; during a crisis "
-        f"{cov.during_crisis} [coverage]",
+        f"{cov.during_crisis}",
     ]
     rows = assumption_rows(result)
     skip = ("capacity.hours_per_week", "capacity.days_per_week", "coverage.", "plan.")
@@ -51,9 +51,17 @@ def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:
                              r["source"] != "scenario file"))
     for r in rows:
         value = r["value"] if isinstance(r["value"], str) else f"{r['value']:g}"
-        default = "; estimator default" if r["source"] != "scenario file" else ""
-        entries.append(f"{r['assumption']}: {value} [{r['field']}{default}]")
+        where = _source_words(r["source"])
+        entries.append(f"{r['assumption']}: {value}" + (f" ({where})" if where else ""))
     return entries
+
+
+def _source_words(source: str) -> str:
+    """Where a number comes from, for the brief: its cited source, or that it is the
+    estimator's default; nothing for a number the file sets without a source."""
+    if source in ("", "scenario file"):
+        return ""
+    return "estimator default" if source == "estimator default" else f"source: {source}"
 
 
 def _columns(entries: list[str], width: int, lines_per_column: int, columns: int) -> list[str]:
@@ -107,7 +115,7 @@ def _line_height(size_pt: float, spacing: float) -> float:
 
 #: The brief's margins and the most role rows its table shows.
 _MARGIN = 0.6
-_MAX_TABLE_ROWS = 18
+_MAX_TABLE_ROWS = 15
 
 
 def brief_figure(result: Result) -> Any:
@@ -146,7 +154,13 @@ def brief_figure(result: Result) -> Any:
                if "current_staff" in s else ""),
         ], 96)
         page.text(left, 1.15, lead, fontsize=10, linespacing=1.45, gid="lead")
-        y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.2
+        y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.12
+        guide = _wrap(["How to read this: " + "; ".join(
+            f"{term}: {meaning}" for term, meaning in reading_guide(s["plan_percentile"]))
+            + "."], 135)
+        page.text(left, y, guide, fontsize=7, color=charts.GREY, linespacing=1.4,
+                  gid="reading_guide")
+        y += (guide.count("\n") + 1) * _line_height(7, 1.4) + 0.2
 
         y = _role_table(page, result, s, y, left, right) + 0.25
 
@@ -162,15 +176,15 @@ def brief_figure(result: Result) -> Any:
                   gid="today_heading")
         page.text(col, y + 0.3, _wrap(_today_lines(s), 40, "  "), fontsize=8,
                   linespacing=1.45, gid="today")
-        y += 0.3 + chart_h + 0.55
+        y += 0.3 + chart_h + (0.7 if chart.get_xlabel().count("\n") else 0.55)
 
         page.text(left, y, "Main assumptions and where they are set", fontsize=11,
                   fontweight="bold", gid="assumptions_heading")
         note = _wrap([
             "Uncertain inputs come first, those that move the total most first. a / b / c: "
-            "low / most likely / high (a three-point estimate); [field]: where it is set in "
-            f"the scenario file “{result.scenario_name}”, else the estimator's default. "
-            "Every input is in workbook.xlsx, sheet Assumptions."], 130)
+            "low / most likely / high (a three-point estimate). Each number is set in the "
+            f"scenario “{result.scenario_name}” unless marked as the estimator's default; "
+            "every input, with its field, is in workbook.xlsx (sheet Assumptions)."], 130)
         page.text(left, y + 0.25, note, fontsize=7, color=charts.GREY, linespacing=1.4)
         y += 0.25 + (note.count("\n") + 1) * _line_height(7, 1.4) + 0.1
         room = page.h - 0.45 - y
@@ -199,7 +213,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     size = 9 if len(rows) <= 8 else 8
     row_h = _line_height(size, 1.5)
     width = right - left
-    cols = [("Role", 0.0, "left"), ("Median FTE", 0.50, "right"), ("P90 FTE", 0.61, "right"),
+    cols = [("Role", 0.0, "left"), ("Median FTE", 0.48, "right"), ("P90 FTE", 0.58, "right"),
             (f"Planned FTE\n(P{s['plan_percentile']:g} of weeks)", 0.76, "right"),
             (f"Planned cost\na year ({cur})", 0.90, "right"), ("Today\nFTE", 1.0, "right")]
     for label, x, ha in cols:
@@ -232,7 +246,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
             page.text(left + x * width, y, text, ha=ha, fontsize=size,
                       fontweight="bold" if is_total else "normal", gid="cell")
         y += row_h
-    notes = ["The total's P50 and P90 are percentiles of the total, not sums of the roles'."]
+    notes = [ROLES_DO_NOT_SUM]
     if small:
         notes.insert(0, "* Under half an FTE: a candidate to combine with another role or to "
                         "contract out.")

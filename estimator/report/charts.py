@@ -199,13 +199,13 @@ TITLE_WIDTH = 75
 _GLUE = "\u2060"  # kept between a number and its unit while wrapping
 
 
-def _title(ax: Axes, text: str) -> None:
+def _title(ax: Axes, text: str, width: int = TITLE_WIDTH) -> None:
     # keep a number with its unit, and a short aside in brackets, on one line
     glued = re.sub(r"\d (FTE|hours|people|a year)\b| ?\([^()]{1,14}\)",
                    lambda m: m[0].replace(" ", _GLUE), text)
-    lines = textwrap.wrap(glued, TITLE_WIDTH, break_on_hyphens=False)
-    for width in range(len(glued) // max(len(lines), 1), TITLE_WIDTH):  # balance the lines
-        balanced = textwrap.wrap(glued, width, break_on_hyphens=False)
+    lines = textwrap.wrap(glued, width, break_on_hyphens=False)
+    for w in range(len(glued) // max(len(lines), 1), width):  # balance the lines
+        balanced = textwrap.wrap(glued, w, break_on_hyphens=False)
         if len(balanced) == len(lines):
             lines = balanced
             break
@@ -289,11 +289,6 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
                                 label=f"{n:,} simulated years")
         top = max(p.get_height() for p in patches)
         ax.set_ylim(0, top * 1.35)
-        if far.any():
-            ax.text(0.99, 0.70, f"{int(far.sum())} of {n:,} years need more than "
-                    f"{_fte(float(fte.max()))} FTE\n(up to {_fte(float(all_fte.max()))}: "
-                    "extreme crises), not drawn", transform=ax.transAxes, ha="right", va="top",
-                    fontsize="small", color="0.3", gid="beyond", parse_math=False)
         ax.axvline(p50, color=P90_COLOR, lw=2.5, label=f"Median (P50): {_fte(p50)} FTE")
         ax.axvline(p90, color=P90_COLOR, lw=2.5, ls="--",
                    label=f"P90: {_fte(p90)} FTE (enough in 9 years out of 10)")
@@ -320,7 +315,12 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
         hi = max(float(fte.max()), today or 0.0)
         margin = max((hi - lo) * 0.08, 0.1)
         ax.set_xlim(max(lo - margin, 0.0) if lo >= 0 else lo - margin, hi + margin)
-        ax.set_xlabel("Full-time staff needed (FTE, all roles)")
+        xlabel = "Full-time staff needed (FTE, all roles)"
+        if far.any():  # under the axis, where it cannot cover a bar or a line
+            xlabel += (f"\nNot drawn: {int(far.sum())} of {n:,} years need more than "
+                       f"{_fte(float(fte.max()))} FTE (up to {_fte(float(all_fte.max()))}: "
+                       "extreme crises)")
+        ax.set_xlabel(xlabel, parse_math=False)
         ax.set_ylabel("Share of simulated years (%)")
         _legend(ax, outside=True)
     return ax
@@ -426,13 +426,18 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
             today = float(result.arrays["current_capacity_per_week"].mean())
             ax.axhline(today, color=TODAY_COLOR, lw=2, ls="--", gid="today",
                        label=f"Today's team: {today:,.0f} hours a week")
+        plan_fte = sum(result.recommended_fte().values())
+        plan = plan_fte * float(np.mean(result.productive_hours_per_fte)) / len(weeks)
+        ax.axhline(plan, color=PLAN_COLOR, lw=2.5, gid="plan",
+                   label=f"Planned team ({_fte(plan_fte)} FTE): {plan:,.0f} hours a week")
         typical = float(np.median(demand[~crisis_weeks])) if (~crisis_weeks).any() else float(
             np.median(demand))
         title = f"A typical week needs {typical:,.0f} hours of work"
         if crisis_weeks.any():
             title += f", a crisis week {float(demand[crisis_weeks].mean()):,.0f}"
+        title += f"; the planned team has {plan:,.0f}"
         if today is not None:
-            title += f"; today's team has {today:,.0f}"
+            title += f", today's team {today:,.0f}"
         _title(ax, title)
         start = date.fromisoformat(rows[0]["week_start"])
         ticks, names, month = [], [], None
@@ -444,7 +449,8 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
                 names.append(d.strftime("%b"))
         ax.set_xticks(ticks, names)
         ax.set_xlim(0.3, weeks[-1] + 0.7)
-        ax.set_ylim(0, max(float(hi.max()), float(demand[k].max()), today or 0.0, 1.0) * 1.12)
+        ax.set_ylim(0, max(float(hi.max()), float(demand[k].max()), today or 0.0, plan,
+                           1.0) * 1.12)
         ax.set_xlabel(f"Week of the planning year (from Monday {start.isoformat()})")
         ax.set_ylabel("Hours of work per week (all roles)")
         _legend(ax, outside=True)
@@ -456,8 +462,10 @@ def plot_on_duty_heatmap(result: Result, *, ax: Axes | None = None) -> Axes:
     with _Canvas(ax, result) as ax:
         prof = np.asarray(result.on_duty_profile(), dtype=float)
         vmax = max(float(prof.max()), 1.0)
-        im = ax.imshow(prof, aspect="auto", cmap="cividis", vmin=0, vmax=vmax,
-                       interpolation="nearest")
+        # under 0.05 people reads as nobody: masked, so the cell is white (blank), not navy
+        blank = mpl.colormaps["cividis"].with_extremes(bad="white")
+        im = ax.imshow(np.ma.masked_less(prof, 0.05), aspect="auto", cmap=blank, vmin=0,
+                       vmax=vmax, interpolation="nearest")
         cmap, norm = im.get_cmap(), im.norm
         for d in range(prof.shape[0]):
             for h in range(prof.shape[1]):
@@ -564,17 +572,17 @@ def plot_cost(result: Result, *, ax: Axes | None = None) -> Axes:
         rec_total = sum(rec.values())
         rec_cost = float(sum(rec[r] * s.roles[r].salary for r in result.roles))
         rows = [
-            ("Needed, median (P50)", p50, P50_COLOR),
-            ("Needed, P90 (9 years in 10)", p90, P90_COLOR),
             (f"Planned team: {_fte(rec_total)} FTE\n(weekly work met in "
              f"{result.percentile:g}% of weeks)", rec_cost, PLAN_COLOR),
+            ("Work needed, median (P50)", p50, P50_COLOR),
+            ("Work needed, P90 (9 years in 10)", p90, P90_COLOR),
         ]
         today = _today_total(result)
         today_cost = 0.0
         if today is not None:
             today_cost = float(sum(f * s.roles[r].salary
                                    for r, f in result.current_staff_fte().items()))
-            rows.insert(0, (f"Today's team: {_staff(today)} FTE", today_cost, TODAY_COLOR))
+            rows.append((f"Today's team: {_staff(today)} FTE", today_cost, TODAY_COLOR))
         y = np.arange(len(rows))[::-1]
         bars = ax.barh(y, [r[1] for r in rows], 0.6, color=[r[2] for r in rows])
         ax.bar_label(bars, labels=[_money(r[1], currency) for r in rows], padding=6,
@@ -584,8 +592,9 @@ def plot_cost(result: Result, *, ax: Axes | None = None) -> Axes:
         _room_for_labels(ax, max(r[1] for r in rows), 0.22)
         _thousands_axis(ax)
         ax.set_xlabel(f"Yearly cost (thousands of {currency}: salaries and on-costs)")
-        _title(ax, f"The programme costs {_money(p50, currency)} a year "
-                   f"({_money(p90, currency)} at P90)")
+        _title(ax, f"The planned team costs {_money(rec_cost, currency)} a year; the work "
+                   f"needed costs {_money(p50, currency)} (median) to {_money(p90, currency)} "
+                   "(P90)")
     return ax
 
 
@@ -667,15 +676,26 @@ def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) ->
                 ax.text(value, yi, f" {_fte(value)} ", va="center",
                         ha="left" if value >= middle else "right", fontsize="small",
                         parse_math=False)
-        ax.set_yticks(y, [textwrap.fill(r["label"], 44) for r in rows], fontsize="small")
+        from estimator.report.tables import input_words
+
+        s = result.model.scenario
+        words = [input_words(s, r["path"]) for r in rows]
+        names = [f"{item.split(': ', 1)[-1]}: " * bool(item) + what[:1].lower() + what[1:]
+                 + (f" ({role})" if role else "") for item, what, role in words]
+        names = [n[:1].upper() + n[1:] for n in names]
+        ax.set_yticks(y, [textwrap.fill(n, 44) for n in names], fontsize="small",
+                      parse_math=False)
         spread = max(float(np.max(np.abs(np.r_[low, high] - middle))), 0.05)
         ax.set_xlim(middle - spread * 1.35, middle + spread * 1.35)
         ax.set_xlabel(f"Median FTE needed in those years (all years: {_fte(middle)})")
         top_row = rows[-1]
-        lever = top_row["label"].split(": ", 1)[-1]
-        _title(ax, f"{lever[:1].upper()}{lever[1:]} moves the need most: "
-                   f"{_fte(top_row['fte_p50_when_low'])} to "
-                   f"{_fte(top_row['fte_p50_when_high'])} FTE")
+        item, what, role = words[-1]
+        where = item.split(": ", 1)[-1] if item else ""
+        lever = what[:1].lower() + what[1:] + (f" ({role})" if role else "")
+        # the long input names on the left leave the title less room
+        _title(ax, f"The need moves most with {lever}" + (f" on {where}" if where else "")
+                   + f": {_fte(top_row['fte_p50_when_low'])} to "
+                   f"{_fte(top_row['fte_p50_when_high'])} FTE (median)", width=52)
         _legend(ax, outside=True)
     return ax
 

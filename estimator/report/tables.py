@@ -3,6 +3,7 @@ assumptions; and the CSV/JSON files of an output folder."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,29 @@ def _explicit(scenario: Any, path: str) -> bool:
     return True
 
 
+@functools.cache
+def _field_meanings() -> dict[str, str]:
+    return {p: text for p, _, _, text in field_docs()}
+
+
+def input_words(scenario: Any, path: str) -> tuple[str, str, str]:
+    """An input in a reader's words: (the item, what the field is, the role), e.g.
+    ``("Replies: Instagram comments and DMs", "Messages a day that need a reply", "")``;
+    never the field path."""
+    docs = _field_meanings()
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    tail = ""
+    doc = docs.get(generic)
+    if doc is None and "." in generic:
+        head, last = generic.rsplit(".", 1)
+        doc = docs.get(head)
+        tail = scenario.role_label(last) if last in scenario.roles else last
+    if generic.startswith("roles.") and generic.endswith(".salary"):
+        doc = docs.get("roles.<role>.salary")
+        tail = scenario.role_label(path.split(".")[1])
+    return input_context(scenario, path), (doc or "").rstrip("."), tail
+
+
 def assumption_rows(result: Result) -> list[dict[str, Any]]:
     """Every assumption the run used: :meth:`Result.assumptions`, plus per-item quantities
     (handle times, response targets, crisis durations and surges), salaries and the plan.
@@ -167,21 +191,10 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
     quantities.setdefault("plan.fte_step", s.plan.fte_step)
     for path, q in quantities.items():
         texts.setdefault(path, dist.describe(q))
-    docs = {p: text for p, _, _, text in field_docs()}
     influence = result.input_influence()
     rows = []
     for path, text in texts.items():
-        generic = re.sub(r"\[\d+\]", "[]", path)
-        tail = ""
-        doc = docs.get(generic)
-        if doc is None and "." in generic:
-            head, last = generic.rsplit(".", 1)
-            doc = docs.get(head)
-            tail = result.model.scenario.role_label(last) if last in s.roles else last
-        if generic.startswith("roles.") and generic.endswith(".salary"):
-            doc = docs.get("roles.<role>.salary")
-            tail = s.role_label(path.split(".")[1])
-        what = " — ".join(x for x in (input_context(s, path), (doc or "").rstrip("."), tail) if x)
+        what = " — ".join(x for x in input_words(s, path) if x)
         q = quantities.get(path)
         row: dict[str, Any] = {"field": path, "assumption": what, "value": text,
                                "estimate": "fixed", "low": None, "mode": None, "high": None,
