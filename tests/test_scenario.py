@@ -1,4 +1,5 @@
 import copy
+import re
 import tomllib
 from datetime import date
 
@@ -210,3 +211,35 @@ def test_the_fields_document_is_generated_from_the_schema(capsys):
     assert table in (ROOT / "docs" / "scenario_fields.md").read_text(encoding="utf-8"), (
         "docs/scenario_fields.md is stale: run `estimator schema` and paste the table"
     )
+
+
+def test_a_source_can_be_attached_to_any_number(tmp_path):
+    base = tmp_path / "base.toml"
+    base.write_text(EXAMPLE.read_text(encoding="utf-8") + (
+        '\n[sources]\ncapacity.sick_days = "CIPD 2023"\n'
+        '"channels[0].per_day" = "Sprout Social Index 2013 (docs/sources.md 1e)"\n'
+        'channels.0.handle_minutes = "LiveAgent"\n'), encoding="utf-8")
+    s = load_scenario(base)
+    assert s.sources == {"capacity.sick_days": "CIPD 2023",
+                         "channels[0].per_day": "Sprout Social Index 2013 (docs/sources.md 1e)",
+                         "channels[0].handle_minutes": "LiveAgent"}
+    assert s.source_of("channels.0.per_day") == s.sources["channels[0].per_day"]
+    # a file that sets a number again drops the base's source for it (it no longer applies)
+    child = tmp_path / "child.toml"
+    child.write_text('base = "base.toml"\n[capacity]\nsick_days = 9\n', encoding="utf-8")
+    c = load_scenario(child)
+    assert "capacity.sick_days" not in c.sources and "channels[0].per_day" in c.sources
+    # the saved scenario keeps them
+    assert validate_scenario(tomllib.loads(to_toml(s))).sources == s.sources
+
+
+@pytest.mark.parametrize("sources,message", [
+    ({"channels[7].per_day": "x"}, "sources.channels[7].per_day: expected the path of a field"),
+    ({"capacity.sick_dayz": "x"}, "sources.capacity.sick_dayz: expected the path of a field"),
+    ({"capacity.sick_days": ""}, "sources.capacity.sick_days: expected the source's name"),
+    ({"capacity.sick_days": 3}, "sources.capacity.sick_days: expected a valid string"),
+])
+def test_bad_sources_name_the_field(sources, message):
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) | {"sources": sources}
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        validate_scenario(data)

@@ -214,7 +214,8 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
         if path in result.inputs and q is not None and dist.is_uncertain(q):
             row["mean_drawn"] = float(np.mean(result.inputs[path]))
         row["influence"] = influence.get(path)
-        row["source"] = ("scenario file" if _explicit(s, path) else "estimator default")
+        row["source"] = s.source_of(path) or (
+            "scenario file" if _explicit(s, path) else "estimator default")
         rows.append(row)
     return rows
 

@@ -52,7 +52,31 @@ def read_scenario_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[s
     if not isinstance(base, str):
         raise ScenarioError(f"{path}: base: expected a file name, got {base!r}", field="base")
     parent = read_scenario_dict(path.parent / base, (*_seen, resolved))
-    return _merge(parent, data)
+    return _merge(_without_overridden_sources(parent, data), data)
+
+
+def _without_overridden_sources(parent: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The base's data without the sources of the numbers ``data`` sets again (a source
+    belongs to the number it was given for; a list set again replaces all of its items')."""
+    from estimator.scenario.schema import Scenario, source_path
+
+    sources = Scenario._flat_sources(parent.get("sources") or {})
+    if not sources:
+        return parent
+    set_again: list[str] = []
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and not set(value) & {"low", "mode", "high", "median"}:
+                walk(value, path)
+            else:
+                set_again.append(source_path(path))
+
+    walk({k: v for k, v in data.items() if k != "sources"}, "")
+    kept = {p: t for p, t in sources.items()
+            if not any(p == q or p.startswith((q + ".", q + "[")) for q in set_again)}
+    return {**parent, "sources": kept}
 
 
 def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:

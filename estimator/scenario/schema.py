@@ -74,6 +74,16 @@ def parse_clock_range(text: str) -> tuple[int, int]:
     return (h1, h2) if h1 < h2 else (h1, h2 + 24)
 
 
+def source_path(path: str) -> str:
+    """A field path in one form, list items in brackets: ``channels.0.per_day`` ->
+    ``channels[0].per_day`` (the form of error messages and the workbook).
+
+    >>> source_path("channels.0.per_day"), source_path("channels[0].per_day")
+    ('channels[0].per_day', 'channels[0].per_day')
+    """
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", path)
+
+
 def parse_coverage(text: str) -> tuple[tuple[int, int], ...]:
     """The covered ranges of a day, as whole hours ``(start, end)``; ``end`` passes 24 for
     the part of an overnight range that falls on the next morning.
@@ -350,6 +360,60 @@ class Scenario(_Model):
         default=None, description="Today's team: FTE by role."
     )
     plan: Plan = Field(default_factory=Plan)
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where numbers come from, by field: `\"channels[0].per_day\" = \"Sprout "
+                    "Social Index 2013 (docs/sources.md 1e)\"` (or nested: "
+                    "`capacity.sick_days = \"...\"`); shown in the workbook and the brief.",
+    )
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _flat_sources(cls, v: Any) -> Any:
+        """Nested TOML keys (``capacity.sick_days = ...``, ``channels.0.per_day = ...``)
+        and quoted paths (``"channels[0].per_day"``) become one path form, with brackets."""
+        if not isinstance(v, dict):
+            return v
+        flat: dict[str, Any] = {}
+
+        def walk(node: Any, prefix: str) -> None:
+            for key, value in node.items():
+                path = f"{prefix}.{key}" if prefix else str(key)
+                if isinstance(value, dict):
+                    walk(value, path)
+                else:
+                    flat[source_path(path)] = value
+
+        walk(v, "")
+        return flat
+
+    def source_of(self, path: str) -> str:
+        """The source given for the number at ``path`` (``channels[0].per_day``), or for the
+        table it is in (``crises.severity[0].extra_hours_per_day``); ``""`` when none."""
+        path = source_path(path)
+        while path:
+            if path in self.sources:
+                return self.sources[path]
+            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path) if re.search(
+                r"(\.[^.\[\]]+|\[\d+\])$", path) else ""
+        return ""
+
+    @model_validator(mode="after")
+    def _sourced_fields_exist(self) -> Scenario:
+        data = self.model_dump(exclude={"sources"})
+        for path, text in self.sources.items():
+            node: Any = data
+            for part in re.findall(r"[^.\[\]]+", path):
+                key: Any = int(part) if part.isdigit() and isinstance(node, list) else part
+                try:
+                    node = node[key]
+                except (KeyError, IndexError, TypeError):
+                    raise FieldProblem(f"sources.{path}",
+                                       "expected the path of a field this scenario has (like "
+                                       f"channels[0].per_day), got {path!r}") from None
+            if not text.strip():
+                raise FieldProblem(f"sources.{path}", "expected the source's name, got ''")
+        return self
 
     @model_validator(mode="after")
     def _in_range(self) -> Scenario:
