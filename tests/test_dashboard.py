@@ -336,3 +336,72 @@ def test_source_comments_follow_the_base_file() -> None:
 def test_the_dashboard_rejects_an_unknown_scenario_name() -> None:
     with pytest.raises(ScenarioError, match="no such scenario file"):
         Dashboard("no-such-scenario", run_on_start=False)
+
+
+# --------------------------------------------------------------------------- finance reader
+
+
+def test_switching_scenario_asks_before_losing_edits(tmp_path: Path) -> None:
+    dash = dash_of("nonprofit", tmp_path)
+    dash.control("coverage.min_on_duty").widget.value = 2
+    assert dash.unsaved
+    dash.picker.value = str(SCENARIOS / "enterprise.toml")
+    assert dash.base.scenario.name == load_scenario(SCENARIOS / "nonprofit.toml").scenario.name
+    assert dash.switch_box.layout.display != "none" and "not saved" in dash.switch_prompt.value
+    assert dash.picker.value == str(SCENARIOS / "nonprofit.toml")
+    dash.stay_button.click()
+    assert dash.switch_box.layout.display == "none" and dash.control(
+        "coverage.min_on_duty").value == 2
+    dash.picker.value = str(SCENARIOS / "enterprise.toml")
+    dash.switch_button.click()
+    assert dash.base.scenario.name.startswith("Large enterprise") and not dash.unsaved
+    # once saved, the edits are safe: no question
+    dash.control("coverage.min_on_duty").widget.value = 3
+    dash.file_name.value = "saved.toml"
+    dash.save_button.click()
+    assert not dash.unsaved
+    dash.picker.value = str(SCENARIOS / "nonprofit.toml")
+    assert dash.switch_box.layout.display == "none" and dash.base.scenario.name == (
+        load_scenario(SCENARIOS / "nonprofit.toml").scenario.name)
+
+
+def test_the_preview_says_it_is_one_with_its_sampling_noise(tmp_path: Path) -> None:
+    import numpy as np
+
+    from estimator.app.dashboard import sampling_noise
+
+    dash = dash_of("nonprofit", tmp_path)
+    noise = sampling_noise(dash.result.fte_total(), 90)
+    assert noise > 0
+    assert f"Preview</b> of {RUNS} runs: P90 ± {noise:.1f} FTE" in dash.status.value
+    dash.full_run()
+    assert "Full run of 160 simulated years" in dash.status.value
+    # the interval narrows like 1/sqrt(runs): four times the runs, about half the noise
+    rng = np.random.default_rng(3)
+    wide = np.mean([sampling_noise(rng.normal(size=400), 90) for _ in range(50)])
+    narrow = np.mean([sampling_noise(rng.normal(size=1600), 90) for _ in range(50)])
+    assert 0.4 < narrow / wide < 0.6
+
+
+def test_downloads_go_to_the_visitor_not_a_server_folder(tmp_path: Path) -> None:
+    import base64
+    import io
+    import re
+    import zipfile
+
+    dash = dash_of("nonprofit", tmp_path)
+    before = set(tmp_path.rglob("*"))
+    dash.export_button.click()
+    assert dash.result.runs == 160, "downloads come from a full run, not the preview"
+    links = dict(re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'",
+                            dash.downloads_box.value))
+    assert set(tmp_path.rglob("*")) == before, "nothing written on the server"
+    names = sorted(links)
+    assert [n.rsplit("-", 1)[-1] if "-" in n else n for n in names][:3] == [
+        "brief.pdf", "charts.zip", "workbook.xlsx"]
+    files = {n: base64.b64decode(v) for n, v in links.items()}
+    zipped = zipfile.ZipFile(io.BytesIO(next(v for n, v in files.items() if n.endswith(".zip"))))
+    assert len([n for n in zipped.namelist() if n.endswith(".png")]) == 8
+    assert next(v for n, v in files.items() if n.endswith(".pdf")).startswith(b"%PDF")
+    toml = next(v for n, v in files.items() if n.endswith(".toml")).decode()
+    assert "[sources]" in toml, "the saved scenario carries where its numbers come from"

@@ -185,7 +185,9 @@ class Dashboard:
     seed
         The one seed (common random numbers across every change).
     jobs
-        Worker processes for the preview (the full run uses every core).
+        Worker processes for the preview: 1 (in the kernel) by default, since Voila runs a
+        kernel per visitor and a pool each would multiply the memory. The full run uses up
+        to ``full_jobs`` workers, stopped when it ends.
     save_dir
         Where **Save** writes scenario files and **Export charts** writes chart folders
         (``my_scenarios`` in the working folder by default). Files saved there are offered
@@ -196,7 +198,8 @@ class Dashboard:
     preview_runs: int = PREVIEW_RUNS
     full_runs: int = FULL_RUNS
     seed: int = 1
-    jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    jobs: int = 1
+    full_jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     save_dir: Path | str | None = None
     scenarios_dir: Path = SCENARIOS_DIR
     run_on_start: bool = True
@@ -251,17 +254,32 @@ class Dashboard:
         self.overwrite_button = W.Button(description="Overwrite", icon="exclamation-triangle",
                                          button_style="danger",
                                          layout=W.Layout(width="120px", display="none"))
-        self.export_button = W.Button(description="Export charts", icon="image",
+        self.export_button = W.Button(description="Downloads", icon="download",
+                                      tooltip="A full run, then links to download the charts "
+                                              "(zip), the brief, the workbook and the scenario",
                                       layout=W.Layout(width="140px"))
         self.file_message = W.HTML()
         self.file_message.add_class("sse-file-message")
+        self.downloads_box = W.HTML()
+        self.downloads_box.add_class("sse-downloads")
+        # asked before another scenario replaces unsaved edits
+        self.switch_prompt = W.HTML()
+        self.switch_button = W.Button(description="Switch, lose my edits", button_style="danger",
+                                      layout=W.Layout(width="190px"))
+        self.stay_button = W.Button(description="Keep editing", layout=W.Layout(width="130px"))
+        self.switch_box = W.HBox([self.switch_prompt, self.switch_button, self.stay_button],
+                                 layout=W.Layout(display="none", align_items="center"))
+        self.switch_box.add_class("sse-switch")
+        self._pending: str | None = None
 
         self.picker.observe(self._on_pick, "value")
         self.full_button.on_click(lambda _b: self._safely(self.full_run))
         self.reset_button.on_click(lambda _b: self._safely(self.reset))
         self.save_button.on_click(lambda _b: self._safely(self.save))
         self.overwrite_button.on_click(lambda _b: self._safely(lambda: self.save(overwrite=True)))
-        self.export_button.on_click(lambda _b: self._safely(self.export))
+        self.export_button.on_click(lambda _b: self._safely(self.prepare_downloads))
+        self.switch_button.on_click(lambda _b: self._safely(self._switch_anyway))
+        self.stay_button.on_click(lambda _b: self._safely(self._stay))
         self.file_name.observe(lambda _c: self._hide_overwrite(), "value")
         self.tabs.observe(lambda _c: self._safely(self._draw_visible), "selected_index")
 
@@ -276,10 +294,10 @@ class Dashboard:
         right = W.VBox([self.headline, self.today, self.tabs],
                        layout=W.Layout(width="62%", min_width="420px"))
         self.widget = W.VBox(
-            [W.HTML(STYLE), top, self.status, self.message,
+            [W.HTML(STYLE), top, self.switch_box, self.status, self.message,
              W.HBox([left, right], layout=W.Layout(width="100%", flex_flow="row wrap",
                                                    align_items="flex-start")),
-             files, self.file_message],
+             files, self.file_message, self.downloads_box],
             layout=W.Layout(width="100%", max_width="1500px"),
         )
         self.widget.add_class("sse-dashboard")
@@ -342,6 +360,7 @@ class Dashboard:
         self.controls_box.selected_index = 0
         stem = source.stem if source is not None else slug(scenario.scenario.name)
         self.file_name.value = f"{stem}-edited.toml"
+        self._mark_clean()
         self._refresh_picker(source)
 
     def control(self, path: str) -> Control:
@@ -374,13 +393,17 @@ class Dashboard:
         return self._run(self.preview_runs, self.jobs)
 
     def full_run(self) -> bool:
-        """Rerun with ``full_runs`` simulated years on every core (the numbers to quote)."""
+        """Rerun with ``full_runs`` simulated years (the numbers to quote)."""
         self.status.value = self._status_text(running=self.full_runs)
         self.full_button.disabled = True
         try:
-            return self._run(self.full_runs, None)
+            return self._run(self.full_runs, self.full_jobs)
         finally:
             self.full_button.disabled = False
+            if self.full_jobs > 1:  # no idle workers kept per visitor
+                from estimator.engine.runner import shutdown_workers
+
+                shutdown_workers()
 
     def _run(self, runs: int, jobs: int | None) -> bool:
         t0 = time.perf_counter()
@@ -436,21 +459,63 @@ class Dashboard:
         r = self.result
         if r is None:
             return ""
-        kind = "Full run" if r.runs >= self.full_runs else "Preview"
-        more = ("" if kind == "Full run" else
-                f" · press <b>Full run</b> for {self.full_runs:,} years before you quote a number")
-        return (f"<span style='color:#5F5F5F'>{kind}: {r.runs:,} simulated years, seed "
-                f"{r.seed} · updated in {self.timings.total:.2f} s{more}</span>")
+        noise = sampling_noise(r.fte_total(), 90)
+        if r.runs >= self.full_runs:
+            head = f"Full run of {r.runs:,} simulated years: P90 ± {noise:.1f} FTE"
+            more = ""
+        else:
+            head = f"<b>Preview</b> of {r.runs:,} runs: P90 ± {noise:.1f} FTE"
+            more = (f" · the full run ({self.full_runs:,} years) can differ by that much: "
+                    "press <b>Full run</b> before you quote a number")
+        return (f"<span class='sse-preview' style='color:#5F5F5F'>{head} (sampling noise, "
+                f"95%) · seed {r.seed} · updated in {self.timings.total:.2f} s{more}</span>")
 
     # ------------------------------------------------------------------ events
     def _on_control(self, _change: Any) -> None:
         if not self._quiet:
             self._safely(self.refresh)
 
+    @property
+    def unsaved(self) -> bool:
+        """True when a control has moved since the scenario was picked or last saved."""
+        clean = getattr(self, "_clean", {})
+        return any(c.value != clean.get(c.path, c.base) for c in self.controls)
+
+    def _mark_clean(self) -> None:
+        self._clean = {c.path: c.value for c in self.controls}
+
     def _on_pick(self, change: Any) -> None:
         if self._quiet or not change["new"]:
             return
+        if self.unsaved:  # ask first: switching would throw the edits away
+            self._pending = change["new"]
+            self._quiet = True
+            try:
+                self.picker.value = change["old"]
+            finally:
+                self._quiet = False
+            self.switch_prompt.value = (
+                f"<span style='color:{WARN}'>Your changes to <b>"
+                f"{html.escape(self.base.scenario.name)}</b> are not saved. Switch to "
+                f"<b>{html.escape(Path(self._pending).name)}</b> and lose them?</span> ")
+            self.switch_box.layout.display = ""
+            return
         self._safely(lambda: self.load(change["new"]))
+
+    def _switch_anyway(self) -> None:
+        pending, self._pending = self._pending, None
+        self.switch_box.layout.display = "none"
+        if pending:
+            self._quiet = True
+            try:
+                self.picker.value = pending
+            finally:
+                self._quiet = False
+            self.load(pending)
+
+    def _stay(self) -> None:
+        self._pending = None
+        self.switch_box.layout.display = "none"
 
     def _safely(self, action: Callable[[], Any]) -> None:
         """Run a button's or control's action; any problem becomes a message, not a traceback."""
@@ -516,10 +581,53 @@ class Dashboard:
         finally:
             load_check.unlink(missing_ok=True)
         self._hide_overwrite()
+        self._mark_clean()
         self.file_message.value = (f"<span style='color:{OK}'>Saved <b>{html.escape(str(path))}"
                                    "</b>. It is in the scenario list now.</span>")
         self._refresh_picker(self.source)
         return path
+
+    def download_files(self) -> dict[str, bytes]:
+        """The files a visitor takes away, from a full run, made in memory (nothing is
+        written on the server): ``charts.zip`` (every chart as PNG, SVG and PDF),
+        ``brief.pdf``, ``workbook.xlsx`` and the edited scenario (with its sources)."""
+        import tempfile
+        import zipfile
+
+        from estimator.report.brief import brief_figure
+        from estimator.report.workbook import write_workbook
+
+        if self.result is None or self.result.runs < self.full_runs:
+            if not self.full_run():
+                return {}
+        result = self.result
+        assert result is not None
+        name = slug(result.scenario_name)
+        charts_zip = io.BytesIO()
+        with zipfile.ZipFile(charts_zip, "w", zipfile.ZIP_DEFLATED) as z:
+            for stem, plot in charts.CHARTS.items():
+                fig = plot(result).figure
+                for fmt in ("png", "svg", "pdf"):
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format=fmt, dpi=charts.SLIDE_DPI if fmt == "png" else None)
+                    z.writestr(f"{name}-charts/{stem}.{fmt}", buf.getvalue())
+        brief = io.BytesIO()
+        brief_figure(result).savefig(brief, format="pdf")
+        # openpyxl writes to a path: a private temporary file, gone when read
+        with tempfile.TemporaryDirectory() as tmp:
+            book = write_workbook(result, Path(tmp) / "workbook.xlsx").read_bytes()
+        scenario = self.edited or self.base
+        toml = (saved_header(scenario, self.source, self.controls) + to_toml(scenario)).encode()
+        return {f"{name}-charts.zip": charts_zip.getvalue(), f"{name}-brief.pdf": brief.getvalue(),
+                f"{name}-workbook.xlsx": book, f"{name}.toml": toml}
+
+    def prepare_downloads(self) -> dict[str, bytes]:
+        """Run in full if needed, then show a download link for each file (data URLs: the
+        files go to the visitor's browser, never into a folder on the server)."""
+        self.downloads_box.value = "<i>Preparing the downloads (a full run)…</i>"
+        files = self.download_files()
+        self.downloads_box.value = downloads_html(files)
+        return files
 
     def export(self, folder: str | Path | None = None,
                formats: tuple[str, ...] = ("png", "svg", "pdf")) -> list[Path]:
@@ -544,6 +652,28 @@ class Dashboard:
 
 
 # --------------------------------------------------------------------------- text outputs
+
+
+def sampling_noise(values: Any, percentile: float, confidence: float = 0.95) -> float:
+    """Half the width of the distribution-free interval of a percentile of ``values``: the
+    order statistics whose ranks a binomial count of runs below the true percentile reaches
+    with ``confidence`` (no assumption on the distribution's shape).
+
+    >>> import numpy as np
+    >>> sampling_noise(np.arange(1000.0), 90)   # the 881st to the 919th of 1,000
+    19.0
+    """
+    import numpy as np
+    from scipy import stats
+
+    x = np.sort(np.asarray(values, dtype=float))
+    n, q = x.size, percentile / 100
+    if n < 2:
+        return 0.0
+    tail = (1 - confidence) / 2
+    lo = int(stats.binom.ppf(tail, n, q))
+    hi = int(stats.binom.ppf(1 - tail, n, q))
+    return float(x[min(hi, n - 1)] - x[max(lo - 1, 0)]) / 2
 
 
 def headline_html(result: Result) -> str:
@@ -586,13 +716,33 @@ def today_html(result: Result) -> str:
             f"<div style='color:{color}'>{first}</div><ul style='margin:2px 0'>{items}</ul></div>")
 
 
+_MIME = {".zip": "application/zip", ".pdf": "application/pdf", ".toml": "application/toml",
+         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def downloads_html(files: dict[str, bytes]) -> str:
+    """A link per file that downloads it from the page itself (a base64 data URL)."""
+    import base64
+
+    if not files:
+        return ""
+    links = []
+    for name, data in files.items():
+        mime = _MIME.get(Path(name).suffix, "application/octet-stream")
+        url = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+        links.append(f"<a class='sse-download' download='{html.escape(name)}' "
+                     f"href='{url}' style='margin-right:14px'>⬇ {html.escape(name)}</a> "
+                     f"<small>({len(data) / 1e6:.1f} MB)</small>")
+    return "<div style='margin:6px 0'>Download: " + " ".join(links) + "</div>"
+
+
 def saved_header(scenario: Scenario, source: Path | None, controls: list[Control]) -> str:
     """Comment lines at the top of a saved scenario: where it came from and what changed."""
     lines = [f"# {scenario.scenario.name}: saved from the estimator's dashboard on "
              f"{datetime.now():%Y-%m-%d %H:%M}."]
     if source is not None:
-        lines.append(f"# Started from {source.name}: the sources of its numbers are the comments "
-                     "in that file.")
+        lines.append(f"# Started from {source.name}; where its numbers come from is in the "
+                     "[sources] table below.")
     changed = [c for c in controls if c.changed]
     if changed:
         lines.append("# Changed in the dashboard:")
