@@ -51,7 +51,7 @@ def test_every_chart_keeps_its_text_apart(university, name):
 
 def test_the_far_tail_note_is_off_the_bars_and_lines(extreme):
     ax = charts.plot_fte_distribution(extreme)
-    assert "Not drawn: " in ax.get_xlabel() and " of 300 years need more than" in ax.get_xlabel()
+    assert "Not drawn: " in ax.get_xlabel() and " of 300 years above" in ax.get_xlabel()
     check(ax.figure)
 
 
@@ -122,3 +122,11 @@ def test_sensitivity_title_in_plain_words(university):
     title = charts.plot_sensitivity(university).get_title(loc="left").replace("\n", " ")
     assert "_" not in title and "audience per day" not in title
     assert title.startswith("The need moves most with")
+
+
+@pytest.mark.parametrize("tab", range(6))
+def test_every_dashboard_tab_keeps_its_text_apart(extreme, tab):
+    from estimator.app.dashboard import CHART_TABS, chart_size, screen_figure
+
+    fig = screen_figure(CHART_TABS[tab][1], extreme, chart_size(tab, extreme))
+    check(fig)

@@ -163,7 +163,7 @@ def test_fte_distribution_leaves_out_a_far_tail_and_says_so(result):
     ax = charts.plot_fte_distribution(extreme, ax=axes())
     fte = extreme.fte_total()
     assert ax.get_xlim()[1] < fte.max() / 2
-    assert f"Not drawn: 1 of {fte.size:,} years need more than" in ax.get_xlabel()
+    assert f"Not drawn: 1 of {fte.size:,} years above" in ax.get_xlabel()
     heights = [p.get_height() for p in ax.patches]
     assert sum(heights) == pytest.approx(100.0 * (fte.size - 1) / fte.size)
 

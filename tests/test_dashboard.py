@@ -200,7 +200,7 @@ def test_the_control_with_the_bad_value_is_outlined(tmp_path: Path) -> None:
     dash = dash_of("university", tmp_path)
     weekdays = dash.control("coverage.weekdays")
     weekdays.widgets[0].value = (8, 8)
-    assert "coverage.weekdays" in dash.error and "start before the end" in dash.error
+    assert "coverage.weekdays" in dash.error and "start unlike the end" in dash.error
     assert weekdays.view.layout.border and "Covered hours, Monday to Friday" in dash.message.value
     weekdays.widgets[0].value = (8, 18)
     assert dash.error == "" and not weekdays.view.layout.border
@@ -328,9 +328,14 @@ def test_explain_says_what_a_field_means_and_where_its_number_comes_from() -> No
 def test_source_comments_follow_the_base_file() -> None:
     child = source_comments(SCENARIOS / "agency_client.toml")
     base = source_comments(SCENARIOS / "consumer_brand.toml")
-    assert child["capacity.vacation_days"] == base["capacity.vacation_days"] != ""
     assert child["coverage.weekends"] != base.get("coverage.weekends")
     assert "content.0.per_week" in child
+    # the numbers' sources are data ([sources]) and follow the base file the same way
+    kid, parent = (load_scenario(SCENARIOS / f) for f in ("agency_client.toml",
+                                                          "consumer_brand.toml"))
+    assert kid.source_of("capacity.vacation_days") == parent.source_of(
+        "capacity.vacation_days") != ""
+    assert kid.source_of("content[0].per_week") != parent.source_of("content[0].per_week")
 
 
 def test_the_dashboard_rejects_an_unknown_scenario_name() -> None:

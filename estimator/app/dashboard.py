@@ -112,9 +112,9 @@ def chart_size(tab: int, result: Result) -> tuple[float, float]:
     return CHART_INCHES
 
 
-def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CHART_INCHES,
-        dpi: int = CHART_DPI) -> bytes:
-    """One chart of :mod:`estimator.report.charts` drawn for the screen, as PNG bytes."""
+def screen_figure(plot: Callable[..., Any], result: Result,
+                  size: tuple[float, float] = CHART_INCHES, dpi: int = CHART_DPI) -> Any:
+    """One chart of :mod:`estimator.report.charts` drawn for the screen (a Figure)."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
@@ -128,7 +128,17 @@ def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CH
             ax.set_title("", loc="left")
             fig.suptitle(_wrap_title(title, size[0]), x=0.01, ha="left", fontsize="large",
                          fontweight="bold", parse_math=False)
-        buf = io.BytesIO()
+    return fig
+
+
+def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CHART_INCHES,
+        dpi: int = CHART_DPI) -> bytes:
+    """One chart drawn for the screen, as PNG bytes."""
+    import matplotlib as mpl
+
+    fig = screen_figure(plot, result, size, dpi)
+    buf = io.BytesIO()
+    with mpl.rc_context(charts.style(CHART_FONT_SIZE)):
         fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 

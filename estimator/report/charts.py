@@ -317,10 +317,11 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
         ax.set_xlim(max(lo - margin, 0.0) if lo >= 0 else lo - margin, hi + margin)
         xlabel = "Full-time staff needed (FTE, all roles)"
         if far.any():  # under the axis, where it cannot cover a bar or a line
-            xlabel += (f"\nNot drawn: {int(far.sum())} of {n:,} years need more than "
-                       f"{_fte(float(fte.max()))} FTE (up to {_fte(float(all_fte.max()))}: "
+            xlabel += (f"\nNot drawn: {int(far.sum())} of {n:,} years above "
+                       f"{_fte(float(fte.max()))} FTE (up to {_fte(float(all_fte.max()))}, "
                        "extreme crises)")
-        ax.set_xlabel(xlabel, parse_math=False)
+        # from the axes' left edge: centred, a long note would pass the figure's left edge
+        ax.set_xlabel(xlabel, parse_math=False, loc="left" if far.any() else "center")
         ax.set_ylabel("Share of simulated years (%)")
         _legend(ax, outside=True)
     return ax
@@ -447,7 +448,7 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
                 month = d.month
                 ticks.append(r["week"])
                 names.append(d.strftime("%b"))
-        ax.set_xticks(ticks, names)
+        ax.set_xticks(ticks, names, fontsize="small")
         ax.set_xlim(0.3, weeks[-1] + 0.7)
         ax.set_ylim(0, max(float(hi.max()), float(demand[k].max()), today or 0.0, plan,
                            1.0) * 1.12)
@@ -683,8 +684,8 @@ def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) ->
         names = [f"{item.split(': ', 1)[-1]}: " * bool(item) + what[:1].lower() + what[1:]
                  + (f" ({role})" if role else "") for item, what, role in words]
         names = [n[:1].upper() + n[1:] for n in names]
-        ax.set_yticks(y, [textwrap.fill(n, 44) for n in names], fontsize="small",
-                      parse_math=False)
+        ax.set_yticks(y, [textwrap.fill(n, 50, max_lines=2, placeholder="…") for n in names],
+                      fontsize="small" if len(rows) <= 6 else "x-small", parse_math=False)
         spread = max(float(np.max(np.abs(np.r_[low, high] - middle))), 0.05)
         ax.set_xlim(middle - spread * 1.35, middle + spread * 1.35)
         ax.set_xlabel(f"Median FTE needed in those years (all years: {_fte(middle)})")
