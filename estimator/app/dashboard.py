@@ -61,8 +61,9 @@ from estimator.scenario.paths import DATA_DIR
 
 __all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
 
-#: Simulated years behind each update while a control moves (see benchmarks/bench_dashboard.py).
-PREVIEW_RUNS = 512
+#: Simulated years behind each update while a control moves (see benchmarks/bench_dashboard.py
+#: and bench_browser.py): the status line gives the preview's sampling noise.
+PREVIEW_RUNS = 256
 #: Simulated years of the "Full run" button (and of the exported charts).
 FULL_RUNS = 5000
 SCENARIOS_DIR = DATA_DIR / "scenarios"
@@ -430,26 +431,28 @@ class Dashboard:
             self._show_error(exc)
             return False
         timings.simulate = time.perf_counter() - t0 - timings.scenario
-        # Everything is drawn first and shown together, so that a reader never sees a new
-        # headline beside an old chart.
+        # The numbers go to the browser first (the answer a person waits for); the chart on
+        # show is faded until its new image replaces it, so an old chart never passes for
+        # the new numbers' (drawing it takes as long as the run).
         t1 = time.perf_counter()
-        headline, today = headline_html(result), today_html(result)
+        summary = result.summary()
+        headline, today = headline_html(result, summary), today_html(result, summary)
         timings.numbers = time.perf_counter() - t1
-        t2 = time.perf_counter()
         shown = self.tabs.selected_index or 0
-        image = png(CHART_TABS[shown][1], result, chart_size(shown, result))
-        timings.chart = time.perf_counter() - t2
         self.edited, self.result, self.error = scenario, result, ""
         for c in self.controls:
             c.mark(False)
-        self.images[shown].value = image
+        self.images[shown].layout.opacity = "0.35"
         self.headline.value = headline
         self.today.value = today
         self.message.value = ""
-        self._stale = set(range(len(CHART_TABS))) - {shown}
+        self._stale = set(range(len(CHART_TABS)))
         timings.total = time.perf_counter() - t0
         self.timings = timings
         self.status.value = self._status_text()
+        t2 = time.perf_counter()
+        self._draw(shown)
+        timings.chart = time.perf_counter() - t2
         return True
 
     def _draw_visible(self) -> None:
@@ -461,6 +464,7 @@ class Dashboard:
         if self.result is None:
             return
         self.images[i].value = png(CHART_TABS[i][1], self.result, chart_size(i, self.result))
+        self.images[i].layout.opacity = "1"
         self._stale.discard(i)
 
     def _status_text(self, running: int | None = None) -> str:
@@ -686,9 +690,9 @@ def sampling_noise(values: Any, percentile: float, confidence: float = 0.95) -> 
     return float(x[min(hi, n - 1)] - x[max(lo - 1, 0)]) / 2
 
 
-def headline_html(result: Result) -> str:
+def headline_html(result: Result, summary: dict[str, Any] | None = None) -> str:
     """FTE needed (P50, P90), the recommended team and the yearly cost, as HTML."""
-    s = result.summary()
+    s = summary or result.summary()
     cur = s["currency"]
     fte, cost = s["fte_total"], s["cost_total"]
     small = [result.model.scenario.role_label(r) for r in s["combine_or_contract"]]
@@ -712,13 +716,14 @@ def headline_html(result: Result) -> str:
     )
 
 
-def today_html(result: Result) -> str:
+def today_html(result: Result, summary: dict[str, Any] | None = None) -> str:
     """What today's team gets (the same sentences as the terminal and the brief)."""
-    sentences = today_sentences(result.summary())
+    summary = summary or result.summary()
+    sentences = today_sentences(summary)
     if not sentences:
         return ("<div style='padding:6px 10px'>This scenario does not give today's team: "
                 "enter it under <b>Today's team</b> to see what it gets.</div>")
-    short = result.summary()["current_staff"]["gap_fte_p50"] > 0.05
+    short = summary["current_staff"]["gap_fte_p50"] > 0.05
     color = WARN if short else OK
     first, *rest = (to_html(x) for x in sentences)
     items = "".join(f"<li>{r}</li>" for r in rest)
