@@ -7,13 +7,7 @@
 ['mean', 'p50', 'p90', 'p95']
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("social-staffing-estimator")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
-
+from estimator._version import __version__
 from estimator.engine.result import Result
 from estimator.engine.runner import simulate
 from estimator.scenario import Scenario, ScenarioError, load_scenario, to_toml, with_values

@@ -37,7 +37,7 @@ def test_run_json_has_every_summary_key_and_matches_the_library(capsys):
     assert {"gap_fte_p90", "weeks_overloaded_share", "overtime_hours_mean",
             "replies_within_target_share"} <= set(summary["current_staff"])
     assert "mean" in summary["productive_hours_per_fte"]
-    assert 0 < summary["shrinkage"] < 1  # a number, as MODEL.md lists it
+    assert 0 < summary["shrinkage"] < 1  # a number, as the summary keys list it (docs/model.md)
     assert all(isinstance(v, float) for v in summary["recommended_fte"].values())
     library = simulate(load_scenario(EXAMPLE), runs=64, seed=3).summary()
     assert summary["fte_total"] == library["fte_total"]

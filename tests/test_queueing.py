@@ -79,8 +79,8 @@ def test_table_grows_for_a_large_surge():
 
 
 def test_the_stable_signature_by_keyword():
-    # MODEL.md: erlang_c_agents(arrivals_per_hour, handle_minutes, answer_within_minutes,
-    #                           service_level, max_occupancy=1.0)
+    # the documented signature: erlang_c_agents(arrivals_per_hour, handle_minutes,
+    #     answer_within_minutes, service_level, max_occupancy=1.0)
     assert erlang_c_agents(
         arrivals_per_hour=200, handle_minutes=3, answer_within_minutes=20 / 60,
         service_level=0.8, max_occupancy=1.0,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from estimator.engine.runner import DEFAULT_RUNS, DEFAULT_SEED
 from estimator.report.terminal import format_comparison, format_summary, format_sweep
 from estimator.scenario import ScenarioError, field_docs, load_scenario
 
@@ -45,11 +46,12 @@ def _whole(name: str, minimum: int):
     return parse
 
 
-def add_run_options(p: argparse.ArgumentParser, *, runs: int = 2000) -> None:
+def add_run_options(p: argparse.ArgumentParser, *, runs: int = DEFAULT_RUNS) -> None:
     """Options every simulating command shares."""
     p.add_argument("--runs", type=_whole("runs", 1), default=runs,
                    help=f"Monte Carlo runs (default {runs})")
-    p.add_argument("--seed", type=_whole("seed", 0), default=1, help="random seed (default 1)")
+    p.add_argument("--seed", type=_whole("seed", 0), default=DEFAULT_SEED,
+                   help=f"random seed (default {DEFAULT_SEED})")
     p.add_argument("--jobs", type=_whole("jobs", 1), default=None,
                    help="worker processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
@@ -82,7 +84,7 @@ exit status: 0 done, 2 bad input (one line naming the field), 1 anything else
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="estimator", description=DESCRIPTION, epilog=EXAMPLES,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    from estimator import __version__
+    from estimator._version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -172,7 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         from estimator.report.outputs import write_run_outputs
 
-        write_run_outputs(result, args.out)
+        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1)
     summary = result.summary()
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))

@@ -44,7 +44,7 @@ import ipywidgets as W
 
 from estimator.app.controls import Control, build_controls
 from estimator.engine.result import Result
-from estimator.engine.runner import simulate
+from estimator.engine.runner import DEFAULT_SEED, simulate
 from estimator.report import charts
 from estimator.report.files import slug
 from estimator.report.words import fte as _fte
@@ -200,15 +200,15 @@ class Dashboard:
         kernel per visitor and a pool each would multiply the memory. The full run uses up
         to ``full_jobs`` workers, stopped when it ends.
     save_dir
-        Where **Save** writes scenario files and **Export charts** writes chart folders
-        (``my_scenarios`` in the working folder by default). Files saved there are offered
-        in the scenario picker.
+        Where **Save** writes scenario files (``my_scenarios`` in the working folder by
+        default); :meth:`export` writes chart folders there for a script. Files saved there
+        are offered in the scenario picker.
     """
 
     scenario: Scenario | str | Path | None = None
     preview_runs: int = PREVIEW_RUNS
     full_runs: int = FULL_RUNS
-    seed: int = 1
+    seed: int = DEFAULT_SEED
     jobs: int = 1
     full_jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     save_dir: Path | str | None = None

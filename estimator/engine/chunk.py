@@ -8,8 +8,10 @@ a result. Memory is bounded by the chunk: a few dozen (chunk x 8,736) float32 ar
 What one run computes (docs/model.md, "The work the model counts"):
 
 1. each channel's messages per day: the run's volume, its growth over the year and a
-   gamma day-to-day factor (mean 1, CV ``daily_cv``); spread over the hours of each day by
-   the channel's hour-of-week profile; times the crisis surge;
+   day-to-day factor (mean 1, CV ``daily_cv``, partly shared by all channels); spread over
+   the hours of each day by the channel's hour-of-week profile; times the crisis surge up
+   to the triage ceiling (``crises.triage.staffed_surge_max``; the rest gets a holding reply
+   and is reported);
 2. each role's pooled queue: offered load in erlangs per hour (volume x handle time); work
    that arrives outside covered hours is carried to the next covered hour and cleared over
    ``coverage.backlog_hours`` (at most the shortest covered stretch); the agents needed each
@@ -43,7 +45,7 @@ from estimator.engine.compile import (
     RECURRING,
     Model,
 )
-from estimator.engine.crises import draw_crises
+from estimator.engine.crises import draw_crises, triaged_messages
 from estimator.engine.service import current_staff, messages_by_target, replies_within_target
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
@@ -168,6 +170,13 @@ def simulate_chunk(
                 extra[crises.pair_offhours],
                 runs * WEEKS,
             )
+        # triage: the surge beyond what is staffed gets a holding reply (crisis work if manual)
+        triaged, holding_by_role, holding_offhours = triaged_messages(model, daily, crises)
+        for role, per_week in holding_by_role.items():
+            hours_kind[:, role, CRISIS] += per_week.sum(axis=1)
+            weekly_hours[:, role] += per_week
+            weekly_crisis += per_week
+        crisis_offhours += holding_offhours
 
     # ---- flexible work by the week
     flexible = _weekly_flexible(model, values, runs, n_roles)
@@ -184,6 +193,7 @@ def simulate_chunk(
         .astype(np.float32),
         "covered_hours": covered.sum(axis=1).astype(np.float64),
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
+        "crisis_triaged_messages": np.zeros(runs) if crises is None else triaged,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
     }
     groups = messages_by_target(model, daily, crises)

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import (
+    WEEKS,
     PlanningYear,
     covered_hours,
     normal_hours,
@@ -21,6 +22,7 @@ from estimator.engine.calendar import (
     run_lengths,
 )
 from estimator.engine.queueing import StaffingTable
+from estimator.engine.streams import identity, identity_keys
 from estimator.scenario import Scenario, ScenarioError
 from estimator.scenario import quantities as dist
 from estimator.scenario.paths import DATA_DIR
@@ -96,6 +98,7 @@ class Model:
     holiday_workdays: int
     profiles: dict[str, NDArray[np.float64]]
     channels: list[ChannelSpec]
+    shared_day_share: float
     queues: list[QueueSpec]
     content: list[ContentSpec]
     work: list[tuple[int, str, float]]
@@ -150,14 +153,22 @@ def compile_model(scenario: Scenario) -> Model:
     covered = covered_hours(year, s.coverage)
     normal = normal_hours(year, s)
     holiday_workdays = int(((year.weekday < cap.days_per_week) & year.holiday).sum())
-    if cap.days_per_week * 52 - holiday_workdays <= 0:
+    if cap.days_per_week * WEEKS - holiday_workdays <= 0:
         raise ScenarioError("capacity.days_per_week: expected working days left after holidays")
 
     platforms_total = len(s.platforms())
 
+    # Random keys by what an input is, never by its position (docs/model.md, "Randomness").
+    content_keys = identity_keys([f"content:{identity(c.format)}" for c in s.content])
+    channel_keys = identity_keys(
+        [f"channel:{identity(ch.platform, ch.kind)}" for ch in s.channels]
+    )
+    work_keys = identity_keys([f"work:{identity(w.task, w.role)}" for w in s.work])
+    severity_keys = identity_keys([f"crisis:{identity(sev.name)}" for sev in s.crises.severity])
+
     content = []
     for i, c in enumerate(s.content):
-        key = f"content:{c.format}:{i}"
+        key = content_keys[i]
         content.append(
             ContentSpec(
                 per_week=draw(f"content[{i}].per_week", f"{key}:per_week", c.per_week),
@@ -168,7 +179,9 @@ def compile_model(scenario: Scenario) -> Model:
                 ),
                 publish_role=ri[c.publish_role] if c.publish_role else None,
                 effort=tuple(
-                    (ri[r], draw(f"content[{i}].effort_hours.{r}", f"{key}:effort:{r}", q))
+                    (ri[r], draw(
+                        f"content[{i}].effort_hours.{r}", f"{key}:effort:{identity(r)}", q
+                    ))
                     for r, q in c.effort_hours.items()
                 ),
             )
@@ -177,7 +190,7 @@ def compile_model(scenario: Scenario) -> Model:
     profiles: dict[str, NDArray[np.float64]] = {}
     channels = []
     for i, ch in enumerate(s.channels):
-        key = f"channel:{ch.platform}/{ch.kind}:{i}"
+        key = channel_keys[i]
         if ch.profile not in profiles:
             try:
                 profiles[ch.profile] = _read_profile(ch.profile)
@@ -273,7 +286,7 @@ def compile_model(scenario: Scenario) -> Model:
 
     work = []
     for i, w in enumerate(s.work):
-        path = draw(f"work[{i}].hours_per_week", f"work:{w.task}:{i}", w.hours_per_week)
+        path = draw(f"work[{i}].hours_per_week", work_keys[i], w.hours_per_week)
         work.append((ri[w.role], path, float(platforms_total if w.per_platform else 1)))
 
     draw("crises.per_year", "crises:per_year", s.crises.per_year)
@@ -291,7 +304,7 @@ def compile_model(scenario: Scenario) -> Model:
                         ri[r],
                         draw(
                             f"crises.severity[{i}].extra_hours_per_day.{r}",
-                            f"crisis:{sev.name}:extra:{r}",
+                            f"{severity_keys[i]}:extra:{identity(r)}",
                             q,
                         ),
                     )
@@ -313,6 +326,7 @@ def compile_model(scenario: Scenario) -> Model:
         holiday_workdays=holiday_workdays,
         profiles=profiles,
         channels=channels,
+        shared_day_share=s.engagement.shared_day_share,
         queues=queues,
         content=content,
         work=work,
@@ -338,9 +352,9 @@ def _check_capacity(model: Model) -> None:
         + dist.low_high(cap.vacation_days)[1]
         + dist.low_high(cap.sick_days)[1]
     ) * hours_per_day
-    if worst_absent >= cap.hours_per_week * 52:
+    if worst_absent >= cap.hours_per_week * WEEKS:
         raise ScenarioError(
             "capacity: expected holidays, vacation and sick days to leave some working days, "
-            f"got {worst_absent:g} of {cap.hours_per_week * 52:g} contracted hours absent",
+            f"got {worst_absent:g} of {cap.hours_per_week * WEEKS:g} contracted hours absent",
             field="capacity",
         )

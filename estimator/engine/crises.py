@@ -3,6 +3,12 @@
 Onset (any hour of the year, read as a circle), severity class, duration and surge are drawn
 per crisis from a fixed pool of uniform numbers per run and block, so that a run's k-th crisis
 is the same in every scenario that shares the seed (common random numbers).
+
+Triage (``[crises.triage]``): no team answers a thousand-fold surge to its normal targets.
+Each hour, the volume multiplier of all active crises together is staffed up to
+``staffed_surge_max``; the messages beyond it get a holding reply (an auto-reply or a pinned
+statement, or a saved reply of ``holding_reply_seconds``) and are reported as triaged, not
+put in the reply queue.
 """
 
 from __future__ import annotations
@@ -24,7 +30,11 @@ class Crises:
 
     def __init__(self, runs: int) -> None:
         self.count = np.zeros(runs)
-        self.surge = np.zeros((runs, HOURS), dtype=FLOAT)  # excess over 1
+        self.surge = np.zeros((runs, HOURS), dtype=FLOAT)  # staffed excess over 1
+        # hours with triaged messages: run, hour, and the excess over the staffed multiplier
+        self.triage_run = np.zeros(0, dtype=np.int64)
+        self.triage_hour = np.zeros(0, dtype=np.int64)
+        self.triage_excess = np.zeros(0)
         self.active = np.zeros((runs, HOURS), dtype=bool)
         self.weeks = np.zeros((runs, WEEKS), dtype=bool)
         self.pair_week_cells = np.zeros(0, dtype=np.int64)
@@ -73,8 +83,11 @@ def draw_crises(
 
     out = Crises(runs)
     out.count = counts.astype(np.float64)
-    out.surge = np.bincount(cell, weights=excess, minlength=runs * HOURS).reshape(runs, HOURS)
-    out.surge = out.surge.astype(FLOAT)
+    total = np.bincount(cell, weights=excess, minlength=runs * HOURS).reshape(runs, HOURS)
+    staffed_max = model.scenario.crises.triage.staffed_surge_max - 1
+    out.surge = np.minimum(total, staffed_max).astype(FLOAT)
+    out.triage_run, out.triage_hour = np.nonzero(total > staffed_max)
+    out.triage_excess = total[out.triage_run, out.triage_hour] - staffed_max
     out.active = np.bincount(cell, minlength=runs * HOURS).reshape(runs, HOURS) > 0
     week_cell = run[pair] * WEEKS + hour // HOURS_PER_WEEK
     out.weeks = np.bincount(week_cell, minlength=runs * WEEKS).reshape(runs, WEEKS) > 0
@@ -85,3 +98,40 @@ def draw_crises(
             per_hour = np.where(severity[pair] == i, values[path][run[pair]] / 24.0, 0.0)
             out.extra_by_role[role] = out.extra_by_role.get(role, 0) + per_hour
     return out
+
+
+def triaged_messages(
+    model: Model, daily: NDArray[np.float64], crises: Crises
+) -> tuple[NDArray[np.float64], dict[int, NDArray[np.float64]], NDArray[np.float64]]:
+    """The messages triage leaves to a holding reply, and the work of those replies.
+
+    Returns the triaged messages per run, the holding replies' hours by role as (runs, 52)
+    arrays (none when ``holding_reply_seconds`` is 0), and their hours outside normal hours
+    as (runs, 52).
+    """
+    runs = daily.shape[0]
+    r, h = crises.triage_run, crises.triage_hour
+    messages = np.zeros(runs)
+    by_role: dict[int, NDArray[np.float64]] = {}
+    offhours = np.zeros((runs, WEEKS))
+    if r.size == 0:
+        return messages, by_role, offhours
+    seconds = model.scenario.crises.triage.holding_reply_seconds
+    day, weekday, hour = h // 24, (h // 24) % 7, h % 24
+    week_cell = r * WEEKS + h // HOURS_PER_WEEK
+    off = ~model.normal[h]
+    role_of = {c: q.role for q in model.queues for c in q.channels}
+    for c, ch in enumerate(model.channels):
+        # the channel's messages in that hour without crises, times the triaged excess
+        base = daily[r, c, day] * model.profiles[ch.profile][weekday, hour] / 24.0
+        left = base * crises.triage_excess
+        messages += np.bincount(r, weights=left, minlength=runs)
+        if seconds > 0:
+            work = left * seconds / 3600.0
+            role = role_of[c]
+            weekly_work = np.bincount(week_cell, weights=work, minlength=runs * WEEKS)
+            by_role[role] = by_role.get(role, 0) + weekly_work.reshape(runs, WEEKS)
+            offhours += np.bincount(
+                week_cell[off], weights=work[off], minlength=runs * WEEKS
+            ).reshape(runs, WEEKS)
+    return messages, by_role, offhours

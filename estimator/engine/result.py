@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,7 @@ class Result:
         Per-run results: ``hours_by_role_kind`` (runs, roles, kinds), ``weekly_hours_by_role``
         (runs, roles, 52), ``weekly_crisis_hours`` (runs, 52), ``on_duty_by_hour_of_week``
         (runs, 168, mean people on duty), ``crisis_count``, ``crisis_weeks`` (runs, 52),
+        ``crisis_triaged_messages`` (messages beyond the staffed surge, given a holding reply),
         ``replies`` and ``replies_within_target`` (with the needed team), ``covered_hours``;
         with current staff, ``current_*``.
     """
@@ -68,6 +70,9 @@ class Result:
     arrays: dict[str, NDArray]
     created: str = field(
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    )
+    _summaries: dict[tuple[float, ...], dict[str, Any]] = field(
+        default_factory=dict, repr=False, compare=False
     )
 
     # ------------------------------------------------------------------ basics
@@ -161,6 +166,14 @@ class Result:
         """(runs, 52) hours of work each week, all roles."""
         return self.arrays["weekly_hours_by_role"].sum(axis=1, dtype=np.float64)
 
+    def typical_week_hours(self, *, crisis: bool = False) -> float:
+        """Hours of work in a typical week: the median over simulated weeks without a crisis
+        (``crisis=True``: over the weeks with one). The one definition every output uses;
+        NaN when there is no such week."""
+        demand = self.weekly_demand_hours()
+        weeks = self.arrays["crisis_weeks"] == crisis
+        return float(np.median(demand[weeks])) if weeks.any() else float("nan")
+
     def recommended_fte(self, percentile: float | None = None) -> dict[str, float]:
         """FTE by role so that each role's weekly demand is met in ``percentile``% of weeks,
         rounded up to the scenario's ``fte_step``."""
@@ -197,7 +210,6 @@ class Result:
         replies = a["current_replies_weekly"]
         within = a["current_replies_within_weekly"]
         crisis_weeks = a["crisis_weeks"]
-        demand = self.weekly_demand_hours()
         gap = self.fte_total() - staff
         out: dict[str, Any] = {
             "fte": self.current_staff_fte(),
@@ -215,9 +227,8 @@ class Result:
         if crisis_weeks.any():
             out["crisis_week"] = {
                 "weeks_with_crisis_mean": float(crisis_weeks.sum(axis=1).mean()),
-                "demand_hours_mean": float(demand[crisis_weeks].mean()),
-                "typical_week_demand_hours_mean": float(demand[~crisis_weeks].mean())
-                if (~crisis_weeks).any() else float("nan"),
+                "demand_hours_p50": self.typical_week_hours(crisis=True),
+                "typical_week_demand_hours_p50": self.typical_week_hours(),
                 "overtime_hours_mean": float(overtime[crisis_weeks].mean(dtype=np.float64)),
                 "weeks_overloaded_share": float(overloaded[crisis_weeks].mean()),
                 "replies_within_target_share": _share(
@@ -229,10 +240,19 @@ class Result:
 
     # ------------------------------------------------------------------ summary
     def summary(self, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, Any]:
-        """The plain, JSON-ready dictionary that ``estimator run --json`` prints."""
-        from estimator import __version__
+        """The plain, JSON-ready dictionary that ``estimator run --json`` prints.
 
-        percentiles = tuple(sorted(set(DEFAULT_PERCENTILES) | set(percentiles)))
+        Computed once per set of percentiles and shared by every output (the terminal, the
+        files, the brief, the dashboard): treat it as read-only.
+        """
+        key = tuple(sorted(set(DEFAULT_PERCENTILES) | set(percentiles)))
+        if key not in self._summaries:
+            self._summaries[key] = self._summary(key)
+        return self._summaries[key]
+
+    def _summary(self, percentiles: tuple[float, ...]) -> dict[str, Any]:
+        from estimator._version import __version__
+
         fte = self.fte_by_role()
         recommended = self.recommended_fte()
         rec_total = round(sum(recommended.values()), 6)
@@ -269,6 +289,8 @@ class Result:
             "coverage_hours_per_year": int(self.model.covered.sum()),
             "coverage_hours_with_crises_mean": float(self.arrays["covered_hours"].mean()),
             "crises_per_year_mean": float(self.arrays["crisis_count"].mean()),
+            # messages beyond the staffed surge (crises.triage): a holding reply, not the queue
+            "crisis_triaged_messages": _stats(self.arrays["crisis_triaged_messages"], (90,)),
             "replies_per_year_mean": float(self.arrays["replies"].mean()),
             "replies_within_target_share": _share(
                 self.arrays["replies_within_target"].sum(), self.arrays["replies"].sum()
@@ -307,6 +329,9 @@ class Result:
             "coverage.min_on_duty": f"{cov.min_on_duty}",
             "coverage.during_crisis": cov.during_crisis,
             "coverage.backlog_hours": f"{cov.backlog_hours}",
+            "engagement.shared_day_share": f"{s.engagement.shared_day_share:g}",
+            "crises.triage.staffed_surge_max": f"{s.crises.triage.staffed_surge_max:g}",
+            "crises.triage.holding_reply_seconds": f"{s.crises.triage.holding_reply_seconds:g}",
         })
         return out
 
@@ -336,12 +361,23 @@ class Result:
 
     def runs_table(self) -> list[dict[str, Any]]:
         """One row per run: totals, FTE by role, hours by kind and the inputs drawn."""
+        return list(self.iter_runs())
+
+    def runs_columns(self) -> list[str]:
+        """The columns of :meth:`runs_table`, in order."""
+        uncertain = [d.path for d in self.model.draws if dist.is_uncertain(d.quantity)]
+        return (["run", "fte_total", "cost"] + [f"fte_{r}" for r in self.roles]
+                + [f"hours_{k}" for k in KINDS] + ["crises", "productive_hours_per_fte"]
+                + [f"input:{p}" for p in uncertain])
+
+    def iter_runs(self) -> Iterator[dict[str, Any]]:
+        """The rows of :meth:`runs_table` one at a time, so that a file of 100,000 runs is
+        written without holding every row."""
         fte = self.fte_by_role()
         kinds = self.hours_by_kind()
         total = fte.sum(axis=1)
         cost = self.cost()
         uncertain = [d.path for d in self.model.draws if dist.is_uncertain(d.quantity)]
-        rows = []
         for n in range(self.runs):
             row: dict[str, Any] = {"run": n, "fte_total": total[n], "cost": cost[n]}
             row.update({f"fte_{r}": fte[n, i] for i, r in enumerate(self.roles)})
@@ -349,8 +385,7 @@ class Result:
             row["crises"] = int(self.arrays["crisis_count"][n])
             row["productive_hours_per_fte"] = self.productive_hours_per_fte[n]
             row.update({f"input:{p}": self.inputs[p][n] for p in uncertain})
-            rows.append(row)
-        return rows
+            yield row
 
     def weekly_table(self) -> list[dict[str, Any]]:
         """One row per week: demand hours P10/P50/P90, crisis hours, capacity of today's team."""

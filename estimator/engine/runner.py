@@ -30,12 +30,15 @@ from estimator.engine.streams import BLOCK_RUNS
 from estimator.scenario import Scenario, ScenarioError
 
 DEFAULT_CHUNK_RUNS = 128
+#: Runs and seed when none are given (the command line, the library and batches alike).
+DEFAULT_RUNS = 2000
+DEFAULT_SEED = 1
 
 
 def simulate(
     scenario: Scenario,
-    runs: int = 1000,
-    seed: int = 0,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
     *,
     chunk_runs: int = DEFAULT_CHUNK_RUNS,
     jobs: int | None = 1,

@@ -1,9 +1,13 @@
 """Messages by channel: each run's daily volumes, and their spread over the hours.
 
 A channel's messages a day are the run's volume (drawn once per run), its growth over the
-year and a gamma day-to-day factor with mean 1 and CV ``daily_cv``, drawn per block of runs
-so that chunking never changes them. The hour-of-week profile spreads each day over its
-hours. Hourly arrays are float32: half the memory traffic of float64, ample precision.
+year and a day-to-day factor with mean 1 and CV ``daily_cv``, drawn per block of runs so that
+chunking never changes them. Busy days come to all channels at once: the day factor is the
+product of a factor all channels share (lognormal, one standard normal per run and day) and
+the channel's own gamma factor, with CVs chosen so that the shared part carries the share
+``engagement.shared_day_share`` of the channel's day-to-day variance (:func:`day_factor_cvs`).
+The hour-of-week profile spreads each day over its hours. Hourly arrays are float32: half the
+memory traffic of float64, ample precision.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import Model
-from estimator.engine.streams import BLOCK_RUNS, block_generator
+from estimator.engine.streams import BLOCK_RUNS, SHARED_DAY_KEY, block_generator
 
 FLOAT = np.float32
 
@@ -39,23 +43,59 @@ def hourly(
     return out.reshape(runs, HOURS)
 
 
+def day_factor_cvs(daily_cv: float, shared_share: float) -> tuple[float, float]:
+    """The CVs of the shared and the own day factor whose product has CV ``daily_cv``.
+
+    With independent factors of mean 1, ``1 + cv**2 = (1 + shared**2) (1 + own**2)``. The
+    shared factor's variance is ``shared_share`` of the channel's: ``shared**2 =
+    shared_share * daily_cv**2``, which is also the correlation of two channels with the same
+    ``daily_cv`` (their covariance is the shared factor's variance).
+
+    >>> [round(x, 4) for x in day_factor_cvs(0.4, 0.5)]
+    [0.2828, 0.2722]
+    >>> day_factor_cvs(0.4, 0.0), day_factor_cvs(0.4, 1.0)
+    ((0.0, 0.4), (0.4, 0.0))
+    """
+    shared_var = shared_share * daily_cv**2
+    own_var = (1 + daily_cv**2) / (1 + shared_var) - 1
+    return float(np.sqrt(shared_var)), float(np.sqrt(max(own_var, 0.0)))
+
+
+def _blocks(draw, blocks: range, start: int, runs: int) -> NDArray:
+    """The rows of this chunk's runs from per-block draws ``draw(block)``."""
+    skip = start - blocks.start * BLOCK_RUNS
+    return np.concatenate([draw(b) for b in blocks])[skip : skip + runs]
+
+
 def daily_messages(
     model: Model, values: dict[str, NDArray], seed: int, blocks: range, start: int, runs: int
 ) -> NDArray[np.float64]:
     """(runs, channels, days): messages needing a reply each day."""
     out = np.empty((runs, len(model.channels), DAYS))
     day_fraction = np.arange(DAYS) / DAYS
+    share = model.shared_day_share
+    shared_z = None
+    if share > 0 and any(ch.daily_cv > 0 for ch in model.channels):
+        shared_z = _blocks(
+            lambda b: block_generator(seed, SHARED_DAY_KEY, b).standard_normal(
+                (BLOCK_RUNS, DAYS), dtype=np.float32),
+            blocks, start, runs,
+        )
     for c, ch in enumerate(model.channels):
         volume = values[ch.volume] * ch.audience_per_1000
         growth = (1 + values[ch.growth])[:, None] ** day_fraction[None, :]
         out[:, c] = volume[:, None] * growth
-        if ch.daily_cv > 0:
-            shape = 1.0 / ch.daily_cv**2
-            noise = np.concatenate(
-                [block_generator(seed, ch.noise_key, b).standard_gamma(
-                    shape, (BLOCK_RUNS, DAYS), dtype=np.float32)
-                 for b in blocks]
+        shared_cv, own_cv = day_factor_cvs(ch.daily_cv, share)
+        if shared_cv > 0 and shared_z is not None:
+            # lognormal with mean 1 and CV shared_cv: sigma**2 = log(1 + cv**2)
+            sigma = np.sqrt(np.log1p(shared_cv**2))
+            out[:, c] *= np.exp(sigma * shared_z - sigma**2 / 2)
+        if own_cv > 0:
+            shape = 1.0 / own_cv**2
+            noise = _blocks(
+                lambda b, key=ch.noise_key, k=shape: block_generator(seed, key, b).standard_gamma(
+                    k, (BLOCK_RUNS, DAYS), dtype=np.float32),
+                blocks, start, runs,
             )
-            skip = start - blocks.start * BLOCK_RUNS
-            out[:, c] *= noise[skip : skip + runs] / shape
+            out[:, c] *= noise / shape
     return out

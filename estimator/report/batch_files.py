@@ -65,7 +65,7 @@ def manifest(
     kind: str, runs: int, seed: int, command: Sequence[str] | None = None, **extra: Any
 ) -> dict[str, Any]:
     """What makes an output folder reproducible: inputs' hashes, seed, runs, versions, time."""
-    from estimator import __version__
+    from estimator._version import __version__
 
     argv = list(command) if command is not None else ["estimator", *sys.argv[1:]]
     return {

@@ -257,7 +257,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
 def write_brief(result: Result, path: str | Path) -> Path:
     """``brief.pdf``: one A4 page for a budget meeting (the headline number and its range,
     the role table with cost, the key chart, what today's team gets, the main assumptions)."""
-    from estimator import __version__
+    from estimator._version import __version__
 
     path = Path(path)
     fig = brief_figure(result)

@@ -172,7 +172,7 @@ class _Canvas:
 
 def add_footer(fig: Figure, result: Result | Sequence[Result]) -> Text:
     """Write the scenario name, runs, seed, date and version small at the figure's foot."""
-    from estimator import __version__
+    from estimator._version import __version__
 
     results = [result] if not isinstance(result, Sequence) else list(result)
     names = " | ".join(dict.fromkeys(r.scenario_name for r in results))
@@ -431,11 +431,12 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
         plan = plan_fte * float(np.mean(result.productive_hours_per_fte)) / len(weeks)
         ax.axhline(plan, color=PLAN_COLOR, lw=2.5, gid="plan",
                    label=f"Planned team ({_fte(plan_fte)} FTE): {plan:,.0f} hours a week")
-        typical = float(np.median(demand[~crisis_weeks])) if (~crisis_weeks).any() else float(
-            np.median(demand))
+        typical = result.typical_week_hours()
+        if np.isnan(typical):
+            typical = float(np.median(demand))
         title = f"A typical week needs {typical:,.0f} hours of work"
         if crisis_weeks.any():
-            title += f", a crisis week {float(demand[crisis_weeks].mean()):,.0f}"
+            title += f", a crisis week {result.typical_week_hours(crisis=True):,.0f}"
         title += f"; the planned team has {plan:,.0f}"
         if today is not None:
             title += f", today's team {today:,.0f}"

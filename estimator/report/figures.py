@@ -36,7 +36,7 @@ def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
     """Save ``fig`` as ``stem.png`` (300 dpi), ``stem.svg`` and ``stem.pdf``."""
     import matplotlib as mpl
 
-    from estimator import __version__
+    from estimator._version import __version__
     from estimator.report.charts import SLIDE_DPI, style
 
     software = f"social-staffing-estimator {__version__}"
@@ -52,34 +52,69 @@ def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
     return written
 
 
-def _draw_set(results: list[Result], stage: Path, formats: tuple[str, ...]) -> list[Path]:
+#: What the worker processes of :func:`export_charts` draw from: set before they fork, so
+#: that a large result is shared, not pickled.
+_JOB: dict[str, Any] = {}
+
+
+def _tasks(results: list[Result], stage: Path) -> list[tuple[Any, str, Path]]:
+    """(what to draw, chart name, file stem) for every chart of the set."""
     from estimator.report import charts
 
-    written: list[Path] = []
+    tasks: list[tuple[Any, str, Path]] = []
     if len(results) > 1:
-        for measure, name in (("fte", "comparison"), ("cost", "comparison_cost")):
-            ax = charts.plot_comparison(results, measure=measure)
-            written += save_figure(ax.figure, stage / name, formats, ax.get_title(loc="left"))
+        tasks += [("comparison", measure, stage / name)
+                  for measure, name in (("fte", "comparison"), ("cost", "comparison_cost"))]
         subfolders = [stage / f"{i + 1:02d}-{slug(r.scenario_name)}"
                       for i, r in enumerate(results)]
     else:
         subfolders = [stage]
-    for result, folder in zip(results, subfolders, strict=True):
+    for i, folder in enumerate(subfolders):
         folder.mkdir(exist_ok=True)
-        for name, plot in charts.CHARTS.items():
-            ax = plot(result)
-            written += save_figure(ax.figure, folder / name, formats, ax.get_title(loc="left"))
-    return written
+        tasks += [(i, name, folder / name) for name in charts.CHARTS]
+    return tasks
+
+
+def _draw(task: tuple[Any, str, Path]) -> list[Path]:
+    """Draw one chart of the set in :data:`_JOB` and save it in each format."""
+    from estimator.report import charts
+
+    which, name, stem = task
+    results, formats = _JOB["results"], _JOB["formats"]
+    if which == "comparison":
+        ax = charts.plot_comparison(results, measure=name)
+    else:
+        ax = charts.CHARTS[name](results[which])
+    return save_figure(ax.figure, stem, formats, ax.get_title(loc="left"))
+
+
+def _draw_all(tasks: list[tuple[Any, str, Path]], jobs: int) -> list[Path]:
+    if jobs <= 1 or len(tasks) <= 1 or "fork" not in _start_methods():
+        return [path for task in tasks for path in _draw(task)]
+    import multiprocessing
+
+    # fork: the workers see the results without pickling them; each task is one chart
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+        drawn = pool.map(_draw, tasks, chunksize=1)
+    return [path for paths in drawn for path in paths]
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
 
 
 def export_charts(results_or_result: Result | Sequence[Result], folder: str | Path,
-                  formats: Sequence[str] = CHART_FORMATS) -> list[Path]:
-    """Every chart of :data:`estimator.charts.CHARTS` as PNG (300 dpi, 16:9 slide), SVG and
-    PDF in ``folder``; for several results, ``comparison`` and ``comparison_cost`` too, and
-    each result's charts in a subfolder ``NN-scenario-name``.
+                  formats: Sequence[str] = CHART_FORMATS, *, jobs: int = 1) -> list[Path]:
+    """Every chart of :data:`estimator.report.charts.CHARTS` as PNG (300 dpi, 16:9 slide),
+    SVG and PDF in ``folder``; for several results, ``comparison`` and ``comparison_cost``
+    too, and each result's charts in a subfolder ``NN-scenario-name``.
 
-    All charts are drawn into a temporary folder first: if one fails, no file in ``folder``
-    is created or replaced. Returns the paths written.
+    Each chart is drawn once and saved in each format; with ``jobs`` > 1, charts are drawn
+    by that many forked worker processes at once (a command line's choice: a Jupyter kernel
+    should not fork). All charts are drawn into a temporary folder first: if one fails, no
+    file in ``folder`` is created or replaced. Returns the paths written.
     """
     fmts = _check_formats(formats)
     results = ([results_or_result] if isinstance(results_or_result, Result)
@@ -89,8 +124,9 @@ def export_charts(results_or_result: Result | Sequence[Result], folder: str | Pa
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".charts.", suffix=".partial", dir=folder))
+    _JOB.update(results=results, formats=fmts)
     try:
-        drawn = _draw_set(results, stage, fmts)
+        drawn = _draw_all(_tasks(results, stage), jobs)
         out = []
         for path in drawn:
             final = folder / path.relative_to(stage)
@@ -98,7 +134,6 @@ def export_charts(results_or_result: Result | Sequence[Result], folder: str | Pa
             os.replace(path, final)
             out.append(final)
     finally:
+        _JOB.clear()
         shutil.rmtree(stage, ignore_errors=True)
     return out
-
-

@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -88,14 +88,17 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def write_csv(rows: Iterable[dict[str, Any]], path: Path) -> None:
-    """Rows of dicts as CSV; numbers stay numbers (no thousands separators)."""
-    rows = list(rows)
-    fields: list[str] = []
-    for row in rows:
-        fields.extend(k for k in row if k not in fields)
+def write_csv(rows: Iterable[dict[str, Any]], path: Path,
+              fields: Sequence[str] | None = None) -> None:
+    """Rows of dicts as CSV; numbers stay numbers (no thousands separators). With ``fields``
+    (the columns, in order) the rows are streamed, never all held at once."""
+    if fields is None:
+        rows = list(rows)
+        fields = []
+        for row in rows:
+            fields.extend(k for k in row if k not in fields)
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer = csv.DictWriter(fh, fieldnames=list(fields))
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})

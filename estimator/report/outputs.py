@@ -19,13 +19,15 @@ from estimator.report.tables import write_tables
 from estimator.report.workbook import write_workbook
 
 
-def write_run_outputs(result: Result, out_dir: str | Path, *, charts: bool = True) -> Path:
+def write_run_outputs(result: Result, out_dir: str | Path, *, charts: bool = True,
+                      jobs: int = 1) -> Path:
     """Everything ``estimator run --out DIR`` writes, atomically: the tables (JSON, CSV),
-    ``workbook.xlsx``, ``brief.pdf`` and, with ``charts``, ``charts/`` (PNG, SVG, PDF)."""
+    ``workbook.xlsx``, ``brief.pdf`` and, with ``charts``, ``charts/`` (PNG, SVG, PDF; drawn
+    by ``jobs`` worker processes)."""
     with atomic_dir(out_dir) as tmp:
         write_tables(result, tmp)
         write_workbook(result, tmp / "workbook.xlsx")
         write_brief(result, tmp / "brief.pdf")
         if charts:
-            export_charts(result, tmp / "charts")
+            export_charts(result, tmp / "charts", jobs=jobs)
     return Path(out_dir)

@@ -12,6 +12,7 @@ import numpy as np
 
 from estimator.engine.result import Result, input_context
 from estimator.report.files import write_csv, write_json
+from estimator.report.words import TRIAGED_LABEL
 from estimator.report.words import kind_label as _kind_label
 from estimator.scenario import field_docs, to_toml
 from estimator.scenario import quantities as dist
@@ -56,6 +57,8 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("Covered hours a year (normal weeks)", "coverage_hours_per_year", "hours"),
         ("Covered hours a year with crises, mean", "coverage_hours_with_crises_mean", "hours"),
         ("Crises a year, mean", "crises_per_year_mean", "crises"),
+        (f"{TRIAGED_LABEL}, mean", "crisis_triaged_messages.mean", "messages"),
+        (f"{TRIAGED_LABEL}, P90", "crisis_triaged_messages.p90", "messages"),
         ("Replies a year, mean", "replies_per_year_mean", "replies"),
         ("Replies within target with the needed team", "replies_within_target_share", "share"),
         ("Replies arriving outside covered hours", "replies_outside_coverage_share", "share"),
@@ -79,10 +82,10 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
             spec += [
                 ("Crisis weeks a year, mean", "current_staff.crisis_week.weeks_with_crisis_mean",
                  "weeks"),
-                ("Hours of work in a crisis week, mean",
-                 "current_staff.crisis_week.demand_hours_mean", "hours"),
-                ("Hours of work in a typical week, mean",
-                 "current_staff.crisis_week.typical_week_demand_hours_mean", "hours"),
+                ("Hours of work in a crisis week, median",
+                 "current_staff.crisis_week.demand_hours_p50", "hours"),
+                ("Hours of work in a typical week (no crisis), median",
+                 "current_staff.crisis_week.typical_week_demand_hours_p50", "hours"),
                 ("Hours over today's capacity in a crisis week, mean",
                  "current_staff.crisis_week.overtime_hours_mean", "hours"),
                 ("Replies within target in a crisis week, today's team",
@@ -227,7 +230,7 @@ def write_tables(result: Result, folder: Path) -> list[Path]:
     paths = {
         "summary.json": lambda p: write_json(summary, p),
         "summary.csv": lambda p: write_csv(summary_rows(result, summary), p),
-        "runs.csv": lambda p: write_csv(result.runs_table(), p),
+        "runs.csv": lambda p: write_csv(result.iter_runs(), p, result.runs_columns()),
         "by_role.csv": lambda p: write_csv(result.by_role_table(), p),
         "hours_by_kind.csv": lambda p: write_csv(hours_by_kind_rows(result), p),
         "weekly.csv": lambda p: write_csv(result.weekly_table(), p),

@@ -7,6 +7,7 @@ from typing import Any
 
 from estimator.report.words import (
     SWEEP_LEGEND,
+    TRIAGED_LABEL,
     money,
     plain,
     signed_money,
@@ -126,6 +127,11 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"Covered hours: {s['coverage_hours_per_year']:,} a year; crises: "
         f"{s['crises_per_year_mean']:.1f} a year on average"
     )
+    triaged = s["crisis_triaged_messages"]
+    if triaged["mean"] > 0:
+        lines.append(
+            f"{TRIAGED_LABEL}: {triaged['mean']:,.0f} a year (mean), {triaged['p90']:,.0f} (P90)"
+        )
     lines.append(
         f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "
         f"({s['replies_outside_coverage_share']:.0%} of messages arrive outside covered hours)"

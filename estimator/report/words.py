@@ -20,6 +20,9 @@ KIND_LABELS = {
     "recurring": "Recurring work",
 }
 
+#: What ``summary["crisis_triaged_messages"]`` counts, as a reader names it.
+TRIAGED_LABEL = "Crisis messages given a holding reply (beyond the staffed surge)"
+
 _CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "C$", "AUD": "A$", "JPY": "¥"}
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -88,9 +91,9 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
     cw = c.get("crisis_week")
     if cw:
         out.append(
-            f"A crisis week ({cw['weeks_with_crisis_mean']:.1f} a year) brings "
-            f"**{cw['demand_hours_mean']:,.0f} hours** of work against "
-            f"{cw['typical_week_demand_hours_mean']:,.0f} in a typical week: "
+            f"A crisis week ({cw['weeks_with_crisis_mean']:.1f} a year) typically brings "
+            f"**{cw['demand_hours_p50']:,.0f} hours** of work against "
+            f"{cw['typical_week_demand_hours_p50']:,.0f} in a typical week: "
             f"{cw['overtime_hours_mean']:,.0f} hours over capacity, "
             f"{cw['replies_within_target_share']:.0%} of replies within target.")
     return out

@@ -279,6 +279,18 @@ class Channel(_Model):
         return self
 
 
+class Engagement(_Model):
+    """What all channels share."""
+
+    shared_day_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of each channel's day-to-day variance shared by all channels "
+        "(busy days come to all at once); 0 = independent channels.",
+    )
+
+
 class Monitoring(_Model):
     """Watching the platforms during covered hours, and listening reports."""
 
@@ -305,11 +317,31 @@ class Severity(_Model):
     )
 
 
+class Triage(_Model):
+    """What a team does with a surge beyond what it staffs to its targets."""
+
+    staffed_surge_max: float = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Largest volume multiplier (all crises together, each hour) answered to "
+        "the normal targets; messages beyond it get a holding reply and are reported.",
+    )
+    holding_reply_seconds: float = Field(
+        default=0,
+        ge=0,
+        le=600,
+        description="Seconds of work per holding reply (0 = automated: an auto-reply or a "
+        "pinned statement); counted as crisis work of the channel's role.",
+    )
+
+
 class Crises(_Model):
     """Random crises over the year."""
 
     per_year: NonNegative = Field(default=0, description="Expected crises a year.")
     severity: list[Severity] = Field(default_factory=list)
+    triage: Triage = Field(default_factory=Triage)
 
     @model_validator(mode="after")
     def _shares(self) -> Crises:
@@ -353,6 +385,7 @@ class Scenario(_Model):
     roles: dict[str, Role] = Field(min_length=1)
     content: list[Content] = Field(default_factory=list)
     channels: list[Channel] = Field(default_factory=list)
+    engagement: Engagement = Field(default_factory=Engagement)
     monitoring: Monitoring | None = None
     crises: Crises = Field(default_factory=Crises)
     work: list[Work] = Field(default_factory=list)
@@ -445,7 +478,11 @@ class Scenario(_Model):
                 f"expected at most {_MOST_CRISES} crises a "
                 f"year (one an hour), got {describe(self.crises.per_year)}",
             )
-        surge = max([_extreme(s.surge) for s in self.crises.severity], default=1.0)
+        # the queue sees the surge up to the triage ceiling; the rest gets a holding reply
+        surge = min(
+            max([_extreme(s.surge) for s in self.crises.severity], default=1.0),
+            self.crises.triage.staffed_surge_max,
+        )
         for i, ch in enumerate(self.channels):
             volume = (
                 _extreme(ch.per_day)
@@ -458,8 +495,8 @@ class Scenario(_Model):
             if erlangs > _MOST_ERLANGS:
                 raise FieldProblem(
                     f"channels[{i}]",
-                    f"expected at most {_MOST_ERLANGS:g} people's work an "
-                    f"hour at the peak (volume x growth x crisis surge x handle time), got up to "
+                    f"expected at most {_MOST_ERLANGS:g} people's work an hour at the peak "
+                    f"(volume x growth x staffed crisis surge x handle time), got up to "
                     f"{erlangs:.3g}",
                 )
         return self
