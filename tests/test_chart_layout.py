@@ -130,3 +130,16 @@ def test_every_dashboard_tab_keeps_its_text_apart(extreme, tab):
 
     fig = screen_figure(CHART_TABS[tab][1], extreme, chart_size(tab, extreme))
     check(fig)
+
+
+@pytest.mark.parametrize("community_manager", [1.0, 6.4, 6.9, 7.5, 9.0])
+def test_todays_label_stays_off_the_data_wherever_today_is(community_manager):
+    """Today's team below, at and above the need: its label never covers bars or lines."""
+    from estimator import with_values
+    from estimator.app.dashboard import CHART_TABS, screen_figure
+
+    s = with_values(load_scenario(UNIVERSITY),
+                    {"current_staff.community_manager": community_manager})
+    r = simulate(s, runs=200, seed=1, jobs=1)
+    check(charts.plot_fte_distribution(r).figure)
+    check(screen_figure(CHART_TABS[1][1], r))

@@ -169,6 +169,8 @@ def brief_figure(result: Result) -> Any:
                               page.fx(4.2), chart_h / page.h))
         charts.plot_fte_distribution(result, ax=chart)
         chart.get_legend().remove()
+        for text in [t for t in chart.texts if t.get_gid() == "today"]:
+            text.remove()  # "What today's team gets" beside the chart says it
         chart.set_title(f"Total FTE needed in {s['runs']:,} simulated years", loc="left",
                         fontsize=10, fontweight="bold", parse_math=False)
         col = left + 5.0

@@ -297,24 +297,23 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
                 color=P90_COLOR, fontweight="bold", gid="p50")
         ax.text(p90, 0.97, f" P90 {_fte(p90)}", transform=lab, ha="left", va="top",
                 color=P90_COLOR, fontweight="bold", gid="p90")
+        lo = min(today, float(fte.min())) if today is not None else float(fte.min())
+        hi = max(float(fte.max()), today or 0.0)
+        margin = max((hi - lo) * 0.08, 0.1)
+        x0, x1 = (max(lo - margin, 0.0) if lo >= 0 else lo - margin), hi + margin
+        ax.set_xlim(x0, x1)
         if today is not None:
             chance = result.chance_staff_enough(today)
             ax.axvline(today, color=TODAY_COLOR, lw=2.5, label=f"Today: {_staff(today)} FTE")
-            side = "left" if today <= p50 else "right"
-            ax.annotate(f"Today {_staff(today)} FTE:\nenough in {chance:.0%}\nof simulated years",
-                        (today, 0.80), xycoords=lab, xytext=(8 if side == "left" else -8, 0),
-                        textcoords="offset points", ha=side, va="top", color=TODAY_COLOR,
-                        fontweight="bold", linespacing=1.3, gid="today", parse_math=False,
-                        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
+            # beside the plot, under the legend: inside it the words would cover bars or lines
+            ax.text(1.02, 0.0, f"Today {_staff(today)} FTE:\nenough in {chance:.0%}\nof "
+                    "simulated years", transform=ax.transAxes, ha="left", va="bottom",
+                    color=TODAY_COLOR, fontweight="bold", linespacing=1.3, gid="today",
+                    parse_math=False)
             _title(ax, f"The programme needs {_fte(p50)} FTE ({_fte(p90)} at P90); "
                        f"today it has {_staff(today)}")
-            lo = min(today, float(fte.min()))
         else:
             _title(ax, f"The programme needs {_fte(p50)} FTE; {_fte(p90)} in 9 years out of 10")
-            lo = float(fte.min())
-        hi = max(float(fte.max()), today or 0.0)
-        margin = max((hi - lo) * 0.08, 0.1)
-        ax.set_xlim(max(lo - margin, 0.0) if lo >= 0 else lo - margin, hi + margin)
         xlabel = "Full-time staff needed (FTE, all roles)"
         if far.any():  # under the axis, where it cannot cover a bar or a line
             xlabel += (f"\nNot drawn: {int(far.sum())} of {n:,} years above "
