@@ -7,7 +7,7 @@ Playwright, and measures:
 - ``load_seconds``: from ``page.goto`` to the first headline (kernel start, imports, the
   first preview, the widgets drawn);
 - ``answer_seconds``: from a key press on a slider (people on duty, right then left) to the
-  redrawn headline in the page (the status line's timing changes with every answer);
+  redrawn headline in the page (sent with the status line, whose update number changes);
 - ``kernel_seconds``: the dashboard's own time for the same answers (from its status line),
   so the rest is widget traffic and the browser;
 - ``memory_mb``: resident memory of Voila and its kernels (and their workers) before a
@@ -48,6 +48,7 @@ NOTEBOOK = {
     "nbformat": 4, "nbformat_minor": 5,
 }
 STATUS = ".sse-status"
+UPDATE = ".sse-status [data-update]"  # a number the dashboard bumps with every answer
 
 
 def _free_port() -> int:
@@ -126,13 +127,13 @@ def main() -> int:
                 handle = page.locator(".sse-coverage-min-on-duty .noUi-handle")
                 answers, kernel = [], []
                 for i in range(args.presses):
-                    before = page.locator(STATUS).inner_text()
+                    before = page.locator(UPDATE).get_attribute("data-update")
                     handle.focus()
                     t = time.perf_counter()
                     handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
                     page.wait_for_function(
-                        "(b) => { const e = document.querySelector('.sse-status');"
-                        " return e && e.textContent !== b; }", arg=before, timeout=60_000)
+                        "(b) => { const e = document.querySelector('.sse-status [data-update]');"
+                        " return e && e.dataset.update !== b; }", arg=before, timeout=60_000)
                     answers.append(time.perf_counter() - t)
                     k = _kernel_seconds(page.locator(STATUS).inner_text())
                     if k is not None:

@@ -481,7 +481,9 @@ class Dashboard:
             head = f"<b>Preview</b> of {r.runs:,} runs: P90 ± {noise:.1f} FTE"
             more = (f" · the full run ({self.full_runs:,} years) can differ by that much: "
                     "press <b>Full run</b> before you quote a number")
-        return (f"<span class='sse-preview' style='color:#5F5F5F'>{head} (sampling noise, "
+        self._updates = getattr(self, "_updates", 0) + 1  # for a browser to see each answer
+        return (f"<span class='sse-preview' data-update='{self._updates}' "
+                f"style='color:#5F5F5F'>{head} (sampling noise, "
                 f"95%) · seed {r.seed} · updated in {self.timings.total:.2f} s{more}</span>")
 
     # ------------------------------------------------------------------ events
