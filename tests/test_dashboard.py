@@ -306,9 +306,9 @@ def test_export_writes_every_chart_of_a_full_run(tmp_path: Path) -> None:
     assert dash.result.runs == 160, "exports come from a full run, not the preview"
     assert sorted(p.stem for p in written) == sorted(
         ["fte_distribution", "fte_by_role", "fte_by_kind", "weekly_demand", "on_duty_heatmap",
-         "risk_curve", "cost", "sensitivity"])
+         "risk_curve", "cost", "sensitivity", "todays_week"])
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in written)
-    assert "Saved 8 chart files" in dash.file_message.value
+    assert "Saved 9 chart files" in dash.file_message.value
 
 
 # --------------------------------------------------------------------------- notebook helpers

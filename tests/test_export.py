@@ -20,7 +20,8 @@ from estimator.app.cli import main
 from estimator.report import brief, charts, figures, outputs, tables, workbook
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
-SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions"]
+SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions",
+          "Role tasks", "Today's week"]
 
 
 @pytest.fixture(scope="module")
@@ -94,11 +95,14 @@ def test_svgs_and_pdfs_are_valid_and_slide_sized(out):
         assert (float(box[1]), float(box[2])) == pytest.approx((960, 540), abs=0.1)
 
 
-def test_the_brief_is_one_a4_page(out):
+def test_the_brief_is_two_a4_pages(out):
     brief = out / "brief.pdf"
-    assert pdf_pages(brief) == 1
-    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", brief.read_bytes())
-    assert (float(box[1]), float(box[2])) == pytest.approx((595.4, 841.7), abs=0.5)  # A4
+    assert pdf_pages(brief) == 2  # the budget page, then today's week and the roles
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]",
+                       brief.read_bytes())
+    assert len(boxes) == 2
+    for box in boxes:
+        assert (float(box[0]), float(box[1])) == pytest.approx((595.4, 841.7), abs=0.5)  # A4
 
 
 # --------------------------------------------------------------------------- the brief
@@ -167,7 +171,7 @@ def test_the_brief_without_current_staff(tmp_path):
     t = drawn_texts(brief.brief_figure(r))
     assert "no current staff" in t["today"][-1]
     brief.write_brief(r, tmp_path / "brief.pdf")
-    assert pdf_pages(tmp_path / "brief.pdf") == 1
+    assert pdf_pages(tmp_path / "brief.pdf") == 2
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -345,7 +349,9 @@ def test_a_failed_save_leaves_no_half_written_file(result, monkeypatch, tmp_path
     from openpyxl import Workbook
 
     def half_then_boom(self, path, *args, **kwargs):
-        Path(path).write_bytes(b"half")
+        if isinstance(path, str | Path):
+            Path(path).write_bytes(b"half")
+        # else a page of a multi-page PDF, whose file is already open and half written
         raise Boom("disk full")
 
     for name, write, cls, method in (("brief.pdf", brief.write_brief, Figure, "savefig"),
@@ -373,8 +379,10 @@ def test_estimator_run_out_writes_the_brief_workbook_and_charts(tmp_path, capsys
                    "--quiet", "--out", str(tmp_path / "run")])
     assert status == 0, capsys.readouterr().err
     run = tmp_path / "run"
-    assert pdf_pages(run / "brief.pdf") == 1
+    assert pdf_pages(run / "brief.pdf") == 2
     assert load_workbook(run / "workbook.xlsx").sheetnames == SHEETS
+    assert {p.name for p in (run / "roles").iterdir()} == {
+        f"{role}.md" for role in load_scenario(EXAMPLE).roles}
     assert png_size(run / "charts" / "fte_distribution.png") == (4000, 2250)
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     ws = load_workbook(run / "workbook.xlsx")["Summary"]

@@ -57,7 +57,7 @@ from estimator.scenario import (
     to_toml,
     with_values,
 )
-from estimator.scenario.paths import DATA_DIR
+from estimator.scenario.paths import DATA_DIR, allowed_folders, confine
 
 __all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
 
@@ -76,6 +76,7 @@ CHART_TABS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("Cost", charts.plot_cost),
     ("Kind of work", charts.plot_fte_by_kind),
     ("What moves it", charts.plot_sensitivity),
+    ("Today's week", charts.plot_todays_week),
 )
 CHART_INCHES = (7.2, 4.0)
 CHART_DPI = 100
@@ -110,6 +111,8 @@ def chart_size(tab: int, result: Result) -> tuple[float, float]:
     """Inches of a chart tab: taller for the roles chart of a large team (bars stay legible)."""
     if CHART_TABS[tab][1] is charts.plot_fte_by_role and len(result.roles) > 8:
         return (CHART_INCHES[0], 1.4 + 0.36 * len(result.roles))
+    if CHART_TABS[tab][1] is charts.plot_todays_week:  # a row a task, up to 16
+        return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.4)
     return CHART_INCHES
 
 
@@ -282,6 +285,15 @@ class Dashboard:
                                  layout=W.Layout(display="none", align_items="center"))
         self.switch_box.add_class("sse-switch")
         self._pending: str | None = None
+        # your own exports: calibrate reads the uploaded bytes (nothing is read from a path)
+        self.upload = W.FileUpload(accept=".csv,.tsv,.txt", multiple=True,
+                                   description="Load export", layout=W.Layout(width="160px"))
+        self.apply_button = W.Button(description="Apply calibration", icon="check",
+                                     disabled=True, layout=W.Layout(width="170px"))
+        self.calibration_message = W.HTML()
+        self.calibration = None
+        self.upload.observe(lambda _c: self._safely(self._on_upload), "value")
+        self.apply_button.on_click(lambda _b: self._safely(self.apply_calibration))
 
         self.picker.observe(self._on_pick, "value")
         self.full_button.on_click(lambda _b: self._safely(self.full_run))
@@ -308,7 +320,9 @@ class Dashboard:
             [W.HTML(STYLE), top, self.switch_box, self.status, self.message,
              W.HBox([left, right], layout=W.Layout(width="100%", flex_flow="row wrap",
                                                    align_items="flex-start")),
-             files, self.file_message, self.downloads_box],
+             files, self.file_message, self.downloads_box,
+             W.HBox([self.upload, self.apply_button, self.calibration_message],
+                    layout=W.Layout(flex_flow="row wrap", align_items="center"))],
             layout=W.Layout(width="100%", max_width="1500px"),
         )
         self.widget.add_class("sse-dashboard")
@@ -389,7 +403,9 @@ class Dashboard:
         return with_values(self.base, values, source="your changes")
 
     def load(self, path: str | Path) -> None:
-        """Pick another scenario file (and run its preview)."""
+        """Pick another scenario file (and run its preview): a shipped one or one in the save
+        folder, never another path (the picker's value comes from the visitor's browser)."""
+        confine(path, allowed_folders(self.scenarios_dir, self.save_dir), "scenario")
         self._set_base(load_scenario(path), Path(path))
         self.refresh()
 
@@ -562,6 +578,48 @@ class Dashboard:
         )
         self.status.value = self._status_text()
 
+    # ------------------------------------------------------------------ calibrate
+    def _on_upload(self) -> None:
+        files = []
+        for item in self.upload.value:  # ipywidgets 8: name, content (memoryview), ...
+            files.append((str(item["name"]), bytes(item["content"])))
+        if files:
+            self.load_export(files)
+
+    def load_export(self, files: list[tuple[str, bytes]]) -> None:
+        """Estimate inputs from exports (file name, bytes); **Apply** puts them in."""
+        from estimator.calibrate import calibrate
+
+        self.calibration = calibrate(files)
+        found = [f"{ch.platform} {ch.fit.per_day[1]:,.1f} a day (CV {ch.fit.daily_cv:.2f})"
+                 for ch in self.calibration.channels]
+        found += [f"{f.name} {f.per_week[1]:g} a week" for f in self.calibration.formats]
+        crises = (f"; {len(self.calibration.crises)} crisis days found"
+                  if self.calibration.channels else "")
+        self.calibration_message.value = html.escape(
+            "Found: " + ", ".join(found) + crises + ". Press Apply to use them.")
+        self.apply_button.disabled = False
+
+    def apply_calibration(self) -> Path:
+        """Apply what calibrate found to the scenario being edited: both are written to
+        ``save_dir`` (the fragment starts ``base = `` the edited scenario) and the result is
+        loaded in its place."""
+        from estimator.calibrate import write_fragment
+
+        if self.calibration is None:
+            raise ScenarioError("calibration: load an export first")
+        folder = Path(self.save_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = self.source.stem if self.source is not None else slug(self.base.scenario.name)
+        before = folder / f"{stem}-before-calibration.toml"
+        before.write_text(to_toml(self.edited_scenario()), encoding="utf-8")
+        out = folder / f"{stem}-calibrated.toml"
+        write_fragment(self.calibration, out, before)
+        self._set_base(load_scenario(out), out)
+        self.calibration_message.value = html.escape(f"Applied: {out}")
+        self.refresh()
+        return out
+
     # ------------------------------------------------------------------ files
     def _hide_overwrite(self) -> None:
         self.overwrite_button.layout.display = "none"
@@ -572,8 +630,11 @@ class Dashboard:
             raise ScenarioError("file name: expected a name such as my-scenario.toml, got none")
         if not name.lower().endswith(".toml"):
             name += ".toml"
-        path = Path(name).expanduser()
-        return path if path.is_absolute() else Path(self.save_dir) / path
+        if Path(name).name != name or name.startswith("."):
+            # a visitor of the web app types this name: it never leaves the save folder
+            raise ScenarioError(f"file name: expected a file name without a folder, such as "
+                                f"my-scenario.toml, got {name!r}")
+        return Path(self.save_dir) / name
 
     def save(self, overwrite: bool = False) -> Path | None:
         """Write the edited scenario as TOML; ask (the Overwrite button) before replacing."""

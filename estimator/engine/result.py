@@ -9,7 +9,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +17,8 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.role_profiles import role_profiles
+from estimator.engine.todays_week import todays_week
 from estimator.scenario import quantities as dist
 
 if TYPE_CHECKING:
@@ -224,6 +226,8 @@ class Result:
                 within.sum(dtype=np.float64), replies.sum(dtype=np.float64)
             ),
         }
+        out["time_audit"] = todays_week(
+            self, out["capacity_hours_per_week_mean"], out.get("unstaffed_hours_by_role"))
         if crisis_weeks.any():
             out["crisis_week"] = {
                 "weeks_with_crisis_mean": float(crisis_weeks.sum(axis=1).mean()),
@@ -305,6 +309,47 @@ class Result:
         }
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
+        out["calendar_peaks"] = self.calendar_peaks(recommended)
+        out["role_profiles"] = role_profiles(self, out.get("headcount_by_role"))
+        return out
+
+    def calendar_peaks(self, recommended: dict[str, float] | None = None) -> list[dict[str, Any]]:
+        """Each calendar period: the extra hours a week it brings, and whether the planned
+        team covers its weeks (the plan's percentile of demand within the team's productive
+        hours) or it needs temporary help, and how much."""
+        periods = self.model.periods
+        if not periods:
+            return []
+        recommended = self.recommended_fte() if recommended is None else recommended
+        demand = self.weekly_demand_hours()
+        per_week = self.productive_hours_per_fte / WEEKS
+        plan_hours = float(sum(recommended.values()) * per_week.mean())
+        in_any = np.logical_or.reduce([p.weeks for p in periods])
+        ordinary = demand[:, ~in_any].mean(axis=1) if (~in_any).any() else demand.mean(axis=1)
+        start = self.model.year.start
+        out = []
+        for p in periods:
+            weeks = np.flatnonzero(p.weeks)
+            if weeks.size == 0:
+                out.append({"name": p.name, "weeks": [], "in_planning_year": False})
+                continue
+            extra = float((demand[:, weeks].mean(axis=1) - ordinary).mean())
+            at_plan = np.percentile(demand[:, weeks], self.percentile, axis=0)
+            short = float(max(at_plan.max() - plan_hours, 0.0))
+            days = np.flatnonzero(p.days)
+            out.append({
+                "name": p.name,
+                "in_planning_year": True,
+                "weeks": [int(w) + 1 for w in weeks],
+                "first_day": (start + timedelta(days=int(days[0]))).isoformat(),
+                "last_day": (start + timedelta(days=int(days[-1]))).isoformat(),
+                "extra_hours_per_week": extra,
+                "peak_week_hours_at_plan_percentile": float(at_plan.max()),
+                "plan_hours_per_week": plan_hours,
+                "covered_by_plan": short == 0.0,
+                "temporary_help_hours_per_week": short,
+                "temporary_help_fte_in_those_weeks": short / float(per_week.mean()),
+            })
         return out
 
     def assumptions(self) -> dict[str, str]:
@@ -404,6 +449,7 @@ class Result:
                 "demand_hours_p90": float(hi[w]),
                 "crisis_hours_mean": float(crisis[w]),
                 "chance_of_crisis": float(share[w]),
+                "calendar": ", ".join(p.name for p in self.model.periods if p.weeks[w]),
             }
             if self.has_current_staff:
                 row["current_capacity_hours"] = float(
@@ -466,12 +512,13 @@ def input_context(scenario: Any, path: str) -> str:
     >>> input_context(load_scenario("tests/data/model_example.toml"), "channels[0].per_day")
     'Replies: Instagram comments and DMs'
     """
-    m = re.match(r"(content|channels|work)\[(\d+)\]", path)
+    m = re.match(r"(content|channels|work|calendar)\[(\d+)\]", path)
     if m:
         item = getattr(scenario, m[1])[int(m[2])]
         return {"content": lambda: f"Content: {item.format}",
                 "channels": lambda: f"Replies: {item.platform} {item.kind}",
-                "work": lambda: f"Recurring: {item.task}"}[m[1]]()
+                "work": lambda: f"Recurring: {item.task}",
+                "calendar": lambda: f"Calendar: {item.name}"}[m[1]]()
     m = re.match(r"crises\.severity\[(\d+)\]", path)
     if m:
         return f"Crises: {scenario.crises.severity[int(m[1])].name}"

@@ -77,6 +77,12 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
              "hours"),
             ("Replies within target with today's team",
              "current_staff.replies_within_target_share", "share"),
+            ("Today's week: hours of work it is given",
+             "current_staff.time_audit.hours_needed_per_week", "hours"),
+            ("Today's week: productive hours it has",
+             "current_staff.time_audit.hours_available_per_week", "hours"),
+            ("Today's week: hours left undone",
+             "current_staff.time_audit.hours_undone_per_week", "hours"),
         ]
         if "crisis_week" in s["current_staff"]:
             spec += [
@@ -166,6 +172,10 @@ def input_words(scenario: Any, path: str) -> tuple[str, str, str]:
         doc = docs.get("roles.<role>.salary")
         tail = scenario.role_label(path.split(".")[1])
     return input_context(scenario, path), (doc or "").rstrip("."), tail
+def is_set_in_file(scenario: Any, path: str) -> bool:
+    """Whether the scenario file set the field at ``path`` (``channels[0].per_day``), rather
+    than leaving it to the estimator's default."""
+    return _explicit(scenario, path)
 
 
 def assumption_rows(result: Result) -> list[dict[str, Any]]:
@@ -223,9 +233,38 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
     return rows
 
 
+def role_task_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per role and task (``role_profiles``): the role, the task, its kind of work,
+    hours a week and share of the role's hours; roles in the scenario's order, tasks largest
+    first."""
+    rows = []
+    for role, p in summary["role_profiles"].items():
+        for t in p["tasks"]:
+            rows.append({"role": role, "label": p["label"], "task": t["task"],
+                         "kind": _kind_label(t["kind"]), "hours_per_week": t["hours_per_week"],
+                         "share_of_role": t["share"]})
+    return rows
+
+
+def todays_week_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Today's week (``current_staff.time_audit``), one row per task in the order the team
+    does them: hours needed, done and left undone a week. Empty without current staff."""
+    audit = (summary.get("current_staff") or {}).get("time_audit")
+    if not audit:
+        return []
+    return [{"order": n, "task": t["task"], "kind": _kind_label(t["kind"]),
+             "roles": ", ".join(t["roles"]), "hours_needed_per_week": t["hours_needed_per_week"],
+             "hours_done_per_week": t["hours_done_per_week"],
+             "hours_undone_per_week": t["hours_undone_per_week"],
+             "share_undone": (t["hours_undone_per_week"] / t["hours_needed_per_week"]
+                              if t["hours_needed_per_week"] > 0 else 0.0)}
+            for n, t in enumerate(audit["tasks"], 1)]
+
+
 def write_tables(result: Result, folder: Path) -> list[Path]:
     """summary.json, the workbook's tables as CSV (summary, by_role, hours_by_kind, weekly,
-    assumptions), runs.csv and the scenario as run."""
+    assumptions, role_tasks and, with current staff, todays_week), runs.csv and the scenario
+    as run."""
     summary = result.summary()
     paths = {
         "summary.json": lambda p: write_json(summary, p),
@@ -235,8 +274,11 @@ def write_tables(result: Result, folder: Path) -> list[Path]:
         "hours_by_kind.csv": lambda p: write_csv(hours_by_kind_rows(result), p),
         "weekly.csv": lambda p: write_csv(result.weekly_table(), p),
         "assumptions.csv": lambda p: write_csv(assumption_rows(result), p),
+        "role_tasks.csv": lambda p: write_csv(role_task_rows(summary), p),
         "scenario.toml": lambda p: p.write_text(to_toml(result.model.scenario), encoding="utf-8"),
     }
+    if result.has_current_staff:
+        paths["todays_week.csv"] = lambda p: write_csv(todays_week_rows(summary), p)
     written = []
     for name, write in paths.items():
         write(folder / name)

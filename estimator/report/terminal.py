@@ -8,6 +8,7 @@ from typing import Any
 from estimator.report.words import (
     SWEEP_LEGEND,
     TRIAGED_LABEL,
+    calendar_sentence,
     money,
     plain,
     signed_money,
@@ -141,6 +142,8 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
             "Under half an FTE (combine or contract): "
             + ", ".join(_label(r) for r in s["combine_or_contract"])
         )
+    if calendar_sentence(s):
+        lines.append(plain(calendar_sentence(s)))
     if current:
         lines.append("")
         lines += [plain(sentence) for sentence in today_sentences(s)]

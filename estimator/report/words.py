@@ -136,3 +136,61 @@ def summary_legend(plan_percentile: float) -> str:
 #: The note under the ``estimator sweep`` table.
 SWEEP_LEGEND = ("Role columns: each role's median FTE (P50) at that point; they do not add up "
                 "to the total's P50 (a percentile of a total is not the sum of the parts').")
+def calendar_sentence(summary: dict[str, Any]) -> str:
+    """One sentence on the calendar's peaks: what each adds and whether the planned team
+    covers it or it needs temporary help ("" when the scenario has no calendar)."""
+    parts = []
+    for p in summary.get("calendar_peaks", []):
+        if not p.get("in_planning_year"):
+            continue
+        weeks = p["weeks"]
+        span = f"week {weeks[0]}" if len(weeks) == 1 else f"weeks {weeks[0]}–{weeks[-1]}"
+        text = f"{p['name']} ({span}) adds **{p['extra_hours_per_week']:,.0f} hours** a week"
+        if p["covered_by_plan"]:
+            text += ", which the planned team covers"
+        else:
+            text += (f": cover it with temporary help, **{p['temporary_help_hours_per_week']:,.0f}"
+                     f" hours** a week ({p['temporary_help_fte_in_those_weeks']:.1f} FTE for "
+                     "those weeks)")
+        parts.append(text)
+    if not parts:
+        return ""
+    return "Busy periods: " + "; ".join(parts) + "."
+
+
+#: The kinds of work inside a sentence ("... left undone: recurring work and content").
+KIND_WORDS = {
+    "content": "content",
+    "engagement": "replies",
+    "monitoring": "monitoring",
+    "crisis": "crisis work",
+    "recurring": "recurring work",
+}
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def todays_week_sentence(audit: dict[str, Any]) -> str:
+    """Today's week in one marked sentence: the hours it has against the hours its work
+    needs, and what is left undone, the first dropped first (``current_staff.time_audit``)."""
+    need = audit["hours_needed_per_week"]
+    have = audit["hours_available_per_week"]
+    undone = audit["hours_undone_per_week"]
+    if undone <= 0.05:
+        return (f"Today's team has **{have:,.0f} hours a week** for the **{need:,.0f}** its "
+                "work needs: nothing is left undone in an average week.")
+    needed_by_kind: dict[str, float] = {}
+    for t in audit["tasks"]:
+        needed_by_kind[t["kind"]] = needed_by_kind.get(t["kind"], 0.0) + t["hours_needed_per_week"]
+    undone_by_kind: dict[str, float] = {}
+    for u in audit["left_undone"]:
+        undone_by_kind[u["kind"]] = undone_by_kind.get(u["kind"], 0.0) + u["hours_per_week"]
+    kinds = []
+    for kind, hours in undone_by_kind.items():
+        whole = hours >= needed_by_kind.get(kind, 0.0) - 0.05
+        kinds.append(KIND_WORDS.get(kind, kind) if whole else
+                     f"part of the {KIND_WORDS.get(kind, kind)}")
+    return (f"Today's team has **{have:,.0f} hours a week** for the **{need:,.0f}** its work "
+            f"needs: **{undone:,.0f} hours a week are left undone**, first {_and(kinds)}.")

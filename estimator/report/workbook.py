@@ -9,8 +9,14 @@ from typing import Any
 import numpy as np
 
 from estimator.engine.result import Result
-from estimator.report.files import atomic_file
-from estimator.report.tables import assumption_rows, hours_by_kind_rows, summary_rows
+from estimator.report.files import FORMULA_STARTS, atomic_file
+from estimator.report.tables import (
+    assumption_rows,
+    hours_by_kind_rows,
+    role_task_rows,
+    summary_rows,
+    todays_week_rows,
+)
 from estimator.report.words import kind_label as _kind_label
 
 #: Spreadsheet number formats.
@@ -103,13 +109,48 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("measure", "Measure", None), ("value", "Value", None), ("unit", "Unit", None),
         ("key", "Key in summary.json", None),
     ]
+    task_cols: list[tuple[str, str, str | None]] = [
+        ("label", "Role", None), ("task", "Task", None), ("kind", "Kind of work", None),
+        ("hours_per_week", "Hours a week (mean)", "0.0"),
+        ("share_of_role", "Share of the role's hours", FMT_SHARE),
+    ]
+    week_task_cols: list[tuple[str, str, str | None]] = [
+        ("order", "Order the team does it in", FMT_WHOLE), ("task", "Task", None),
+        ("kind", "Kind of work", None), ("roles", "Roles", None),
+        ("hours_needed_per_week", "Hours needed a week", "0.0"),
+        ("hours_done_per_week", "Hours done a week", "0.0"),
+        ("hours_undone_per_week", "Hours left undone a week", "0.0"),
+        ("share_undone", "Share left undone", FMT_SHARE),
+    ]
+    week_rows = todays_week_rows(s)
+    week_total = [{"task": "All the work", "hours_needed_per_week":
+                   s["current_staff"]["time_audit"]["hours_needed_per_week"],
+                   "hours_done_per_week": sum(r["hours_done_per_week"] for r in week_rows),
+                   "hours_undone_per_week": sum(r["hours_undone_per_week"] for r in week_rows)},
+                  {"task": "Hours today's team has a week",
+                   "hours_needed_per_week":
+                   s["current_staff"]["time_audit"]["hours_available_per_week"]}
+                  ] if week_rows else []
+    todays = ([("Today's week", week_task_cols, week_rows, week_total)]
+              if result.has_current_staff else [])
     return [
         ("Summary", summary_cols, summary_rows(result, s), []),
         ("FTE by role", role_cols, by_role, [role_total]),
         ("Hours by kind", kind_cols, kind_rows, [kind_total]),
         ("Weekly demand", week_cols, weekly, []),
         ("Assumptions", assumption_cols, assumption_rows(result), []),
+        ("Role tasks", task_cols, role_task_rows(s), []),
+        *todays,
     ]
+
+
+def _as_text(cell: Any) -> None:
+    """A text cell stays text: openpyxl would store a string starting with ``=`` as a
+    formula (a scenario name ``=HYPERLINK(...)`` would become a live link)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # Excel and LibreOffice keep it text when edited
 
 
 _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs": FMT_COUNT,
@@ -117,8 +158,9 @@ _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs":
 
 
 def write_workbook(result: Result, path: str | Path) -> Path:
-    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand and
-    Assumptions. Numbers are stored as numbers with formats ('0.0' for FTE, '#,##0' for hours
+    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand,
+    Assumptions, Role tasks and (with current staff) Today's week. Numbers are stored as
+    numbers with formats ('0.0' for FTE, '#,##0' for hours
     and money, '0%' for shares); the header row is frozen and the columns sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -164,6 +206,9 @@ def write_workbook(result: Result, path: str | Path) -> Path:
                 shown = (f"{cell.value:,.1f}" if isinstance(cell.value, float)
                          else str(cell.value if cell.value is not None else ""))
                 widths[j] = max(widths[j], len(shown))
+        for row_cells in ws.iter_rows():
+            for cell in row_cells:
+                _as_text(cell)
         for j, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(j + 1)].width = min(max(w + 2, 8), 60)
         ws.freeze_panes = "A2"

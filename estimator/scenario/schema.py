@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import holidays as holidays_lib
@@ -19,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     field_validator,
     model_validator,
@@ -365,6 +367,83 @@ class Work(_Model):
     )
 
 
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+class CalendarPeriod(_Model):
+    """A named period of the year (move-in, Black Friday, an election) that multiplies channel
+    volumes and content cadence for its days."""
+
+    name: str = Field(min_length=1, description="e.g. 'move-in week', 'Black Friday'.")
+    start: Annotated[date, Strict(False)] | str = Field(
+        description="First day: a date (2027-08-16), or 'MM-DD' with every_year = true."
+    )
+    end: Annotated[date, Strict(False)] | str = Field(
+        description="Last day (included): a date, or 'MM-DD' with every_year = true."
+    )
+    every_year: bool = Field(
+        default=False, description="The same month-days every year (start and end as 'MM-DD')."
+    )
+    volume_factor: NonNegative = Field(
+        default=1, description="Multiplier on channel volumes for its days."
+    )
+    platforms: list[str] = Field(
+        default_factory=list, description="Only these platforms' volumes; [] = every channel."
+    )
+    content_factor: NonNegative = Field(
+        default=1, description="Multiplier on content cadence (per_week) for its days."
+    )
+
+    def first_last(self, year: int) -> tuple[date, date]:
+        """The period's first and last day in ``year`` (an every-year period that wraps over
+        New Year ends in the next year)."""
+        if not self.every_year:
+            return _as_date(self.start), _as_date(self.end)
+        (m1, d1), (m2, d2) = _month_day(self.start), _month_day(self.end)
+        first = date(year, m1, min(d1, 28) if (m1, d1) == (2, 29) else d1)
+        last = date(year, m2, min(d2, 28) if (m2, d2) == (2, 29) else d2)
+        if last < first:
+            last = date(year + 1, last.month, last.day)
+        return first, last
+
+
+def _as_date(v: date | str) -> date:
+    return v if isinstance(v, date) else date.fromisoformat(v)
+
+
+def _month_day(v: date | str) -> tuple[int, int]:
+    if isinstance(v, date):
+        return v.month, v.day
+    m = _MONTH_DAY.match(v)
+    if not m:
+        raise ValueError(v)
+    month, day = int(m.group(1)), int(m.group(2))
+    date(2028, month, day)  # a real month-day (2028 is a leap year)
+    return month, day
+
+
+def _check_period(i: int, p: CalendarPeriod, channel_platforms: list[str]) -> None:
+    for key in ("start", "end"):
+        v = getattr(p, key)
+        try:
+            _month_day(v) if p.every_year else _as_date(v)
+        except ValueError:
+            want = ("a month-day like '08-16' (every_year = true)" if p.every_year
+                    else "a date like 2027-08-16 (or every_year = true with '08-16')")
+            raise FieldProblem(f"calendar[{i}].{key}", f"expected {want}, got {v!r}") from None
+    first, last = p.first_last(2027)
+    if not p.every_year and last < first:
+        raise FieldProblem(f"calendar[{i}].end", f"expected a day on or after start "
+                           f"({first.isoformat()}), got {last.isoformat()}")
+    for j, platform in enumerate(p.platforms):
+        if platform not in channel_platforms:
+            near = difflib.get_close_matches(platform, channel_platforms, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise FieldProblem(f"calendar[{i}].platforms[{j}]",
+                               f"expected a platform of a [[channels]] entry, got "
+                               f"{platform!r}{hint}")
+
+
 class Plan(_Model):
     """How the recommendation is made."""
 
@@ -378,6 +457,16 @@ class Plan(_Model):
 
 class Scenario(_Model):
     """One scenario file."""
+
+    # The folder of the file it was loaded from: a profile CSV named by a relative path is
+    # looked for there. Not a field: it is not written out and two scenarios that differ
+    # only in it are equal.
+    _folder: Path | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
 
     scenario: ScenarioInfo
     capacity: Capacity = Field(default_factory=Capacity)
@@ -393,6 +482,17 @@ class Scenario(_Model):
         default=None, description="Today's team: FTE by role."
     )
     plan: Plan = Field(default_factory=Plan)
+    calendar: list[CalendarPeriod] = Field(
+        default_factory=list, description="Named periods with more (or less) work."
+    )
+
+    @model_validator(mode="after")
+    def _periods(self) -> Scenario:
+        platforms = list(dict.fromkeys(ch.platform for ch in self.channels))
+        for i, p in enumerate(self.calendar):
+            _check_period(i, p, platforms)
+        return self
+
     sources: dict[str, str] = Field(
         default_factory=dict,
         description="Where numbers come from, by field: `\"channels[0].per_day\" = \"Sprout "
@@ -523,14 +623,33 @@ class Scenario(_Model):
         for role, fte in (self.current_staff or {}).items():
             if fte < 0:
                 raise FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+        first = date.fromisocalendar(self.scenario.year, 1, 1)  # the planning year's Monday
+        last = first + timedelta(days=363)
+        for i, day in enumerate(self.scenario.extra_holidays):
+            if not first <= day <= last:
+                raise FieldProblem(
+                    f"scenario.extra_holidays[{i}]",
+                    f"expected a date in the planning year {self.scenario.year} ({first} to "
+                    f"{last}, ISO weeks 1-52), got {day}")
+        if self.scenario.subdivision and not self.scenario.country:
+            raise FieldProblem(
+                "scenario.subdivision",
+                f"expected a scenario.country with a subdivision, got "
+                f"{self.scenario.subdivision!r} and no country")
         if self.scenario.country:
             try:
-                holidays_lib.country_holidays(
-                    self.scenario.country,
-                    subdiv=self.scenario.subdivision or None,
-                    years=self.scenario.year,
-                )
-            except NotImplementedError:
+                holidays_lib.country_holidays(self.scenario.country, years=self.scenario.year)
+                if self.scenario.subdivision:
+                    holidays_lib.country_holidays(
+                        self.scenario.country, subdiv=self.scenario.subdivision,
+                        years=self.scenario.year)
+            except NotImplementedError as exc:
+                if self.scenario.subdivision and "subdiv" in str(exc).lower():
+                    raise FieldProblem(
+                        "scenario.subdivision",
+                        f"expected a subdivision of {self.scenario.country}, got "
+                        f"{self.scenario.subdivision!r}",
+                    ) from None
                 raise FieldProblem(
                     "scenario.country",
                     "expected a country code the holidays package knows (e.g. 'US', 'GB', "
