@@ -135,7 +135,7 @@ def test_run_table_explains_its_terms(capsys):
     assert main(["run", str(EXAMPLE), "--runs", "40", "--quiet", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
     legend = out[out.index("How to read this:"):]
-    for term in ("P50 (median):", "P90:", "plan P90:", "shrinkage:", "covered hours:"):
+    for term in ("P50 (median):", "P90:", "plan:", "shrinkage:", "covered hours:"):
         assert term in legend
     assert "do not add up to the total" in legend
     assert max(len(line) for line in legend.splitlines()) <= 100

@@ -21,7 +21,7 @@ from estimator.report import brief, charts, figures, outputs, tables, workbook
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
 SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions",
-          "Role tasks", "Today's week"]
+          "Role tasks", "Today's week", "Roster"]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_the_run_folder_holds_everything(out):
     names = {p.name for p in out.iterdir()}
     assert {"summary.json", "summary.csv", "by_role.csv", "hours_by_kind.csv", "weekly.csv",
             "assumptions.csv", "runs.csv", "scenario.toml", "workbook.xlsx", "brief.pdf",
-            "charts"} <= names
+            "charts", "roster.csv"} <= names
     assert {p.name for p in (out / "charts").iterdir()} == {
         f"{name}.{fmt}" for name in charts.CHARTS for fmt in ("png", "svg", "pdf")}
     assert not leftovers(out.parent)
@@ -147,6 +147,16 @@ def test_the_brief_says_what_a_budget_meeting_needs(result):
     assert f"{s['productive_hours_per_fte']['mean']:,.0f} productive hours" in assumptions
     footer = t["footer"][0]
     assert result.scenario_name in footer and "seed 1" in footer
+    # the plan as measured, and people: the headcount in the table and the roster's section
+    assert f"({s['headcount_total']} people)" in lead
+    assert f"together in {s['plan_weeks_covered_share']:.0%} of simulated weeks" in lead
+    assert str(s["headcount_total"]) in cells
+    assert t["people_heading"] == ["People and shifts"]
+    people = t["people"][0].replace("\n  ", " ")
+    d = s["headcount_detail"]["community_manager"]
+    assert f"{d['rostered']} people staff the on-duty hours" in people
+    assert f"{d['rostered'] + d['bench']} with cover for leave" in people
+    assert "roster.csv" in people
 
 
 def test_nothing_on_the_brief_runs_off_the_page(result):
@@ -275,6 +285,9 @@ def test_the_csvs_are_the_same_tables(out, summary, result):
     assert len(assumptions) == len(tables.assumption_rows(result))
     assert len(read("weekly.csv")) == 52
     assert {r["role"] for r in read("by_role.csv")} == set(result.roles)
+    roster = read("roster.csv")
+    assert roster and list(roster[0]) == ["person", "role", "day", "start", "end", "hours"]
+    assert [dict(r, hours=int(r["hours"])) for r in roster] == summary["roster"]
 
 
 # --------------------------------------------------------------------------- charts

@@ -17,6 +17,19 @@ from tests.conftest import EXAMPLE, SHIPPED, minimal, scenario_of
 UNIVERSITY = next(p for p in SHIPPED if p.stem == "university")
 
 
+def _coordinator_only() -> dict:
+    """Today's team as people: one coordinator, a quarter of their time, who does every role."""
+    return {"people": [{"name": "Coordinator", "fte": 0.25,
+                        "roles": list(load_scenario(EXAMPLE).roles)}]}
+
+
+def _everyone(n: int) -> dict:
+    """``n`` full-time people who can each do every role."""
+    roles = list(load_scenario(EXAMPLE).roles)
+    return {"people": [{"name": f"Person {i + 1}", "fte": 1.0, "roles": roles}
+                       for i in range(n)]}
+
+
 @pytest.fixture(scope="module")
 def university():
     return simulate(load_scenario(UNIVERSITY), runs=64, seed=1)
@@ -25,7 +38,7 @@ def university():
 @pytest.fixture(scope="module")
 def coordinator():
     """The "other duties as assigned" case: one coordinator at a quarter of their time."""
-    s = with_values(load_scenario(EXAMPLE), {"current_staff": {"community_manager": 0.25}})
+    s = with_values(load_scenario(EXAMPLE), {"current_staff": _coordinator_only()})
     return simulate(s, runs=64, seed=2)
 
 
@@ -183,7 +196,7 @@ def test_a_quarter_time_coordinator_needs_more_hours_than_it_has(coordinator):
 
 
 def test_a_large_team_leaves_nothing_undone():
-    s = with_values(load_scenario(EXAMPLE), {"current_staff": {"community_manager": 40}})
+    s = with_values(load_scenario(EXAMPLE), {"current_staff": _everyone(40)})
     audit = simulate(s, runs=32, seed=2).summary()["current_staff"]["time_audit"]
     assert audit["hours_available_per_week"] > audit["hours_needed_per_week"]
     assert audit["left_undone"] == []

@@ -48,7 +48,8 @@ from estimator.engine.runner import DEFAULT_SEED, simulate
 from estimator.report import charts
 from estimator.report.files import slug
 from estimator.report.words import fte as _fte
-from estimator.report.words import money, to_html, today_sentences
+from estimator.report.words import money, people_sentences, to_html, today_sentences
+from estimator.report.words import staff as _staff
 from estimator.scenario import (
     Scenario,
     ScenarioError,
@@ -77,7 +78,10 @@ CHART_TABS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("Kind of work", charts.plot_fte_by_kind),
     ("What moves it", charts.plot_sensitivity),
     ("Today's week", charts.plot_todays_week),
+    ("People", charts.plot_roster),
 )
+#: The tab that shows people: today's people and their roles, the headcount, the roster.
+PEOPLE_TAB = len(CHART_TABS) - 1
 CHART_INCHES = (7.2, 4.0)
 CHART_DPI = 100
 CHART_FONT_SIZE = 10
@@ -257,9 +261,12 @@ class Dashboard:
         self.today.add_class("sse-today")
         self.images = [W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
                        for _ in CHART_TABS]
-        self.tabs = W.Tab(children=[W.Box([im], layout=W.Layout(width="100%"))
-                                    for im in self.images],
-                          titles=[t for t, _ in CHART_TABS])
+        self.people = W.HTML()
+        self.people.add_class("sse-people")
+        self.tabs = W.Tab(children=[
+            W.VBox([self.people, im], layout=W.Layout(width="100%")) if i == PEOPLE_TAB
+            else W.Box([im], layout=W.Layout(width="100%"))
+            for i, im in enumerate(self.images)], titles=[t for t, _ in CHART_TABS])
         self.controls_box = W.Accordion(layout=W.Layout(width="100%"))
         self.file_name = W.Text(description="Save as", layout=W.Layout(width="330px"),
                                 style={"description_width": "60px"})
@@ -359,7 +366,7 @@ class Dashboard:
 
     # ------------------------------------------------------------------ scenario
     def _set_base(self, scenario: Scenario, source: Path | None) -> None:
-        staff = scenario.current_staff
+        staff = scenario.current_staff.shorthand if scenario.current_staff is not None else None
         if staff is not None and set(scenario.roles) - set(staff):
             # every role gets a field for its "today's team" box to set (0 FTE: none today)
             scenario = with_values(scenario, {f"current_staff.{r}": 0.0
@@ -453,6 +460,7 @@ class Dashboard:
         t1 = time.perf_counter()
         summary = result.summary()
         headline, today = headline_html(result, summary), today_html(result, summary)
+        people = people_html(result)
         timings.numbers = time.perf_counter() - t1
         shown = self.tabs.selected_index or 0
         self.edited, self.result, self.error = scenario, result, ""
@@ -461,6 +469,7 @@ class Dashboard:
         self.images[shown].layout.opacity = "0.35"
         self.headline.value = headline
         self.today.value = today
+        self.people.value = people
         self.message.value = ""
         self._stale = set(range(len(CHART_TABS)))
         timings.total = time.perf_counter() - t0
@@ -771,8 +780,9 @@ def headline_html(result: Result, summary: dict[str, Any] | None = None) -> str:
         f"<span class='sse-fte-p90' style='font-size:1.4em;font-weight:bold;color:#0072B2'>"
         f"{_fte(fte['p90'])}</span> <b>FTE</b> in 9 years out of 10 (P90)</div>"
         f"<div>Team to plan for: <b class='sse-team'>{_fte(s['recommended_fte_total'])} FTE"
-        f"</b> (each role's weekly work met in {s['plan_percentile']:g}% of weeks), costing "
-        f"<b>{money(s['recommended_cost'], cur)}</b> a year</div>"
+        f"</b>, <b class='sse-people'>{s['headcount_total']} people</b> (all roles' weekly "
+        f"work met together in {s['plan_weeks_covered_share']:.0%} of simulated weeks), "
+        f"costing <b>{money(s['recommended_cost'], cur)}</b> a year</div>"
         f"<div>Yearly cost of the FTE needed: <b class='sse-cost'>{money(cost['p50'], cur)}"
         f"</b> (median), <b>{money(cost['p90'], cur)}</b> (P90)</div>"
         f"{combine}</div>"
@@ -812,6 +822,48 @@ def downloads_html(files: dict[str, bytes]) -> str:
                      f"href='{url}' style='margin-right:14px'>⬇ {html.escape(name)}</a> "
                      f"<small>({len(data) / 1e6:.1f} MB)</small>")
     return "<div style='margin:6px 0'>Download: " + " ".join(links) + "</div>"
+def people_html(result: Result) -> str:
+    """The people view: today's people and the roles they can do (and the work nobody on
+    the team can do), then the planned headcount by role beside its FTE and its shifts."""
+    s = result.summary()
+    labels = s["role_labels"]
+    cell = "style='padding:1px 8px;text-align:{}'"
+    left, right = cell.format("left"), cell.format("right")
+    parts = []
+    c = s.get("current_staff")
+    if c:
+        rows = "".join(
+            f"<tr><td {left}>{html.escape(p['name'])}</td><td {right}>{_staff(p['fte'])}</td>"
+            f"<td {left}>{html.escape(', '.join(labels[r] for r in p['roles']))}</td></tr>"
+            for p in c["people"])
+        unstaffed = {r: h for r, h in c["unstaffed_hours_by_role"].items() if h >= 0.5}
+        gap = ("<div style='color:{}'>Nobody on today's team can do: {}</div>".format(
+            WARN, html.escape(", ".join(f"{labels[r]} ({h:,.0f} h a year)"
+                                        for r, h in unstaffed.items())))
+               if unstaffed else f"<div style='color:{OK}'>Someone on today's team can do every "
+               "role's work.</div>")
+        parts.append(
+            "<div><b>Today's people</b></div><table class='sse-today-people'>"
+            f"<tr><th {left}>Person</th><th {right}>FTE</th><th {left}>Can do</th></tr>"
+            f"{rows}</table>{gap}")
+    else:
+        parts.append("<div>This scenario does not give today's people.</div>")
+    detail = s["headcount_detail"]
+    rows = "".join(
+        f"<tr><td {left}>{html.escape(labels[r])}</td><td {right}>{_fte(d['plan_fte'])}</td>"
+        f"<td {right}>{d['rostered'] or ''}</td><td {right}>{d['bench'] or ''}</td>"
+        f"<td {right}><b>{d['people']}</b></td></tr>"
+        for r, d in detail.items() if d["people"] or d["plan_fte"])
+    parts.append(
+        "<div style='margin-top:6px'><b>The planned team in people</b></div>"
+        "<table class='sse-headcount'>"
+        f"<tr><th {left}>Role</th><th {right}>FTE</th><th {right}>On the roster</th>"
+        f"<th {right}>Bench</th><th {right}>People</th></tr>{rows}"
+        f"<tr><td {left}><b>Total</b></td><td {right}><b>{_fte(s['recommended_fte_total'])}"
+        f"</b></td><td></td><td></td><td {right}><b>{s['headcount_total']}</b></td></tr>"
+        "</table>")
+    parts += [f"<div>{to_html(x)}</div>" for x in people_sentences(s)]
+    return "<div style='padding:6px 10px'>" + "".join(parts) + "</div>"
 
 
 def saved_header(scenario: Scenario, source: Path | None, controls: list[Control]) -> str:

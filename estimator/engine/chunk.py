@@ -53,6 +53,7 @@ from estimator.engine.compile import (
 )
 from estimator.engine.crises import draw_crises, triaged_messages
 from estimator.engine.service import current_staff, messages_by_target, replies_within_target
+from estimator.engine.staffing import today_by_week
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
 
@@ -214,18 +215,36 @@ def simulate_chunk(
         "crisis_extra_hours_by_role": crisis_extra,
         "messages_by_channel": daily.sum(axis=2),
     }
+    out["on_duty_by_role_hour_of_week"] = _on_duty_by_role(
+        model, on_duty, agents_by_queue, out["on_duty_by_hour_of_week"]
+    )
     groups = messages_by_target(model, daily, crises)
     within, total, uncovered = replies_within_target(groups, covered)
     out["replies"] = total
     out["replies_within_target"] = within
     out["replies_outside_coverage"] = uncovered
     if model.current_staff is not None:
-        out.update(
-            current_staff(
-                model, values, groups, covered, arrivals_work, weekly_hours, crisis_offhours
-            )
-        )
+        per_week = values["productive_hours_per_fte"] / WEEKS
+        out.update(today_by_week(model.current_staff, weekly_hours, per_week, crisis_offhours))
+        out.update(current_staff(model, values, groups, covered, arrivals_work))
     return out
+
+
+def _on_duty_by_role(
+    model: Model, on_duty: NDArray, agents_by_queue: list[NDArray], on_duty_week: NDArray
+) -> NDArray[np.float16]:
+    """(runs, hourly roles, 168) people on duty by role, mean over the weeks: each queue's
+    agents to its role; the on-duty role has the rest of the on-duty people."""
+    runs = on_duty.shape[0]
+    index = {r: i for i, r in enumerate(model.hourly_roles)}
+    out = np.zeros((runs, len(index), HOURS_PER_WEEK), dtype=np.float32)
+    for q, agents in zip(model.queues, agents_by_queue, strict=True):
+        if q.role != model.on_duty_role:
+            out[:, index[q.role]] += agents.reshape(runs, WEEKS, HOURS_PER_WEEK).mean(axis=1)
+    if model.on_duty_role is not None:
+        others = out.sum(axis=1)
+        out[:, index[model.on_duty_role]] = np.maximum(on_duty_week - others, 0)
+    return out.astype(np.float16)
 
 
 #: The columns of :func:`on_duty_masks`: when an on-duty hour falls.

@@ -21,6 +21,7 @@ from estimator.engine.calendar import (
 )
 from estimator.engine.calendar_periods import PeriodSpec, period_specs
 from estimator.engine.queueing import StaffingTable
+from estimator.engine.staffing import Team, team_from_scenario
 from estimator.engine.streams import identity, identity_keys
 from estimator.scenario import Scenario, ScenarioError
 from estimator.scenario import quantities as dist
@@ -107,8 +108,9 @@ class Model:
     report_hours: str | None
     min_on_duty: int
     crisis_coverage: bool
-    current_staff: NDArray[np.float64] | None
+    current_staff: Team | None  # today's people and the roles they can do
     periods: tuple[PeriodSpec, ...] = ()  # the calendar's named periods
+    hourly_roles: tuple[int, ...] = ()  # roles with on-duty hours: the on-duty role, then queues'
 
 
 def compile_model(scenario: Scenario) -> Model:
@@ -284,7 +286,7 @@ def compile_model(scenario: Scenario) -> Model:
 
     current = None
     if s.current_staff is not None:
-        current = np.array([s.current_staff.get(r, 0.0) for r in roles])
+        current = team_from_scenario(s.current_staff, roles, [s.role_label(r) for r in roles])
 
     model = Model(
         scenario=s,
@@ -309,6 +311,9 @@ def compile_model(scenario: Scenario) -> Model:
         crisis_coverage=s.coverage.during_crisis == "24/7",
         current_staff=current,
         periods=periods,
+        hourly_roles=tuple(dict.fromkeys(
+            ([on_duty_role] if on_duty_role is not None else []) + [q.role for q in queues]
+        )),
     )
     _check_capacity(model)
     return model

@@ -16,7 +16,9 @@ from estimator.report.words import (
     calendar_sentence,
     kind_label,
     money,
+    people_sentences,
     plain,
+    plan_sentence,
     reading_guide,
     today_sentences,
     todays_week_sentence,
@@ -143,7 +145,6 @@ def brief_figure(result: Result) -> Any:
     s = result.summary(percentiles=(10, 50, 90, 95))
     cur = s["currency"]
     t = s["fte_total"]
-    plan = f"{s['plan_percentile']:g}%"
     with mpl.rc_context(charts.style(font_size=8)):
         fig = Figure(figsize=A4_INCHES)
         page = _Page(fig)
@@ -158,8 +159,7 @@ def brief_figure(result: Result) -> Any:
             f"{t['p90']:.1f} FTE in 8 years out of 10 (P10–P90), {t['p95']:.1f} FTE at P95. "
             f"It costs {money(s['cost_total']['p50'], cur)} a year (P50) to "
             f"{money(s['cost_total']['p90'], cur)} (P90).",
-            f"Plan for a team of {s['recommended_fte_total']:.1f} FTE, which meets the weekly "
-            f"work in {plan} of weeks, at {money(s['recommended_cost'], cur)} a year."
+            plain(plan_sentence(s))
             + (f" Today the programme has {_staff(s['current_staff']['fte_total'])} FTE."
                if "current_staff" in s else ""),
             *([plain(calendar_sentence(s))] if calendar_sentence(s) else []),
@@ -190,6 +190,24 @@ def brief_figure(result: Result) -> Any:
         page.text(col, y + 0.3, _wrap(_today_lines(s), 40, "  "), fontsize=8,
                   linespacing=1.45, gid="today")
         y += 0.3 + chart_h + (0.7 if chart.get_xlabel().count("\n") else 0.55)
+
+        # People and shifts, in the room the assumptions can spare (at least their note and
+        # two lines stay): all sentences, else the first lines, else none
+        spare = page.h - 0.45 - y - 1.1  # what the assumptions' heading, note and 2 lines need
+        fits = int((spare - 0.48) / _line_height(8, 1.45))
+        lines: list[str] = []
+        for sentence in [*people_sentences(s), "A typical week's shifts: roster.csv and the "
+                                               "roster chart."]:
+            wrapped = _wrap([f"• {plain(sentence)}"], 130, "  ").splitlines()
+            if len(lines) + len(wrapped) > fits:
+                break
+            lines += wrapped
+        if lines:
+            people = "\n".join(lines)
+            page.text(left, y, "People and shifts", fontsize=11, fontweight="bold",
+                      gid="people_heading")
+            page.text(left, y + 0.28, people, fontsize=8, linespacing=1.45, gid="people")
+            y += 0.28 + (people.count("\n") + 1) * _line_height(8, 1.45) + 0.2
 
         page.text(left, y, "Main assumptions and where they are set", fontsize=11,
                   fontweight="bold", gid="assumptions_heading")
@@ -226,8 +244,9 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     size = 9 if len(rows) <= 8 else 8
     row_h = _line_height(size, 1.5)
     width = right - left
-    cols = [("Role", 0.0, "left"), ("Median FTE", 0.48, "right"), ("P90 FTE", 0.58, "right"),
-            (f"Planned FTE\n(P{s['plan_percentile']:g} of weeks)", 0.76, "right"),
+    cols = [("Role", 0.0, "left"), ("Median FTE", 0.44, "right"), ("P90 FTE", 0.54, "right"),
+            (f"Planned FTE\n({s['plan_percentile']:g}% of weeks)", 0.67, "right"),
+            ("People", 0.76, "right"),
             (f"Planned cost\na year ({cur})", 0.90, "right"), ("Today\nFTE", 1.0, "right")]
     for label, x, ha in cols:
         page.text(left + x * width, top, label, ha=ha, fontweight="bold", fontsize=size,
@@ -237,7 +256,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     y += 0.07
     total = {"label": "Total", "fte_p50": s["fte_total"]["p50"], "fte_p90": s["fte_total"]["p90"],
              "recommended_fte": s["recommended_fte_total"],
-             "recommended_cost": s["recommended_cost"],
+             "recommended_cost": s["recommended_cost"], "headcount": s["headcount_total"],
              "current_fte": sum(r["current_fte"] for r in every)}
     if hidden:
         rows.append({"label": f"{len(hidden)} more roles (see workbook.xlsx)",
@@ -245,6 +264,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
                      "fte_p90": sum(r["fte_p90"] for r in hidden),
                      "recommended_fte": sum(r["recommended_fte"] for r in hidden),
                      "recommended_cost": sum(r["recommended_cost"] for r in hidden),
+                     "headcount": sum(r["headcount"] for r in hidden),
                      "current_fte": sum(r["current_fte"] for r in hidden)})
     for row in [*rows, total]:
         is_total = row is total
@@ -253,7 +273,8 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
             y += 0.04
         mark = " *" if row.get("role") in small else ""
         cells = [row["label"] + mark, f"{row['fte_p50']:.1f}", f"{row['fte_p90']:.1f}",
-                 f"{row['recommended_fte']:.1f}", money(row["recommended_cost"], cur),
+                 f"{row['recommended_fte']:.1f}", f"{row['headcount']}",
+                 money(row["recommended_cost"], cur),
                  _staff(row["current_fte"]) if result.has_current_staff else "–"]
         for (_, x, ha), text in zip(cols, cells, strict=True):
             page.text(left + x * width, y, text, ha=ha, fontsize=size,

@@ -61,6 +61,7 @@ __all__ = [
     "plot_fte_distribution",
     "plot_on_duty_heatmap",
     "plot_risk_curve",
+    "plot_roster",
     "plot_sensitivity",
     "plot_todays_week",
     "plot_weekly_demand",
@@ -304,7 +305,7 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
         x0, x1 = (max(lo - margin, 0.0) if lo >= 0 else lo - margin), hi + margin
         ax.set_xlim(x0, x1)
         if today is not None:
-            chance = result.chance_staff_enough(today)
+            chance = result.chance_today_enough()  # each person in the roles they can do
             ax.axvline(today, color=TODAY_COLOR, lw=2.5, label=f"Today: {_staff(today)} FTE")
             # beside the plot, under the legend: inside it the words would cover bars or lines
             ax.text(1.02, 0.0, f"Today {_staff(today)} FTE:\nenough in {chance:.0%}\nof "
@@ -547,15 +548,20 @@ def plot_risk_curve(result: Result, *, ax: Axes | None = None) -> Axes:
         title = (f"A {plan:g}% chance that the year's work fits takes a team of "
                  f"{_fte(at_year)} FTE" if at_year is not None
                  else f"No team size shown reaches a {plan:g}% chance")
+        plan_fte = float(result.plan().fte.sum())
+        plan_share = 100 * result.plan().weeks_covered_share
+        ax.plot([plan_fte], [plan_share], "D", color=PLAN_COLOR, ms=10, gid="plan",
+                label=f"The plan: {_fte(plan_fte)} FTE, {plan_share:.0f}% of weeks")
         today = _today_total(result)
         if today is not None:
-            chance = result.chance_staff_enough(today)
-            share = float(np.interp(today, x, weeks))
+            c = result.current_staff_summary()
             ax.axvline(today, color=TODAY_COLOR, lw=2, gid="today",
                        label=f"Today: {_staff(today)} FTE")
             lines.append(f"Today's {_staff(today)} FTE:")
-            lines.append(f"  {chance:.0%} of years, {share:.0f}% of weeks")
-        lines += ["", "Assumes team members share", "all roles' work: an optimistic", "bound."]
+            lines.append(f"  {c['chance_enough']:.0%} of years, "
+                         f"{1 - c['weeks_overloaded_share']:.0%} of weeks")
+            lines.append("  (each person in their roles)")
+        lines += ["", "Team sizes: the plan's mix", "of roles, scaled."]
         ax.text(1.02, 0.0, "\n".join(lines), transform=ax.transAxes, ha="left", va="bottom",
                 fontsize="small", linespacing=1.5, gid="levels", parse_math=False)
         _title(ax, title)
@@ -564,7 +570,7 @@ def plot_risk_curve(result: Result, *, ax: Axes | None = None) -> Axes:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
         ax.grid(True, color="#DDDDDD", lw=0.8)
         ax.set_axisbelow(True)
-        ax.set_xlabel("Team size (FTE, all roles together)")
+        ax.set_xlabel("Team size (FTE, the plan's mix of roles)")
         ax.set_ylabel("Chance the work fits")
         _legend(ax, outside=True)
     return ax
@@ -577,12 +583,11 @@ def plot_cost(result: Result, *, ax: Axes | None = None) -> Axes:
         currency = s.scenario.currency
         cost = result.cost()
         p50, p90 = float(_pct(cost, 50)), float(_pct(cost, 90))
-        rec = result.recommended_fte()
-        rec_total = sum(rec.values())
-        rec_cost = float(sum(rec[r] * s.roles[r].salary for r in result.roles))
+        rec_total = float(result.plan().fte.sum())
+        rec_cost = result.recommended_cost()
         rows = [
-            (f"Planned team: {_fte(rec_total)} FTE\n(weekly work met in "
-             f"{result.percentile:g}% of weeks)", rec_cost, PLAN_COLOR),
+            (f"Planned team: {_fte(rec_total)} FTE\n(all work met in "
+             f"{100 * result.plan().weeks_covered_share:.0f}% of weeks)", rec_cost, PLAN_COLOR),
             ("Work needed, median (P50)", p50, P50_COLOR),
             ("Work needed, P90 (9 years in 10)", p90, P90_COLOR),
         ]
@@ -796,6 +801,44 @@ def plot_todays_week(result: Result, *, ax: Axes | None = None) -> Axes:
 
 
 #: The single-result charts by name (the file names of the exports).
+def plot_roster(result: Result, *, ax: Axes | None = None) -> Axes:
+    """A typical week's shifts of the on-duty roles: one row per person, the week across
+    (Monday to Sunday), each shift a bar; the title gives the people and the headcount."""
+    with _Canvas(ax, result) as ax:
+        rosters = result.rosters()
+        cap = result.model.scenario.capacity
+        names: list[str] = []
+        for role, week in rosters.items():
+            label = result.model.scenario.role_label(role)
+            first = len(names)
+            names += [f"{label} {p + 1}" for p in range(week.people)]
+            for s in week.shifts:
+                y = first + s.person
+                parts = [(s.start, min(s.hours, 168 - s.start))]
+                if s.start + s.hours > 168:  # Sunday night into Monday morning
+                    parts.append((0, s.start + s.hours - 168))
+                ax.broken_barh(parts, (y - 0.35, 0.7), color=PLAN_COLOR, gid="shift")
+        for d in range(1, 7):
+            ax.axvline(24 * d, color="#BBBBBB", lw=0.8)
+        ax.set_xlim(0, 168)
+        ax.set_xticks([24 * d + 12 for d in range(7)], WEEKDAYS[:7])
+        ax.tick_params(axis="x", length=0)
+        ax.set_ylim(len(names) - 0.5 if names else 0.5, -0.5)
+        ax.set_yticks(range(len(names)), names, parse_math=False)
+        ax.set_xlabel(f"A typical week (shifts of at most {cap.max_shift_hours} hours, "
+                      f"{cap.days_per_week} days a week each)")
+        if not names:
+            _title(ax, "No one needs to be on duty in a normal week")
+            return ax
+        hc = result.headcount()
+        rostered = sum(w.people for w in rosters.values())
+        bench = sum(hc[r]["bench"] for r in rosters)
+        total = sum(h["people"] for h in hc.values())
+        _title(ax, f"{rostered} people staff the on-duty hours, {rostered + bench} with cover "
+                   f"for leave; the plan is {total} people in all")
+    return ax
+
+
 CHARTS: dict[str, Callable[..., Axes]] = {
     "fte_distribution": plot_fte_distribution,
     "fte_by_role": plot_fte_by_role,
@@ -806,4 +849,5 @@ CHARTS: dict[str, Callable[..., Axes]] = {
     "cost": plot_cost,
     "sensitivity": plot_sensitivity,
     "todays_week": plot_todays_week,
+    "roster": plot_roster,
 }

@@ -88,6 +88,13 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
         f"It answers **{c['replies_within_target_share']:.0%}** of replies within their "
         f"target (the needed team: {summary['replies_within_target_share']:.0%}).",
     ]
+    unstaffed = {r: h for r, h in c.get("unstaffed_hours_by_role", {}).items() if h >= 0.5}
+    if unstaffed:
+        labels = summary.get("role_labels", {})
+        roles = ", ".join(f"{labels.get(r, r).lower()} {h:,.0f}"
+                          for r, h in sorted(unstaffed.items(), key=lambda kv: -kv[1]))
+        out.insert(1, f"Nobody on it can do **{sum(unstaffed.values()):,.0f} hours** a year "
+                      f"of the work ({roles}).")
     cw = c.get("crisis_week")
     if cw:
         out.append(
@@ -108,8 +115,9 @@ def reading_guide(plan_percentile: float) -> list[tuple[str, str]]:
     return [
         ("P50 (median)", "half the simulated years need more, half less"),
         ("P90", "enough in 9 of 10 simulated years"),
-        (f"plan P{p}", f"the team to budget for: each role sized so its weekly work fits "
-                       f"in {p}% of weeks, rounded up"),
+        ("plan", f"the team to budget for: sized so all roles' weekly work fits together "
+                 f"in {p}% of weeks, rounded up; people: the heads it takes (shifts and "
+                 "cover for leave)"),
         ("shrinkage", "the share of contracted hours lost to leave, sickness, training "
                       "and admin"),
         ("covered hours", "the hours someone watches the channels and answers"),
@@ -136,6 +144,49 @@ def summary_legend(plan_percentile: float) -> str:
 #: The note under the ``estimator sweep`` table.
 SWEEP_LEGEND = ("Role columns: each role's median FTE (P50) at that point; they do not add up "
                 "to the total's P50 (a percentile of a total is not the sum of the parts').")
+def plan_sentence(summary: dict[str, Any]) -> str:
+    """The plan in one marked sentence: its FTE, people, the share of weeks it meets and
+    its cost, every number from the summary."""
+    return (
+        f"Plan for a team of **{fte(summary['recommended_fte_total'])} FTE** "
+        f"(**{summary['headcount_total']} people**), which meets all roles' weekly work "
+        f"together in **{summary['plan_weeks_covered_share']:.0%}** of simulated weeks "
+        f"(the plan asks {summary['plan_percentile']:g}%), at "
+        f"**{money(summary['recommended_cost'], summary['currency'])}** a year."
+    )
+
+
+def people_sentences(summary: dict[str, Any], most_roles: int = 6) -> list[str]:
+    """The headcount in marked sentences: the people each on-duty role's shifts take and
+    the bench that covers their leave, then the people the other roles need (the
+    ``most_roles`` largest by name, the rest counted)."""
+    labels = summary.get("role_labels", {})
+    assumptions = summary.get("assumptions", {})
+    shift = assumptions.get("capacity.max_shift_hours", "9")
+    days = assumptions.get("capacity.days_per_week", "5")
+    out = []
+    for role, d in summary["headcount_detail"].items():
+        if not d["rostered"]:
+            continue
+        out.append(
+            f"{labels.get(role, role)}: **{d['rostered']} people** staff the on-duty hours "
+            f"(shifts of at most {shift} hours, {days} days a week), "
+            f"{d['rostered'] + d['bench']} with cover for leave and sickness; "
+            f"**{d['people']} people** for its {fte(d['plan_fte'])} FTE of work."
+        )
+    others = sorted(((r, d) for r, d in summary["headcount_detail"].items()
+                     if not d["rostered"] and d["people"]), key=lambda rd: -rd[1]["plan_fte"])
+    if others:
+        shown, rest = others[:most_roles], others[most_roles:]
+        text = ", ".join(f"{labels.get(r, r)} {d['people']} ({fte(d['plan_fte'])} FTE)"
+                         for r, d in shown)
+        if rest:
+            text += (f" and {len(rest)} more roles ({sum(d['people'] for _, d in rest)} "
+                     "people)")
+        out.append(f"Other roles, people (FTE of work): {text}.")
+    return out
+
+
 def calendar_sentence(summary: dict[str, Any]) -> str:
     """One sentence on the calendar's peaks: what each adds and whether the planned team
     covers it or it needs temporary help ("" when the scenario has no calendar)."""

@@ -14,6 +14,7 @@ from estimator.report.tables import (
     assumption_rows,
     hours_by_kind_rows,
     role_task_rows,
+    roster_rows,
     summary_rows,
     todays_week_rows,
 )
@@ -46,6 +47,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("fte_p90", "FTE P90", FMT_FTE),
         ("fte_p95", "FTE P95", FMT_FTE),
         ("recommended_fte", f"Planned FTE ({plan} of weeks)", FMT_FTE),
+        ("headcount", "People (headcount)", FMT_WHOLE),
         ("salary", f"Salary a year ({cur})", FMT_MONEY),
         ("recommended_cost", f"Planned cost a year ({cur})", FMT_MONEY),
         ("current_fte", "Today's FTE", FMT_FTE),
@@ -58,7 +60,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         "label": "Total (percentiles of the total)", "fte_mean": s["fte_total"]["mean"],
         "fte_p50": s["fte_total"]["p50"], "fte_p90": s["fte_total"]["p90"],
         "fte_p95": s["fte_total"]["p95"], "recommended_fte": s["recommended_fte_total"],
-        "recommended_cost": s["recommended_cost"],
+        "recommended_cost": s["recommended_cost"], "headcount": s["headcount_total"],
         "current_fte": sum(r["current_fte"] for r in by_role),
         **{f"hours_{k}_mean": sum(r[f"hours_{k}_mean"] for r in by_role) for k in kinds},
     }
@@ -105,6 +107,10 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("influence", "Influence on total FTE (rank correlation)", FMT_DECIMAL),
         ("source", "Source", None),
     ]
+    roster_cols: list[tuple[str, str, str | None]] = [
+        ("person", "Person", None), ("role", "Role key", None), ("day", "Day", None),
+        ("start", "Start", None), ("end", "End", None), ("hours", "Hours", FMT_WHOLE),
+    ]
     summary_cols: list[tuple[str, str, str | None]] = [
         ("measure", "Measure", None), ("value", "Value", None), ("unit", "Unit", None),
         ("key", "Key in summary.json", None),
@@ -141,6 +147,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("Assumptions", assumption_cols, assumption_rows(result), []),
         ("Role tasks", task_cols, role_task_rows(s), []),
         *todays,
+        ("Roster", roster_cols, roster_rows(result), []),
     ]
 
 
@@ -154,14 +161,15 @@ def _as_text(cell: Any) -> None:
 
 
 _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs": FMT_COUNT,
+                 "people": FMT_WHOLE,
                  "replies": FMT_COUNT, "crises": "0.0", "weeks": "0.0", "%": "0"}
 
 
 def write_workbook(result: Result, path: str | Path) -> Path:
     """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand,
-    Assumptions, Role tasks and (with current staff) Today's week. Numbers are stored as
-    numbers with formats ('0.0' for FTE, '#,##0' for hours
-    and money, '0%' for shares); the header row is frozen and the columns sized."""
+    Assumptions, Role tasks, (with current staff) Today's week, and Roster. Numbers are
+    stored as numbers with formats ('0.0' for FTE, '#,##0' for hours and money, '0%' for
+    shares); the header row is frozen and the columns sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

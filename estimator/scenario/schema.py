@@ -143,6 +143,9 @@ class Capacity(_Model):
     max_occupancy: float = Field(
         default=0.85, ge=0.01, le=1, description="Most of an on-duty hour that replies may take."
     )
+    max_shift_hours: int = Field(
+        default=9, ge=1, le=24, description="Longest shift on duty in a day (whole hours)."
+    )
 
     @model_validator(mode="after")
     def _time_left(self) -> Capacity:
@@ -367,6 +370,51 @@ class Work(_Model):
     )
 
 
+class Person(_Model):
+    """One person on today's team."""
+
+    name: str = Field(min_length=1, description="Who (a name or a job title).")
+    fte: float = Field(
+        gt=0, le=1,
+        description="Share of a full-time job spent on social media (0.25 = 10 h of 40).",
+    )
+    roles: list[str] = Field(description="The roles in [roles] this person can do.")
+
+    @field_validator("roles")
+    @classmethod
+    def _some_role(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("expected at least one role from [roles], got an empty list")
+        return list(dict.fromkeys(v))
+
+
+class CurrentStaff(_Model):
+    """Today's team: people with the roles they can do, and/or role = FTE as a shorthand.
+
+    Shorthand: FTE of people who do this role alone (e.g. community_manager = 2).
+    """
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, float] = Field(init=False)  # role = FTE, checked as numbers
+
+    people: list[Person] = Field(
+        default_factory=list, description="[[current_staff.people]]: name, fte, roles."
+    )
+
+    @property
+    def shorthand(self) -> dict[str, float]:
+        """The role = FTE entries (people who do that role alone)."""
+        return dict(self.__pydantic_extra__ or {})
+
+    def get(self, role: str, default: float = 0.0) -> float:
+        """The shorthand FTE of ``role`` (``default`` when the file gives none)."""
+        return self.shorthand.get(role, default)
+
+    def fte_total(self) -> float:
+        """Today's FTE on social media, people and shorthand together."""
+        return sum(self.shorthand.values()) + sum(p.fte for p in self.people)
+
+
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -448,7 +496,8 @@ class Plan(_Model):
     """How the recommendation is made."""
 
     percentile: float = Field(
-        default=90, ge=50, lt=100, description="Weekly demand is met in this share of weeks (%)."
+        default=90, ge=50, lt=100,
+        description="All roles' weekly work is met together in this share of weeks (%).",
     )
     fte_step: float = Field(
         default=0.1, ge=0.001, le=1, description="FTE are rounded up to this step."
@@ -478,8 +527,10 @@ class Scenario(_Model):
     monitoring: Monitoring | None = None
     crises: Crises = Field(default_factory=Crises)
     work: list[Work] = Field(default_factory=list)
-    current_staff: dict[str, float] | None = Field(
-        default=None, description="Today's team: FTE by role."
+    current_staff: CurrentStaff | None = Field(
+        default=None,
+        description="Today's team: role = FTE (people who do that role alone) and "
+        "[[current_staff.people]].",
     )
     plan: Plan = Field(default_factory=Plan)
     calendar: list[CalendarPeriod] = Field(
@@ -620,9 +671,18 @@ class Scenario(_Model):
                 raise FieldProblem(
                     path, f"expected a role declared in [roles], got {role!r}{hint}"
                 )
-        for role, fte in (self.current_staff or {}).items():
-            if fte < 0:
-                raise FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+        if self.current_staff is not None:
+            for role, fte in self.current_staff.shorthand.items():
+                if fte < 0:
+                    raise FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+            names: set[str] = set()
+            for i, person in enumerate(self.current_staff.people):
+                if person.name in names:
+                    raise FieldProblem(
+                        f"current_staff.people[{i}].name",
+                        f"expected a name no other person has, got {person.name!r} again",
+                    )
+                names.add(person.name)
         first = date.fromisocalendar(self.scenario.year, 1, 1)  # the planning year's Monday
         last = first + timedelta(days=363)
         for i, day in enumerate(self.scenario.extra_holidays):
@@ -678,7 +738,12 @@ class Scenario(_Model):
                 (f"crises.severity[{i}].extra_hours_per_day.{r}", r) for r in s.extra_hours_per_day
             ]
         refs += [(f"work[{i}].role", w.role) for i, w in enumerate(self.work)]
-        refs += [(f"current_staff.{r}", r) for r in (self.current_staff or {})]
+        if self.current_staff is not None:
+            refs += [(f"current_staff.{r}", r) for r in self.current_staff.shorthand]
+            for i, person in enumerate(self.current_staff.people):
+                refs += [
+                    (f"current_staff.people[{i}].roles[{j}]", r) for j, r in enumerate(person.roles)
+                ]
         return refs
 
     def platforms(self) -> list[str]:
