@@ -245,3 +245,12 @@ def test_bad_sources_name_the_field(sources, message):
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) | {"sources": sources}
     with pytest.raises(ScenarioError, match=re.escape(message)):
         validate_scenario(data)
+
+
+def test_a_number_set_again_drops_its_old_source():
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) | {
+        "sources": {"capacity.sick_days": "CIPD 2023", "channels[0].per_day": "Sprout 2013"}}
+    s = validate_scenario(data)
+    edited = with_values(s, {"capacity.sick_days": 9})
+    assert edited.sources == {"channels[0].per_day": "Sprout 2013"}
+    assert with_values(s, {"channels": []}).sources == {"capacity.sick_days": "CIPD 2023"}

@@ -244,7 +244,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     size = 9 if len(rows) <= 8 else 8
     row_h = _line_height(size, 1.5)
     width = right - left
-    cols = [("Role", 0.0, "left"), ("Median FTE", 0.44, "right"), ("P90 FTE", 0.54, "right"),
+    cols = [("Role", 0.0, "left"), ("Median FTE", 0.41, "right"), ("P90 FTE", 0.50, "right"),
             (f"Planned FTE\n({s['plan_percentile']:g}% of weeks)", 0.67, "right"),
             ("People", 0.76, "right"),
             (f"Planned cost\na year ({cur})", 0.90, "right"), ("Today\nFTE", 1.0, "right")]

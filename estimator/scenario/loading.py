@@ -261,4 +261,13 @@ def with_values(scenario: Scenario, values: dict[str, Any], source: str = "scena
         if isinstance(node, list) and (not isinstance(last, int) or last >= len(node)):
             raise ScenarioError(f"{dotted}: no such item in the scenario", field=dotted)
         node[last] = value
+    if data.get("sources"):
+        # a number set again no longer has the source given for the old one
+        from estimator.scenario.schema import source_path
+
+        changed = [source_path(d) for d in values if d != "sources"
+                   and not d.startswith("sources.")]
+        data["sources"] = {p: t for p, t in data["sources"].items()
+                           if not any(p == q or p.startswith((q + ".", q + "["))
+                                      for q in changed)}
     return validate_scenario(data, source=source, folder=scenario._folder)
