@@ -59,7 +59,7 @@ def test_the_brief_keeps_its_text_apart_and_has_no_field_paths(extreme):
     fig = brief_figure(extreme)
     check(fig)
     words = " ".join(t.get_text() for t in fig.findobj(Text))
-    assert "How to read this:" in words and "shrinkage:" in words
+    assert "How to read this:" in words and "shrinkage," in words
     assert "do not add up to the total" in words
 
 

@@ -142,8 +142,15 @@ def test_the_brief_says_what_a_budget_meeting_needs(result):
     assert f"{c['weeks_overloaded_share']:.0%} of weeks" in today
     assert "crisis week" in today
     assumptions = " ".join(" ".join(t["assumptions"]).split())
-    assert re.search(r"— Pieces a week: 2 / 4 / 6|: \d+(\.\d+)? / \d+(\.\d+)? / \d+", assumptions)
+    assert re.search(r"\d+(\.\d+)? / \d+(\.\d+)? / \d+", assumptions)
     assert "[channels" not in assumptions and "per_day" not in assumptions  # no field paths
+    # uncertain inputs come first, the one that moves the total most first (in plain words)
+    from estimator.report.tables import input_words
+
+    top = next(iter(result.input_influence()))
+    item, what, _ = input_words(result.model.scenario, top)
+    assert " — ".join(x for x in (item, what) if x) in assumptions
+    assert "more in workbook.xlsx" in assumptions
     assert f"{s['productive_hours_per_fte']['mean']:,.0f} productive hours" in assumptions
     footer = t["footer"][0]
     assert result.scenario_name in footer and "seed 1" in footer
@@ -154,7 +161,7 @@ def test_the_brief_says_what_a_budget_meeting_needs(result):
     assert t["people_heading"] == ["People and shifts"]
     people = t["people"][0].replace("\n  ", " ")
     d = s["headcount_detail"]["community_manager"]
-    assert f"{d['rostered']} people staff the on-duty hours" in people
+    assert f"the on-duty hours take {d['rostered']} people on shifts" in people
     assert f"{d['rostered'] + d['bench']} with cover for leave" in people
     assert "roster.csv" in people
 

@@ -19,7 +19,7 @@ from estimator.report.words import (
     people_sentences,
     plain,
     plan_sentence,
-    reading_guide,
+    reading_guide_short,
     today_sentences,
     todays_week_sentence,
 )
@@ -166,9 +166,7 @@ def brief_figure(result: Result) -> Any:
         ], 96)
         page.text(left, 1.15, lead, fontsize=10, linespacing=1.45, gid="lead")
         y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.12
-        guide = _wrap(["How to read this: " + "; ".join(
-            f"{term}: {meaning}" for term, meaning in reading_guide(s["plan_percentile"]))
-            + "."], 135)
+        guide = _wrap([reading_guide_short(s["plan_percentile"])], 150)
         page.text(left, y, guide, fontsize=7, color=charts.GREY, linespacing=1.4,
                   gid="reading_guide")
         y += (guide.count("\n") + 1) * _line_height(7, 1.4) + 0.2
@@ -273,7 +271,8 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
             y += 0.04
         mark = " *" if row.get("role") in small else ""
         cells = [row["label"] + mark, f"{row['fte_p50']:.1f}", f"{row['fte_p90']:.1f}",
-                 f"{row['recommended_fte']:.1f}", f"{row['headcount']}",
+                 f"{row['recommended_fte']:.1f}",
+                 "shared" if row.get("headcount_combined") else f"{row['headcount']}",
                  money(row["recommended_cost"], cur),
                  _staff(row["current_fte"]) if result.has_current_staff else "–"]
         for (_, x, ha), text in zip(cols, cells, strict=True):
