@@ -5,6 +5,7 @@ Nothing here draws; :mod:`estimator.report.charts` reads a :class:`Result` to pl
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -17,9 +18,11 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.intervals import with_intervals
 from estimator.engine.plan import Plan, least_team
 from estimator.engine.role_profiles import role_profiles
 from estimator.engine.roster import RosterWeek, roster_week, with_bench
+from estimator.engine.sensitivity import risk_summary
 from estimator.engine.staffing import allocate, fte_by_role
 from estimator.engine.todays_week import todays_week
 from estimator.scenario import quantities as dist
@@ -80,6 +83,8 @@ class Result:
     )
     _plans: dict[float, Plan] = field(default_factory=dict, init=False, repr=False)
     _rosters: dict[str, RosterWeek] | None = field(default=None, init=False, repr=False)
+    #: How a run to a precision ended (:func:`estimator.engine.runner.simulate_to_precision`).
+    precision: dict[str, Any] | None = None
     _summaries: dict[tuple[float, ...], dict[str, Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -432,13 +437,15 @@ class Result:
             "productive_hours_per_fte": _stats(self.productive_hours_per_fte, (10, 50, 90)),
             "shrinkage": float(np.mean(self.shrinkage)),
             "shrinkage_percentiles": _stats(self.shrinkage, (10, 50, 90)),
-            "fte_total": _stats(self.fte_total(), percentiles),
+            "fte_total": with_intervals(_stats(self.fte_total(), percentiles),
+                                        self.fte_total(), percentiles),
             "fte_by_role": {r: _stats(fte[:, i], percentiles) for i, r in enumerate(self.roles)},
             "hours_by_work": {k: _stats(hours_kind[:, i], (10, 50, 90))
                               for i, k in enumerate(KINDS)},
             "hours_by_role": {r: _stats(h, (50, 90)) for r, h in
                               zip(self.roles, self.hours_by_role().T, strict=True)},
-            "cost_total": {**_stats(cost, (50, 90)), "plan": self.recommended_cost()},
+            "cost_total": {**with_intervals(_stats(cost, (50, 90)), cost, (50, 90)),
+                           "plan": self.recommended_cost()},
             "plan_percentile": self.percentile,
             "recommended_fte": recommended,
             "recommended_fte_total": rec_total,
@@ -470,6 +477,7 @@ class Result:
             "assumptions": self.assumptions(),
             "sensitivity": self.input_swing(5),
         }
+        out.update(risk_summary(self, lambda path: input_label(s, path)))
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
         out["calendar_peaks"] = self.calendar_peaks(recommended)
@@ -693,6 +701,19 @@ def input_context(scenario: Any, path: str) -> str:
             "crises": "Crises", "roles": "Roles", "plan": "Plan"}.get(path.split(".")[0], "")
 
 
+@functools.cache
+def _field_words() -> dict[str, str]:
+    """Each field's description by its key, lower-cased and without its full stop."""
+    from estimator.scenario import field_docs
+
+    out: dict[str, str] = {}
+    for path, _, _, desc in field_docs():
+        key = path.rsplit(".", 1)[-1]
+        if desc and key.isidentifier():
+            out.setdefault(key, (desc[:1].lower() + desc[1:]).split(";")[0].rstrip("."))
+    return out
+
+
 def input_label(scenario: Any, path: str) -> str:
     """A short name for an input: its item and its field, e.g. ``Content: photo post,
     effort hours (Writer)``."""
@@ -701,7 +722,8 @@ def input_label(scenario: Any, path: str) -> str:
     role = None
     if field in scenario.roles and len(parts) >= 2:
         role, field = scenario.role_label(field), parts[-2]
-    text = field.replace("_", " ").replace("per 1000", "per 1,000")
+    # the field's meaning from the schema, in a reader's words (never the snake_case key)
+    text = _field_words().get(field, field.replace("_", " ").replace("per 1000", "per 1,000"))
     context = input_context(scenario, path)
     label = f"{context}, {text}" if context else text
     return f"{label} ({role})" if role else label
