@@ -174,7 +174,7 @@ def brief_figure(result: Result) -> Any:
 
         y = _role_table(page, result, s, y, left, right) + 0.25
 
-        chart_h = 2.3
+        chart_h = 1.9
         chart = fig.add_axes((page.fx(left + 0.5), page.fy(y + 0.3 + chart_h),
                               page.fx(4.2), chart_h / page.h))
         charts.plot_fte_distribution(result, ax=chart)
