@@ -16,7 +16,7 @@ from estimator.report import charts
 from estimator.report.brief import brief_figure
 from tests.layout_check import code_words, notes_on_data, off_page, text_collisions
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UNIVERSITY = ROOT / "data" / "scenarios" / "university.toml"
 
 
