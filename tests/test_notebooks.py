@@ -60,4 +60,15 @@ def test_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch: pytest.Monk
         from estimator import load_scenario
 
         assert load_scenario(saved).scenario.name == "Our organisation"
+        # a second run keeps the first file and says where the new one went
+        first = saved.read_bytes()
+        again = nbformat.read(path, as_version=4)
+        NotebookClient(again, kernel_name="python3", timeout=300,
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+        assert saved.read_bytes() == first, "never overwritten without asking"
+        out = "".join(o.get("text", "") for c in again.cells if c.cell_type == "code"
+                      for o in c.outputs)
+        second = tmp_path / "saved" / "our-organisation-2.toml"
+        assert second.exists() and f"Saved {second.resolve()}" in out
+        assert "exists already (kept)" in out
     assert list(tmp_path.glob("my_scenarios")) == [], "tests write only into the temp folder"

@@ -87,14 +87,42 @@ def add_run_options(p: argparse.ArgumentParser, *, runs: int = DEFAULT_RUNS) -> 
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+DESCRIPTION = ("How many people a social media programme needs: simulate a scenario file\n"
+               "and print the FTE by role, the plan and its cost.")
+
+EXAMPLES = """\
+examples:
+  estimator run data/scenarios/university.toml
+      the summary table (FTE by role at P50 and P90, the plan, the yearly cost)
+  estimator run data/scenarios/university.toml --runs 5000 --out results/university
+      also write the brief (brief.pdf), the workbook, the charts and summary.json
+  estimator validate my_scenario.toml
+      check a scenario file without running it (exit 2 and the field on a mistake)
+  estimator compare data/scenarios/university.toml data/scenarios/nonprofit.toml
+      two scenarios side by side, with the run-by-run difference from the first
+  estimator sweep data/scenarios/university.toml --vary coverage.weekends='"",10:00-14:00'
+      the need for each value of a field (one row per point)
+  estimator schema
+      every scenario field with its unit, default and meaning
+
+exit status: 0 done, 2 bad input (one line naming the field), 1 anything else
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="estimator", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="estimator", description=DESCRIPTION, epilog=EXAMPLES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     from estimator._version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = sub.add_parser("run", help="simulate one scenario and print the summary")
+    run = sub.add_parser(
+        "run", help="simulate one scenario and print the summary",
+        description="Simulate one scenario and print the summary table.",
+        epilog="example:\n  estimator run data/scenarios/university.toml --runs 2000 --out "
+               "results/university",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("scenario", type=Path, help="scenario TOML file")
     add_run_options(run)
     run.add_argument("--percentile", type=float, default=None,

@@ -22,7 +22,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from estimator.scenario import Scenario, ScenarioError, field_docs
+from estimator.scenario import Scenario, ScenarioError, field_docs, parse_coverage
 from estimator.scenario.quantities import LogNormal, Pert
 
 __all__ = ["Control", "build_controls", "css_class", "minutes_text", "rescale"]
@@ -134,11 +134,15 @@ def _doc_key(path: str) -> str:
     return "current_staff" if key.startswith("current_staff.") else key
 
 
-def _clock(text: str) -> tuple[bool, tuple[int, int]]:
-    if not text:
+def _clock(text: str) -> tuple[bool, tuple[int, int]] | None:
+    """(covered, one same-day range) for a slider; None for what a slider cannot show
+    (overnight or several ranges a day)."""
+    ranges = parse_coverage(text)
+    if not ranges:
         return False, (9, 17)
-    a, b = (int(part[:2]) for part in text.split("-"))
-    return True, (a, b)
+    if len(ranges) == 1 and ranges[0][1] <= 24:
+        return True, ranges[0]
+    return None
 
 
 # --------------------------------------------------------------------------- controls
@@ -253,17 +257,32 @@ def scenario_to_dict_value(q: Any) -> Any:
 
 
 def hours_control(path: str, label: str, base: str, help_text: str = "") -> Control:
-    """A tick box (covered or not) and a range of whole hours: ``"08:00-18:00"`` or ``""``."""
-    on, (a, b) = _clock(base)
+    """A tick box (covered or not) and a range of whole hours: ``"08:00-18:00"`` or ``""``;
+    a text box for what one range cannot show (``"22:00-06:00"``, two ranges a day)."""
+    parsed = _clock(base)
+    note = W.HTML(layout=W.Layout(width="118px"))
+    note.add_class("sse-note")
+    if parsed is None:
+        text = W.Text(value=base, continuous_update=False,
+                      layout=W.Layout(flex="1 1 auto", min_width="120px"))
+
+        def describe_text(value: str) -> str:
+            hours = sum(b - a for a, b in parse_coverage(value))
+            return f"{hours} hours a day" if hours else "not covered"
+
+        note.value = describe_text(base)
+        view = _row(label, text, note, help_text=help_text)
+        return Control(path, label, (text,), view, base, lambda: text.value, note, describe_text)
+    on, (a, b) = parsed
     box = W.Checkbox(value=on, description="covered", indent=False,
                      layout=W.Layout(width="90px"))
     hours = W.IntRangeSlider(value=(a, b), min=0, max=24, step=1, continuous_update=False,
                              disabled=not on, readout=False,
                              layout=W.Layout(flex="1 1 auto", min_width="120px"))
-    note = W.HTML(layout=W.Layout(width="118px"))
-    note.add_class("sse-note")
 
     def read() -> str:
+        if (box.value, hours.value) == (on, (a, b)):
+            return base  # "24/7" stays as written
         if not box.value:
             return ""
         lo, hi = hours.value

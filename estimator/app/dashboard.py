@@ -70,8 +70,9 @@ from estimator.scenario.paths import DATA_DIR, allowed_folders, confine
 
 __all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
 
-#: Simulated years behind each update while a control moves (see benchmarks/bench_dashboard.py).
-PREVIEW_RUNS = 512
+#: Simulated years behind each update while a control moves (see benchmarks/bench_dashboard.py
+#: and bench_browser.py): the status line gives the preview's sampling noise.
+PREVIEW_RUNS = 256
 #: Simulated years of the "Full run" button (and of the exported charts).
 FULL_RUNS = 5000
 SCENARIOS_DIR = DATA_DIR / "scenarios"
@@ -143,9 +144,9 @@ def tab_pngs(tab: int, result: Result) -> list[bytes]:
             *(png(plot, result) for plot in MORE_CHARTS.get(title, ()))]
 
 
-def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CHART_INCHES,
-        dpi: int = CHART_DPI) -> bytes:
-    """One chart of :mod:`estimator.report.charts` drawn for the screen, as PNG bytes."""
+def screen_figure(plot: Callable[..., Any], result: Result,
+                  size: tuple[float, float] = CHART_INCHES, dpi: int = CHART_DPI) -> Any:
+    """One chart of :mod:`estimator.report.charts` drawn for the screen (a Figure)."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
@@ -159,7 +160,17 @@ def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CH
             ax.set_title("", loc="left")
             fig.suptitle(_wrap_title(title, size[0]), x=0.01, ha="left", fontsize="large",
                          fontweight="bold", parse_math=False)
-        buf = io.BytesIO()
+    return fig
+
+
+def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CHART_INCHES,
+        dpi: int = CHART_DPI) -> bytes:
+    """One chart drawn for the screen, as PNG bytes."""
+    import matplotlib as mpl
+
+    fig = screen_figure(plot, result, size, dpi)
+    buf = io.BytesIO()
+    with mpl.rc_context(charts.style(CHART_FONT_SIZE)):
         fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
@@ -219,11 +230,13 @@ class Dashboard:
     seed
         The one seed (common random numbers across every change).
     jobs
-        Worker processes for the preview (the full run uses every core).
+        Worker processes for the preview: 1 (in the kernel) by default, since Voila runs a
+        kernel per visitor and a pool each would multiply the memory. The full run uses up
+        to ``full_jobs`` workers, stopped when it ends.
     save_dir
-        Where **Save** writes scenario files and **Export charts** writes chart folders
-        (``my_scenarios`` in the working folder by default). Files saved there are offered
-        in the scenario picker.
+        Where **Save** writes scenario files (``my_scenarios`` in the working folder by
+        default); :meth:`export` writes chart folders there for a script. Files saved there
+        are offered in the scenario picker.
     """
 
     scenario: Scenario | str | Path | None = None
@@ -231,7 +244,8 @@ class Dashboard:
     full_runs: int = FULL_RUNS
     full_precision: float | None = None
     seed: int = DEFAULT_SEED
-    jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    jobs: int = 1
+    full_jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     save_dir: Path | str | None = None
     scenarios_dir: Path = SCENARIOS_DIR
     run_on_start: bool = True
@@ -301,10 +315,23 @@ class Dashboard:
         self.overwrite_button = W.Button(description="Overwrite", icon="exclamation-triangle",
                                          button_style="danger",
                                          layout=W.Layout(width="120px", display="none"))
-        self.export_button = W.Button(description="Export charts", icon="image",
+        self.export_button = W.Button(description="Downloads", icon="download",
+                                      tooltip="A full run, then links to download the charts "
+                                              "(zip), the brief, the workbook and the scenario",
                                       layout=W.Layout(width="140px"))
         self.file_message = W.HTML()
         self.file_message.add_class("sse-file-message")
+        self.downloads_box = W.HTML()
+        self.downloads_box.add_class("sse-downloads")
+        # asked before another scenario replaces unsaved edits
+        self.switch_prompt = W.HTML()
+        self.switch_button = W.Button(description="Switch, lose my edits", button_style="danger",
+                                      layout=W.Layout(width="190px"))
+        self.stay_button = W.Button(description="Keep editing", layout=W.Layout(width="130px"))
+        self.switch_box = W.HBox([self.switch_prompt, self.switch_button, self.stay_button],
+                                 layout=W.Layout(display="none", align_items="center"))
+        self.switch_box.add_class("sse-switch")
+        self._pending: str | None = None
         # your own exports: calibrate reads the uploaded bytes (nothing is read from a path)
         self.upload = W.FileUpload(accept=".csv,.tsv,.txt", multiple=True,
                                    description="Load export", layout=W.Layout(width="160px"))
@@ -320,7 +347,9 @@ class Dashboard:
         self.reset_button.on_click(lambda _b: self._safely(self.reset))
         self.save_button.on_click(lambda _b: self._safely(self.save))
         self.overwrite_button.on_click(lambda _b: self._safely(lambda: self.save(overwrite=True)))
-        self.export_button.on_click(lambda _b: self._safely(self.export))
+        self.export_button.on_click(lambda _b: self._safely(self.prepare_downloads))
+        self.switch_button.on_click(lambda _b: self._safely(self._switch_anyway))
+        self.stay_button.on_click(lambda _b: self._safely(self._stay))
         self.file_name.observe(lambda _c: self._hide_overwrite(), "value")
         self.tabs.observe(lambda _c: self._safely(self._draw_visible), "selected_index")
 
@@ -335,10 +364,10 @@ class Dashboard:
         right = W.VBox([self.headline, self.today, self.tabs],
                        layout=W.Layout(width="62%", min_width="420px"))
         self.widget = W.VBox(
-            [W.HTML(STYLE), top, self.status, self.message,
+            [W.HTML(STYLE), top, self.switch_box, self.status, self.message,
              W.HBox([left, right], layout=W.Layout(width="100%", flex_flow="row wrap",
                                                    align_items="flex-start")),
-             files, self.file_message,
+             files, self.file_message, self.downloads_box,
              W.HBox([self.upload, self.apply_button, self.calibration_message],
                     layout=W.Layout(flex_flow="row wrap", align_items="center"))],
             layout=W.Layout(width="100%", max_width="1500px"),
@@ -403,6 +432,7 @@ class Dashboard:
         self.controls_box.selected_index = 0
         stem = source.stem if source is not None else slug(scenario.scenario.name)
         self.file_name.value = f"{stem}-edited.toml"
+        self._mark_clean()
         self._refresh_picker(source)
 
     def control(self, path: str) -> Control:
@@ -437,14 +467,18 @@ class Dashboard:
         return self._run(self.preview_runs, self.jobs)
 
     def full_run(self) -> bool:
-        """Rerun with ``full_runs`` simulated years on every core (the numbers to quote), or,
-        with ``full_precision``, until the P90 is known within +/- that many FTE."""
+        """Rerun with ``full_runs`` simulated years (the numbers to quote), or, with
+        ``full_precision``, until the P90 is known within +/- that many FTE."""
         self.status.value = self._status_text(running=self.full_runs)
         self.full_button.disabled = True
         try:
-            return self._run(self.full_runs, None, precision=self.full_precision)
+            return self._run(self.full_runs, self.full_jobs, precision=self.full_precision)
         finally:
             self.full_button.disabled = False
+            if self.full_jobs > 1:  # no idle workers kept per visitor
+                from estimator.engine.runner import shutdown_workers
+
+                shutdown_workers()
 
     def _on_precision(self, _change: Any) -> None:
         self.full_precision = self.precision.value
@@ -476,28 +510,31 @@ class Dashboard:
             self._show_error(exc)
             return False
         timings.simulate = time.perf_counter() - t0 - timings.scenario
-        # Everything is drawn first and shown together, so that a reader never sees a new
-        # headline beside an old chart.
+        # The numbers go to the browser first (the answer a person waits for); the chart on
+        # show is faded until its new image replaces it, so an old chart never passes for
+        # the new numbers' (drawing it takes as long as the run).
         t1 = time.perf_counter()
-        headline, today, people = headline_html(result), today_html(result), people_html(result)
+        summary = result.summary()
+        headline, today = headline_html(result, summary), today_html(result, summary)
+        people = people_html(result)
         timings.numbers = time.perf_counter() - t1
-        t2 = time.perf_counter()
         shown = self.tabs.selected_index or 0
-        images = tab_pngs(shown, result)
-        timings.chart = time.perf_counter() - t2
         self.edited, self.result, self.error = scenario, result, ""
         for c in self.controls:
             c.mark(False)
-        for widget, image in zip(self.tab_images[shown], images, strict=True):
-            widget.value = image
+        for widget in self.tab_images[shown]:
+            widget.layout.opacity = "0.35"
         self.headline.value = headline
         self.today.value = today
         self.people.value = people
         self.message.value = ""
-        self._stale = set(range(len(CHART_TABS))) - {shown}
+        self._stale = set(range(len(CHART_TABS)))
         timings.total = time.perf_counter() - t0
         self.timings = timings
         self.status.value = self._status_text()
+        t2 = time.perf_counter()
+        self._draw(shown)
+        timings.chart = time.perf_counter() - t2
         return True
 
     def _draw_visible(self) -> None:
@@ -510,6 +547,7 @@ class Dashboard:
             return
         for widget, image in zip(self.tab_images[i], tab_pngs(i, self.result), strict=True):
             widget.value = image
+            widget.layout.opacity = "1"
         self._stale.discard(i)
 
     def _status_text(self, running: int | None = None) -> str:
@@ -518,23 +556,67 @@ class Dashboard:
         r = self.result
         if r is None:
             return ""
-        kind = "Full run" if self.is_full_run else "Preview"
-        more = ("" if kind == "Full run" else
-                f" · press <b>Full run</b> for {self.full_runs:,} years before you quote a number")
-        if r.precision is not None:
-            more = f" · {html.escape(precision_sentence(r.summary()))}"
-        return (f"<span style='color:#5F5F5F'>{kind}: {r.runs:,} simulated years, seed "
-                f"{r.seed} · updated in {self.timings.total:.2f} s{more}</span>")
+        noise = sampling_noise(r.fte_total(), 90)
+        if self.is_full_run:
+            head = f"Full run of {r.runs:,} simulated years: P90 ± {noise:.1f} FTE"
+            more = ""
+            if r.precision is not None:
+                more = f" · {html.escape(precision_sentence(r.summary()))}"
+        else:
+            head = f"<b>Preview</b> of {r.runs:,} runs: P90 ± {noise:.1f} FTE"
+            more = (f" · the full run ({self.full_runs:,} years) can differ by that much: "
+                    "press <b>Full run</b> before you quote a number")
+        self._updates = getattr(self, "_updates", 0) + 1  # for a browser to see each answer
+        return (f"<span class='sse-preview' data-update='{self._updates}' "
+                f"style='color:#5F5F5F'>{head} (sampling noise, "
+                f"95%) · seed {r.seed} · updated in {self.timings.total:.2f} s{more}</span>")
 
     # ------------------------------------------------------------------ events
     def _on_control(self, _change: Any) -> None:
         if not self._quiet:
             self._safely(self.refresh)
 
+    @property
+    def unsaved(self) -> bool:
+        """True when a control has moved since the scenario was picked or last saved."""
+        clean = getattr(self, "_clean", {})
+        return any(c.value != clean.get(c.path, c.base) for c in self.controls)
+
+    def _mark_clean(self) -> None:
+        self._clean = {c.path: c.value for c in self.controls}
+
     def _on_pick(self, change: Any) -> None:
         if self._quiet or not change["new"]:
             return
+        if self.unsaved:  # ask first: switching would throw the edits away
+            self._pending = change["new"]
+            self._quiet = True
+            try:
+                self.picker.value = change["old"]
+            finally:
+                self._quiet = False
+            self.switch_prompt.value = (
+                f"<span style='color:{WARN}'>Your changes to <b>"
+                f"{html.escape(self.base.scenario.name)}</b> are not saved. Switch to "
+                f"<b>{html.escape(Path(self._pending).name)}</b> and lose them?</span> ")
+            self.switch_box.layout.display = ""
+            return
         self._safely(lambda: self.load(change["new"]))
+
+    def _switch_anyway(self) -> None:
+        pending, self._pending = self._pending, None
+        self.switch_box.layout.display = "none"
+        if pending:
+            self._quiet = True
+            try:
+                self.picker.value = pending
+            finally:
+                self._quiet = False
+            self.load(pending)
+
+    def _stay(self) -> None:
+        self._pending = None
+        self.switch_box.layout.display = "none"
 
     def _safely(self, action: Callable[[], Any]) -> None:
         """Run a button's or control's action; any problem becomes a message, not a traceback."""
@@ -645,10 +727,53 @@ class Dashboard:
         finally:
             load_check.unlink(missing_ok=True)
         self._hide_overwrite()
+        self._mark_clean()
         self.file_message.value = (f"<span style='color:{OK}'>Saved <b>{html.escape(str(path))}"
                                    "</b>. It is in the scenario list now.</span>")
         self._refresh_picker(self.source)
         return path
+
+    def download_files(self) -> dict[str, bytes]:
+        """The files a visitor takes away, from a full run, made in memory (nothing is
+        written on the server): ``charts.zip`` (every chart as PNG, SVG and PDF),
+        ``brief.pdf``, ``workbook.xlsx`` and the edited scenario (with its sources)."""
+        import tempfile
+        import zipfile
+
+        from estimator.report.brief import brief_figure
+        from estimator.report.workbook import write_workbook
+
+        if self.result is None or self.result.runs < self.full_runs:
+            if not self.full_run():
+                return {}
+        result = self.result
+        assert result is not None
+        name = slug(result.scenario_name)
+        charts_zip = io.BytesIO()
+        with zipfile.ZipFile(charts_zip, "w", zipfile.ZIP_DEFLATED) as z:
+            for stem, plot in charts.CHARTS.items():
+                fig = plot(result).figure
+                for fmt in ("png", "svg", "pdf"):
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format=fmt, dpi=charts.SLIDE_DPI if fmt == "png" else None)
+                    z.writestr(f"{name}-charts/{stem}.{fmt}", buf.getvalue())
+        brief = io.BytesIO()
+        brief_figure(result).savefig(brief, format="pdf")
+        # openpyxl writes to a path: a private temporary file, gone when read
+        with tempfile.TemporaryDirectory() as tmp:
+            book = write_workbook(result, Path(tmp) / "workbook.xlsx").read_bytes()
+        scenario = self.edited or self.base
+        toml = (saved_header(scenario, self.source, self.controls) + to_toml(scenario)).encode()
+        return {f"{name}-charts.zip": charts_zip.getvalue(), f"{name}-brief.pdf": brief.getvalue(),
+                f"{name}-workbook.xlsx": book, f"{name}.toml": toml}
+
+    def prepare_downloads(self) -> dict[str, bytes]:
+        """Run in full if needed, then show a download link for each file (data URLs: the
+        files go to the visitor's browser, never into a folder on the server)."""
+        self.downloads_box.value = "<i>Preparing the downloads (a full run)…</i>"
+        files = self.download_files()
+        self.downloads_box.value = downloads_html(files)
+        return files
 
     def export(self, folder: str | Path | None = None,
                formats: tuple[str, ...] = ("png", "svg", "pdf")) -> list[Path]:
@@ -675,9 +800,31 @@ class Dashboard:
 # --------------------------------------------------------------------------- text outputs
 
 
-def headline_html(result: Result) -> str:
+def sampling_noise(values: Any, percentile: float, confidence: float = 0.95) -> float:
+    """Half the width of the distribution-free interval of a percentile of ``values``: the
+    order statistics whose ranks a binomial count of runs below the true percentile reaches
+    with ``confidence`` (no assumption on the distribution's shape).
+
+    >>> import numpy as np
+    >>> sampling_noise(np.arange(1000.0), 90)   # the 881st to the 919th of 1,000
+    19.0
+    """
+    import numpy as np
+    from scipy import stats
+
+    x = np.sort(np.asarray(values, dtype=float))
+    n, q = x.size, percentile / 100
+    if n < 2:
+        return 0.0
+    tail = (1 - confidence) / 2
+    lo = int(stats.binom.ppf(tail, n, q))
+    hi = int(stats.binom.ppf(1 - tail, n, q))
+    return float(x[min(hi, n - 1)] - x[max(lo - 1, 0)]) / 2
+
+
+def headline_html(result: Result, summary: dict[str, Any] | None = None) -> str:
     """FTE needed (P50, P90), the recommended team and the yearly cost, as HTML."""
-    s = result.summary()
+    s = summary or result.summary()
     cur = s["currency"]
     fte, cost = s["fte_total"], s["cost_total"]
     small = [result.model.scenario.role_label(r) for r in s["combine_or_contract"]]
@@ -707,13 +854,14 @@ def headline_html(result: Result) -> str:
     )
 
 
-def today_html(result: Result) -> str:
+def today_html(result: Result, summary: dict[str, Any] | None = None) -> str:
     """What today's team gets (the same sentences as the terminal and the brief)."""
-    sentences = today_sentences(result.summary())
+    summary = summary or result.summary()
+    sentences = today_sentences(summary)
     if not sentences:
         return ("<div style='padding:6px 10px'>This scenario does not give today's team: "
                 "enter it under <b>Today's team</b> to see what it gets.</div>")
-    short = result.summary()["current_staff"]["gap_fte_p50"] > 0.05
+    short = summary["current_staff"]["gap_fte_p50"] > 0.05
     color = WARN if short else OK
     first, *rest = (to_html(x) for x in sentences)
     items = "".join(f"<li>{r}</li>" for r in rest)
@@ -721,6 +869,24 @@ def today_html(result: Result) -> str:
             f"<div style='color:{color}'>{first}</div><ul style='margin:2px 0'>{items}</ul></div>")
 
 
+_MIME = {".zip": "application/zip", ".pdf": "application/pdf", ".toml": "application/toml",
+         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def downloads_html(files: dict[str, bytes]) -> str:
+    """A link per file that downloads it from the page itself (a base64 data URL)."""
+    import base64
+
+    if not files:
+        return ""
+    links = []
+    for name, data in files.items():
+        mime = _MIME.get(Path(name).suffix, "application/octet-stream")
+        url = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+        links.append(f"<a class='sse-download' download='{html.escape(name)}' "
+                     f"href='{url}' style='margin-right:14px'>⬇ {html.escape(name)}</a> "
+                     f"<small>({len(data) / 1e6:.1f} MB)</small>")
+    return "<div style='margin:6px 0'>Download: " + " ".join(links) + "</div>"
 def people_html(result: Result) -> str:
     """The people view: today's people and the roles they can do (and the work nobody on
     the team can do), then the planned headcount by role beside its FTE and its shifts."""
@@ -770,8 +936,8 @@ def saved_header(scenario: Scenario, source: Path | None, controls: list[Control
     lines = [f"# {scenario.scenario.name}: saved from the estimator's dashboard on "
              f"{datetime.now():%Y-%m-%d %H:%M}."]
     if source is not None:
-        lines.append(f"# Started from {source.name}: the sources of its numbers are the comments "
-                     "in that file.")
+        lines.append(f"# Started from {source.name}; where its numbers come from is in the "
+                     "[sources] table below.")
     changed = [c for c in controls if c.changed]
     if changed:
         lines.append("# Changed in the dashboard:")

@@ -14,7 +14,7 @@ import holidays as holidays_lib
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator.scenario import Coverage, Scenario, parse_clock_range
+from estimator.scenario import Coverage, Scenario, parse_coverage
 
 WEEKS = 52
 DAYS = WEEKS * 7
@@ -72,17 +72,23 @@ def day_kind(year: PlanningYear, coverage: Coverage) -> NDArray[np.int64]:
     return np.where(year.holiday, holiday_kind, kind)
 
 
-def _hours_mask(kind: NDArray[np.int64], windows: dict[int, tuple[int, int]]) -> NDArray[np.bool_]:
-    hour = np.arange(24)
-    by_kind = np.zeros((3, 24), dtype=bool)
-    for k, (start, end) in windows.items():
-        by_kind[k] = (hour >= start) & (hour < end)
-    return by_kind[kind].reshape(HOURS)
+def _hours_mask(kind: NDArray[np.int64],
+                windows: dict[int, tuple[tuple[int, int], ...]]) -> NDArray[np.bool_]:
+    """(8736,) True in the ``windows`` of each day's kind; an overnight range's hours after
+    midnight fall on the next day (the night shift belongs to the day it starts), the year
+    read as a circle like :func:`run_lengths`."""
+    hour = np.arange(48)
+    by_kind = np.zeros((3, 48), dtype=bool)
+    for k, ranges in windows.items():
+        for start, end in ranges:
+            by_kind[k] |= (hour >= start) & (hour < end)
+    days = by_kind[kind]
+    return (days[:, :24] | np.roll(days[:, 24:], 1, axis=0)).reshape(HOURS)
 
 
 def covered_hours(year: PlanningYear, coverage: Coverage) -> NDArray[np.bool_]:
     """(8736,) True where the normal coverage has someone on duty (crises aside)."""
-    windows = {0: parse_clock_range(coverage.weekdays), 1: parse_clock_range(coverage.weekends)}
+    windows = {0: parse_coverage(coverage.weekdays), 1: parse_coverage(coverage.weekends)}
     return _hours_mask(day_kind(year, coverage), windows)
 
 
@@ -97,9 +103,7 @@ def normal_hours(year: PlanningYear, scenario: Scenario) -> NDArray[np.bool_]:
     The working day is the weekday coverage window (09:00-17:00 when weekdays are not
     covered), on the person's working days.
     """
-    window = parse_clock_range(scenario.coverage.weekdays)
-    if window == (0, 0):
-        window = (9, 17)
+    window = parse_coverage(scenario.coverage.weekdays) or ((9, 17),)
     kind = np.where(working_days(year, scenario.capacity.days_per_week), 0, 2)
     return _hours_mask(kind, {0: window})
 

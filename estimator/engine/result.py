@@ -5,6 +5,7 @@ Nothing here draws; :mod:`estimator.report.charts` reads a :class:`Result` to pl
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -767,6 +768,19 @@ def input_context(scenario: Any, path: str) -> str:
             "crises": "Crises", "roles": "Roles", "plan": "Plan"}.get(path.split(".")[0], "")
 
 
+@functools.cache
+def _field_words() -> dict[str, str]:
+    """Each field's description by its key, lower-cased and without its full stop."""
+    from estimator.scenario import field_docs
+
+    out: dict[str, str] = {}
+    for path, _, _, desc in field_docs():
+        key = path.rsplit(".", 1)[-1]
+        if desc and key.isidentifier():
+            out.setdefault(key, (desc[:1].lower() + desc[1:]).split(";")[0].rstrip("."))
+    return out
+
+
 def input_label(scenario: Any, path: str) -> str:
     """A short name for an input: its item and its field, e.g. ``Content: photo post,
     effort hours (Writer)``."""
@@ -775,7 +789,8 @@ def input_label(scenario: Any, path: str) -> str:
     role = None
     if field in scenario.roles and len(parts) >= 2:
         role, field = scenario.role_label(field), parts[-2]
-    text = field.replace("_", " ").replace("per 1000", "per 1,000")
+    # the field's meaning from the schema, in a reader's words (never the snake_case key)
+    text = _field_words().get(field, field.replace("_", " ").replace("per 1000", "per 1,000"))
     context = input_context(scenario, path)
     label = f"{context}, {text}" if context else text
     return f"{label} ({role})" if role else label

@@ -12,6 +12,7 @@ from estimator.engine.result import Result
 from estimator.report.files import atomic_file
 from estimator.report.tables import assumption_rows
 from estimator.report.words import (
+    ROLES_DO_NOT_SUM,
     calendar_sentence,
     interval_sentence,
     kind_label,
@@ -19,6 +20,7 @@ from estimator.report.words import (
     people_sentences,
     plain,
     plan_sentence,
+    reading_guide_short,
     reply_target_sentences,
     today_sentences,
     todays_week_sentence,
@@ -52,10 +54,10 @@ def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:
     entries = [
         f"One FTE: {s['productive_hours_per_fte']['mean']:,.0f} productive hours a year of "
         f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
-        f"{s['shrinkage']:.0%}) [capacity]",
+        f"{s['shrinkage']:.0%})",
         f"Covered hours: weekdays {cov.weekdays or 'none'}, weekends {cov.weekends or 'none'}, "
         f"holidays like {cov.holidays}; {cov.min_on_duty} on duty; during a crisis "
-        f"{cov.during_crisis} [coverage]",
+        f"{cov.during_crisis}",
     ]
     rows = assumption_rows(result)
     skip = ("capacity.hours_per_week", "capacity.days_per_week", "coverage.", "plan.")
@@ -65,9 +67,17 @@ def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:
                              r["source"] != "scenario file"))
     for r in rows:
         value = r["value"] if isinstance(r["value"], str) else f"{r['value']:g}"
-        default = "; estimator default" if r["source"] != "scenario file" else ""
-        entries.append(f"{r['assumption']}: {value} [{r['field']}{default}]")
+        where = _source_words(r["source"])
+        entries.append(f"{r['assumption']}: {value}" + (f" ({where})" if where else ""))
     return entries
+
+
+def _source_words(source: str) -> str:
+    """Where a number comes from, for the brief: its cited source, or that it is the
+    estimator's default; nothing for a number the file sets without a source."""
+    if source in ("", "scenario file"):
+        return ""
+    return "estimator default" if source == "estimator default" else f"source: {source}"
 
 
 def _columns(entries: list[str], width: int, lines_per_column: int, columns: int) -> list[str]:
@@ -121,7 +131,7 @@ def _line_height(size_pt: float, spacing: float) -> float:
 
 #: The brief's margins and the most role rows its table shows.
 _MARGIN = 0.6
-_MAX_TABLE_ROWS = 18
+_MAX_TABLE_ROWS = 15
 
 
 def brief_figure(result: Result) -> Any:
@@ -159,15 +169,21 @@ def brief_figure(result: Result) -> Any:
             *([plain(calendar_sentence(s))] if calendar_sentence(s) else []),
         ], 96)
         page.text(left, 1.15, lead, fontsize=10, linespacing=1.45, gid="lead")
-        y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.2
+        y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.12
+        guide = _wrap([reading_guide_short(s["plan_percentile"])], 150)
+        page.text(left, y, guide, fontsize=7, color=charts.GREY, linespacing=1.4,
+                  gid="reading_guide")
+        y += (guide.count("\n") + 1) * _line_height(7, 1.4) + 0.2
 
         y = _role_table(page, result, s, y, left, right) + 0.25
 
-        chart_h = 2.3
+        chart_h = 1.9
         chart = fig.add_axes((page.fx(left + 0.5), page.fy(y + 0.3 + chart_h),
                               page.fx(4.2), chart_h / page.h))
         charts.plot_fte_distribution(result, ax=chart)
         chart.get_legend().remove()
+        for text in [t for t in chart.texts if t.get_gid() == "today"]:
+            text.remove()  # "What today's team gets" beside the chart says it
         chart.set_title(f"Total FTE needed in {s['runs']:,} simulated years", loc="left",
                         fontsize=10, fontweight="bold", parse_math=False)
         col = left + 5.0
@@ -175,7 +191,7 @@ def brief_figure(result: Result) -> Any:
                   gid="today_heading")
         page.text(col, y + 0.3, _wrap(_today_lines(s), 40, "  "), fontsize=8,
                   linespacing=1.45, gid="today")
-        y += 0.3 + chart_h + 0.55
+        y += 0.3 + chart_h + (0.7 if chart.get_xlabel().count("\n") else 0.55)
 
         # People and shifts, in the room the assumptions can spare (at least their note and
         # two lines stay): all sentences, else the first lines, else none
@@ -199,9 +215,9 @@ def brief_figure(result: Result) -> Any:
                   fontweight="bold", gid="assumptions_heading")
         note = _wrap([
             "Uncertain inputs come first, those that move the total most first. a / b / c: "
-            "low / most likely / high (a three-point estimate); [field]: where it is set in "
-            f"the scenario file “{result.scenario_name}”, else the estimator's default. "
-            "Every input is in workbook.xlsx, sheet Assumptions."], 130)
+            "low / most likely / high (a three-point estimate). Each number is set in the "
+            f"scenario “{result.scenario_name}” unless marked as the estimator's default; "
+            "every input, with its field, is in workbook.xlsx (sheet Assumptions)."], 130)
         page.text(left, y + 0.25, note, fontsize=7, color=charts.GREY, linespacing=1.4)
         y += 0.25 + (note.count("\n") + 1) * _line_height(7, 1.4) + 0.1
         room = page.h - 0.45 - y
@@ -230,7 +246,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     size = 9 if len(rows) <= 8 else 8
     row_h = _line_height(size, 1.5)
     width = right - left
-    cols = [("Role", 0.0, "left"), ("Median FTE", 0.44, "right"), ("P90 FTE", 0.54, "right"),
+    cols = [("Role", 0.0, "left"), ("Median FTE", 0.41, "right"), ("P90 FTE", 0.50, "right"),
             (f"Planned FTE\n({s['plan_percentile']:g}% of weeks)", 0.67, "right"),
             ("People", 0.76, "right"),
             (f"Planned cost\na year ({cur})", 0.90, "right"), ("Today\nFTE", 1.0, "right")]
@@ -267,7 +283,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
             page.text(left + x * width, y, text, ha=ha, fontsize=size,
                       fontweight="bold" if is_total else "normal", gid="cell")
         y += row_h
-    notes = ["The total's P50 and P90 are percentiles of the total, not sums of the roles'."]
+    notes = [ROLES_DO_NOT_SUM]
     if small:
         notes.insert(0, "* Under half an FTE: a candidate to combine with another role or to "
                         "contract out.")

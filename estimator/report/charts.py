@@ -203,13 +203,13 @@ TITLE_WIDTH = 75
 _GLUE = "\u2060"  # kept between a number and its unit while wrapping
 
 
-def _title(ax: Axes, text: str) -> None:
+def _title(ax: Axes, text: str, width: int = TITLE_WIDTH) -> None:
     # keep a number with its unit, and a short aside in brackets, on one line
     glued = re.sub(r"\d (FTE|hours|people|a year)\b| ?\([^()]{1,14}\)",
                    lambda m: m[0].replace(" ", _GLUE), text)
-    lines = textwrap.wrap(glued, TITLE_WIDTH, break_on_hyphens=False)
-    for width in range(len(glued) // max(len(lines), 1), TITLE_WIDTH):  # balance the lines
-        balanced = textwrap.wrap(glued, width, break_on_hyphens=False)
+    lines = textwrap.wrap(glued, width, break_on_hyphens=False)
+    for w in range(len(glued) // max(len(lines), 1), width):  # balance the lines
+        balanced = textwrap.wrap(glued, w, break_on_hyphens=False)
         if len(balanced) == len(lines):
             lines = balanced
             break
@@ -293,11 +293,6 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
                                 label=f"{n:,} simulated years")
         top = max(p.get_height() for p in patches)
         ax.set_ylim(0, top * 1.35)
-        if far.any():
-            ax.text(0.99, 0.70, f"{int(far.sum())} of {n:,} years need more than "
-                    f"{_fte(float(fte.max()))} FTE\n(up to {_fte(float(all_fte.max()))}: "
-                    "extreme crises), not drawn", transform=ax.transAxes, ha="right", va="top",
-                    fontsize="small", color="0.3", gid="beyond", parse_math=False)
         ax.axvline(p50, color=P90_COLOR, lw=2.5, label=f"Median (P50): {_fte(p50)} FTE")
         ax.axvline(p90, color=P90_COLOR, lw=2.5, ls="--",
                    label=f"P90: {_fte(p90)} FTE (enough in 9 years out of 10)")
@@ -306,25 +301,30 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
                 color=P90_COLOR, fontweight="bold", gid="p50")
         ax.text(p90, 0.97, f" P90 {_fte(p90)}", transform=lab, ha="left", va="top",
                 color=P90_COLOR, fontweight="bold", gid="p90")
+        lo = min(today, float(fte.min())) if today is not None else float(fte.min())
+        hi = max(float(fte.max()), today or 0.0)
+        margin = max((hi - lo) * 0.08, 0.1)
+        x0, x1 = (max(lo - margin, 0.0) if lo >= 0 else lo - margin), hi + margin
+        ax.set_xlim(x0, x1)
         if today is not None:
             chance = result.chance_today_enough()  # each person in the roles they can do
             ax.axvline(today, color=TODAY_COLOR, lw=2.5, label=f"Today: {_staff(today)} FTE")
-            side = "left" if today <= p50 else "right"
-            ax.annotate(f"Today {_staff(today)} FTE:\nenough in {chance:.0%}\nof simulated years",
-                        (today, 0.80), xycoords=lab, xytext=(8 if side == "left" else -8, 0),
-                        textcoords="offset points", ha=side, va="top", color=TODAY_COLOR,
-                        fontweight="bold", linespacing=1.3, gid="today", parse_math=False,
-                        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
+            # beside the plot, under the legend: inside it the words would cover bars or lines
+            ax.text(1.02, 0.0, f"Today {_staff(today)} FTE:\nenough in {chance:.0%}\nof "
+                    "simulated years", transform=ax.transAxes, ha="left", va="bottom",
+                    color=TODAY_COLOR, fontweight="bold", linespacing=1.3, gid="today",
+                    parse_math=False)
             _title(ax, f"The programme needs {_fte(p50)} FTE ({_fte(p90)} at P90); "
                        f"today it has {_staff(today)}")
-            lo = min(today, float(fte.min()))
         else:
             _title(ax, f"The programme needs {_fte(p50)} FTE; {_fte(p90)} in 9 years out of 10")
-            lo = float(fte.min())
-        hi = max(float(fte.max()), today or 0.0)
-        margin = max((hi - lo) * 0.08, 0.1)
-        ax.set_xlim(max(lo - margin, 0.0) if lo >= 0 else lo - margin, hi + margin)
-        ax.set_xlabel("Full-time staff needed (FTE, all roles)")
+        xlabel = "Full-time staff needed (FTE, all roles)"
+        if far.any():  # under the axis, where it cannot cover a bar or a line
+            xlabel += (f"\nNot drawn: {int(far.sum())} of {n:,} years above "
+                       f"{_fte(float(fte.max()))} FTE (up to {_fte(float(all_fte.max()))}, "
+                       "extreme crises)")
+        # from the axes' left edge: centred, a long note would pass the figure's left edge
+        ax.set_xlabel(xlabel, parse_math=False, loc="left" if far.any() else "center")
         ax.set_ylabel("Share of simulated years (%)")
         _legend(ax, outside=True)
     return ax
@@ -437,14 +437,19 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
             today = float(result.arrays["current_capacity_per_week"].mean())
             ax.axhline(today, color=TODAY_COLOR, lw=2, ls="--", gid="today",
                        label=f"Today's team: {today:,.0f} hours a week")
+        plan_fte = sum(result.recommended_fte().values())
+        plan = plan_fte * float(np.mean(result.productive_hours_per_fte)) / len(weeks)
+        ax.axhline(plan, color=PLAN_COLOR, lw=2.5, gid="plan",
+                   label=f"Planned team ({_fte(plan_fte)} FTE): {plan:,.0f} hours a week")
         typical = result.typical_week_hours()
         if np.isnan(typical):
             typical = float(np.median(demand))
         title = f"A typical week needs {typical:,.0f} hours of work"
         if crisis_weeks.any():
             title += f", a crisis week {result.typical_week_hours(crisis=True):,.0f}"
+        title += f"; the planned team has {plan:,.0f}"
         if today is not None:
-            title += f"; today's team has {today:,.0f}"
+            title += f", today's team {today:,.0f}"
         _title(ax, title)
         start = date.fromisoformat(rows[0]["week_start"])
         ticks, names, month = [], [], None
@@ -454,9 +459,10 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
                 month = d.month
                 ticks.append(r["week"])
                 names.append(d.strftime("%b"))
-        ax.set_xticks(ticks, names)
+        ax.set_xticks(ticks, names, fontsize="small")
         ax.set_xlim(0.3, weeks[-1] + 0.7)
-        ax.set_ylim(0, max(float(hi.max()), float(demand[k].max()), today or 0.0, 1.0) * 1.12)
+        ax.set_ylim(0, max(float(hi.max()), float(demand[k].max()), today or 0.0, plan,
+                           1.0) * 1.12)
         ax.set_xlabel(f"Week of the planning year (from Monday {start.isoformat()})")
         ax.set_ylabel("Hours of work per week (all roles)")
         _legend(ax, outside=True)
@@ -468,8 +474,10 @@ def plot_on_duty_heatmap(result: Result, *, ax: Axes | None = None) -> Axes:
     with _Canvas(ax, result) as ax:
         prof = np.asarray(result.on_duty_profile(), dtype=float)
         vmax = max(float(prof.max()), 1.0)
-        im = ax.imshow(prof, aspect="auto", cmap="cividis", vmin=0, vmax=vmax,
-                       interpolation="nearest")
+        # under 0.05 people reads as nobody: masked, so the cell is white (blank), not navy
+        blank = mpl.colormaps["cividis"].with_extremes(bad="white")
+        im = ax.imshow(np.ma.masked_less(prof, 0.05), aspect="auto", cmap=blank, vmin=0,
+                       vmax=vmax, interpolation="nearest")
         cmap, norm = im.get_cmap(), im.norm
         for d in range(prof.shape[0]):
             for h in range(prof.shape[1]):
@@ -580,17 +588,17 @@ def plot_cost(result: Result, *, ax: Axes | None = None) -> Axes:
         rec_total = float(result.plan().fte.sum())
         rec_cost = result.recommended_cost()
         rows = [
-            ("Needed, median (P50)", p50, P50_COLOR),
-            ("Needed, P90 (9 years in 10)", p90, P90_COLOR),
             (f"Planned team: {_fte(rec_total)} FTE\n(all work met in "
              f"{100 * result.plan().weeks_covered_share:.0f}% of weeks)", rec_cost, PLAN_COLOR),
+            ("Work needed, median (P50)", p50, P50_COLOR),
+            ("Work needed, P90 (9 years in 10)", p90, P90_COLOR),
         ]
         today = _today_total(result)
         today_cost = 0.0
         if today is not None:
             today_cost = float(sum(f * s.roles[r].salary
                                    for r, f in result.current_staff_fte().items()))
-            rows.insert(0, (f"Today's team: {_staff(today)} FTE", today_cost, TODAY_COLOR))
+            rows.append((f"Today's team: {_staff(today)} FTE", today_cost, TODAY_COLOR))
         y = np.arange(len(rows))[::-1]
         bars = ax.barh(y, [r[1] for r in rows], 0.6, color=[r[2] for r in rows])
         ax.bar_label(bars, labels=[_money(r[1], currency) for r in rows], padding=6,
@@ -600,8 +608,9 @@ def plot_cost(result: Result, *, ax: Axes | None = None) -> Axes:
         _room_for_labels(ax, max(r[1] for r in rows), 0.22)
         _thousands_axis(ax)
         ax.set_xlabel(f"Yearly cost (thousands of {currency}: salaries and on-costs)")
-        _title(ax, f"The programme costs {_money(p50, currency)} a year "
-                   f"({_money(p90, currency)} at P90)")
+        _title(ax, f"The planned team costs {_money(rec_cost, currency)} a year; the work "
+                   f"needed costs {_money(p50, currency)} (median) to {_money(p90, currency)} "
+                   "(P90)")
     return ax
 
 
@@ -683,15 +692,26 @@ def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) ->
                 ax.text(value, yi, f" {_fte(value)} ", va="center",
                         ha="left" if value >= middle else "right", fontsize="small",
                         parse_math=False)
-        ax.set_yticks(y, [textwrap.fill(r["label"], 44) for r in rows], fontsize="small")
+        from estimator.report.tables import input_words
+
+        s = result.model.scenario
+        words = [input_words(s, r["path"]) for r in rows]
+        names = [f"{item.split(': ', 1)[-1]}: " * bool(item) + what[:1].lower() + what[1:]
+                 + (f" ({role})" if role else "") for item, what, role in words]
+        names = [n[:1].upper() + n[1:] for n in names]
+        ax.set_yticks(y, [textwrap.fill(n, 50, max_lines=2, placeholder="…") for n in names],
+                      fontsize="small" if len(rows) <= 6 else "x-small", parse_math=False)
         spread = max(float(np.max(np.abs(np.r_[low, high] - middle))), 0.05)
         ax.set_xlim(middle - spread * 1.35, middle + spread * 1.35)
         ax.set_xlabel(f"Median FTE needed in those years (all years: {_fte(middle)})")
         top_row = rows[-1]
-        lever = top_row["label"].split(": ", 1)[-1]
-        _title(ax, f"{lever[:1].upper()}{lever[1:]} moves the need most: "
-                   f"{_fte(top_row['fte_p50_when_low'])} to "
-                   f"{_fte(top_row['fte_p50_when_high'])} FTE")
+        item, what, role = words[-1]
+        where = item.split(": ", 1)[-1] if item else ""
+        lever = what[:1].lower() + what[1:] + (f" ({role})" if role else "")
+        # the long input names on the left leave the title less room
+        _title(ax, f"The need moves most with {lever}" + (f" on {where}" if where else "")
+                   + f": {_fte(top_row['fte_p50_when_low'])} to "
+                   f"{_fte(top_row['fte_p50_when_high'])} FTE (median)", width=52)
         _legend(ax, outside=True)
     return ax
 
@@ -722,7 +742,7 @@ def plot_variance_shares(result: Result, *, ax: Axes | None = None, top: int = 8
             return _no_inputs(ax)
         if not rows:
             ax.set_axis_off()
-            _title(ax, variance_sentence(risk, short=True))
+            _title(ax, variance_sentence(risk, short=True), width=60)
             return ax
         rows = rows[::-1]
         y = np.arange(len(rows))
@@ -740,7 +760,7 @@ def plot_variance_shares(result: Result, *, ax: Axes | None = None, top: int = 8
         explained = sum(r["first_order"] for r in risk["sensitivity_indices"])
         ax.set_xlabel(f"Share of the variance of total FTE ({result.runs:,} runs; all inputs "
                       f"alone: {explained:.0%}, the rest is chance and interactions)")
-        _title(ax, variance_sentence(risk, short=True))
+        _title(ax, variance_sentence(risk, short=True), width=60)
         _legend(ax, outside=True)
     return ax
 
@@ -847,7 +867,7 @@ def plot_bad_years(result: Result, *, ax: Axes | None = None, top: int = 8) -> A
             if not risk["sensitivity_indices"]:
                 return _no_inputs(ax)
             ax.set_axis_off()
-            _title(ax, bad_years_sentence(risk, short=True))
+            _title(ax, bad_years_sentence(risk, short=True), width=60)
             return ax
         rows = rows[::-1]
         y = np.arange(len(rows))
@@ -862,7 +882,7 @@ def plot_bad_years(result: Result, *, ax: Axes | None = None, top: int = 8) -> A
         _room_for_labels(ax, float(added.max()), 0.7)
         ax.set_xlabel(f"FTE each input adds, alone, to the {bad['runs']:,} years above the "
                       f"P90 ({_fte(bad['threshold_fte'])} FTE)")
-        _title(ax, bad_years_sentence(risk, short=True))
+        _title(ax, bad_years_sentence(risk, short=True), width=60)
     return ax
 
 

@@ -3,6 +3,7 @@ assumptions; and the CSV/JSON files of an output folder."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,27 @@ def _explicit(scenario: Any, path: str) -> bool:
     return True
 
 
+@functools.cache
+def _field_meanings() -> dict[str, str]:
+    return {p: text for p, _, _, text in field_docs()}
+
+
+def input_words(scenario: Any, path: str) -> tuple[str, str, str]:
+    """An input in a reader's words: (the item, what the field is, the role), e.g.
+    ``("Replies: Instagram comments and DMs", "Messages a day that need a reply", "")``;
+    never the field path."""
+    docs = _field_meanings()
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    tail = ""
+    doc = docs.get(generic)
+    if doc is None and "." in generic:
+        head, last = generic.rsplit(".", 1)
+        doc = docs.get(head)
+        tail = scenario.role_label(last) if last in scenario.roles else last
+    if generic.startswith("roles.") and generic.endswith(".salary"):
+        doc = docs.get("roles.<role>.salary")
+        tail = scenario.role_label(path.split(".")[1])
+    return input_context(scenario, path), (doc or "").rstrip("."), tail
 def is_set_in_file(scenario: Any, path: str) -> bool:
     """Whether the scenario file set the field at ``path`` (``channels[0].per_day``), rather
     than leaving it to the estimator's default."""
@@ -236,21 +258,10 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
     quantities.setdefault("plan.fte_step", s.plan.fte_step)
     for path, q in quantities.items():
         texts.setdefault(path, dist.describe(q))
-    docs = {p: text for p, _, _, text in field_docs()}
     influence = result.input_influence()
     rows = []
     for path, text in texts.items():
-        generic = re.sub(r"\[\d+\]", "[]", path)
-        tail = ""
-        doc = docs.get(generic)
-        if doc is None and "." in generic:
-            head, last = generic.rsplit(".", 1)
-            doc = docs.get(head)
-            tail = result.model.scenario.role_label(last) if last in s.roles else last
-        if generic.startswith("roles.") and generic.endswith(".salary"):
-            doc = docs.get("roles.<role>.salary")
-            tail = s.role_label(path.split(".")[1])
-        what = " — ".join(x for x in (input_context(s, path), (doc or "").rstrip("."), tail) if x)
+        what = " — ".join(x for x in input_words(s, path) if x)
         q = quantities.get(path)
         row: dict[str, Any] = {"field": path, "assumption": what, "value": text,
                                "estimate": "fixed", "low": None, "mode": None, "high": None,
@@ -270,7 +281,8 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
         if path in result.inputs and q is not None and dist.is_uncertain(q):
             row["mean_drawn"] = float(np.mean(result.inputs[path]))
         row["influence"] = influence.get(path)
-        row["source"] = ("scenario file" if _explicit(s, path) else "estimator default")
+        row["source"] = s.source_of(path) or (
+            "scenario file" if _explicit(s, path) else "estimator default")
         rows.append(row)
     return rows
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from estimator.report.words import (
+    SWEEP_LEGEND,
     TRIAGED_LABEL,
     bad_years_sentence,
     calendar_sentence,
@@ -16,6 +18,7 @@ from estimator.report.words import (
     precision_sentence,
     reply_target_sentences,
     signed_money,
+    summary_legend,
     today_sentences,
     variance_sentence,
 )
@@ -49,25 +52,39 @@ def format_comparison(s: dict[str, Any]) -> str:
 
 
 def format_sweep(sweep: Any) -> str:
-    """The table ``estimator sweep`` prints."""
+    """The table ``estimator sweep`` prints: each point's total FTE and cost, then every
+    role's median FTE (roles with no work at any point left out)."""
+    import numpy as np
+
     rows = sweep.table()
     fields = sweep.fields
     widths = {f: max([len(f)] + [len(r[f]) for r in rows]) for f in fields}
     source = sweep.base.source or sweep.base.name
+    results = [p.result for p in sweep.points]
+    roles: dict[str, str] = {}
+    for r in results:
+        roles.update({k: lab for k, lab in zip(r.roles, r.role_labels, strict=True)})
+    by_role = [dict(zip(r.roles, np.percentile(r.fte_by_role(), 50, axis=0), strict=True))
+               for r in results]
+    roles = {k: lab for k, lab in roles.items() if any(b.get(k, 0.0) > 0 for b in by_role)}
     lines = [
         f"Sweep of {source} ({sweep.base.name}): {len(rows)} points, {sweep.runs:,} runs "
         f"each, seed {sweep.seed}, common random numbers",
         "",
         "  ".join(f"{f:<{widths[f]}}" for f in fields)
-        + f"  {'FTE P50':>7} {'FTE P90':>7} {'cost P50':>12}  {'FTE vs first (mean)':>19}",
+        + f"  {'FTE P50':>7} {'FTE P90':>7} {'cost P50':>12}  {'FTE vs first (mean)':>19}"
+        + "".join(f"  {lab:>{max(len(lab), 6)}}" for lab in roles.values()),
     ]
     cur = sweep.base.scenario.scenario.currency
-    for r in rows:
+    for r, b in zip(rows, by_role, strict=True):
         lines.append(
             "  ".join(f"{r[f]:<{widths[f]}}" for f in fields)
             + f"  {r['fte_p50']:7.2f} {r['fte_p90']:7.2f} {money(r['cost_p50'], cur):>12}"
             f"  {r['diff_fte_mean']:+19.2f}"
+            + "".join(f"  {b.get(k, 0.0):>{max(len(lab), 6)}.2f}" for k, lab in roles.items())
         )
+    if roles:
+        lines += ["", *textwrap.wrap(SWEEP_LEGEND, 96)]
     if sweep.problems:
         lines += ["", f"Not run: {len(sweep.problems)} invalid point(s) (see the errors above)"]
     return "\n".join(lines)
@@ -163,4 +180,5 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
     if current:
         lines.append("")
         lines += [plain(sentence) for sentence in today_sentences(s)]
+    lines += ["", summary_legend(s["plan_percentile"])]
     return "\n".join(lines)

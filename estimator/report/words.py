@@ -159,6 +159,52 @@ def reply_target_sentences(summary: dict[str, Any], per_channel: bool = True) ->
     return out
 
 
+# --------------------------------------------------------------------------- how to read
+
+
+def reading_guide(plan_percentile: float) -> list[tuple[str, str]]:
+    """The terms a finance reader meets in the tables, each with a plain meaning."""
+    p = f"{plan_percentile:g}"
+    return [
+        ("P50 (median)", "half the simulated years need more, half less"),
+        ("P90", "enough in 9 of 10 simulated years"),
+        ("plan", f"the team to budget for: sized so all roles' weekly work fits together "
+                 f"in {p}% of weeks, rounded up; people: the heads it takes (shifts and "
+                 "cover for leave)"),
+        ("shrinkage", "the share of contracted hours lost to leave, sickness, training "
+                      "and admin"),
+        ("covered hours", "the hours someone watches the channels and answers"),
+        ("FTE", "full-time equivalent: one person's contracted hours"),
+    ]
+
+
+def reading_guide_short(plan_percentile: float) -> str:
+    """The same terms in one short line, for the brief's crowded page."""
+    return (f"How to read this: P50, the median year; P90, enough in 9 years of 10; plan, the "
+            f"team to budget for (all work fits in {plan_percentile:g}% of weeks); people, the "
+            "heads it takes; shrinkage, contracted hours lost to leave, sickness, training and "
+            "admin; covered hours, when someone answers.")
+
+
+#: Why the roles' P50 and P90 do not add up to the total's.
+ROLES_DO_NOT_SUM = ("The roles' P50 and P90 do not add up to the total's: a percentile of the "
+                    "total is not the sum of the roles' percentiles (the roles' busy years "
+                    "differ).")
+
+
+def summary_legend(plan_percentile: float) -> str:
+    """The "how to read this" lines under the ``estimator run`` table."""
+    import textwrap
+
+    lines = ["How to read this:"]
+    for text in [f"{t}: {m}" for t, m in reading_guide(plan_percentile)] + [ROLES_DO_NOT_SUM]:
+        lines += textwrap.wrap(text, 94, initial_indent="  ", subsequent_indent="    ")
+    return "\n".join(lines)
+
+
+#: The note under the ``estimator sweep`` table.
+SWEEP_LEGEND = ("Role columns: each role's median FTE (P50) at that point; they do not add up "
+                "to the total's P50 (a percentile of a total is not the sum of the parts').")
 def plan_sentence(summary: dict[str, Any]) -> str:
     """The plan in one marked sentence: its FTE, people, the share of weeks it meets and
     its cost, every number from the summary."""

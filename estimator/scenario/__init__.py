@@ -27,6 +27,7 @@ from estimator.scenario.schema import (
     Severity,
     Work,
     parse_clock_range,
+    parse_coverage,
 )
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "get_value",
     "load_scenario",
     "parse_clock_range",
+    "parse_coverage",
     "read_scenario_dict",
     "scenario_to_dict",
     "to_toml",

@@ -143,8 +143,8 @@ class Table:
 def explain(scenario: Scenario, section: str, source: str | Path | None = None) -> Table:
     """A table of one part of a scenario (``"capacity"``, ``"coverage"``, ``"content.4"``...):
     each field, what it means (from the schema), its value here, the default when the file
-    leaves it out, and the comment that says where the number comes from (from ``source``,
-    the scenario file)."""
+    leaves it out, and where the number comes from: the scenario's ``[sources]``, else the
+    comment beside it in ``source`` (the scenario file)."""
     docs = {path: (kind, default, desc) for path, kind, default, desc in field_docs()}
     comments = source_comments(source) if source is not None else {}
     value = get_value(scenario, section)
@@ -152,7 +152,7 @@ def explain(scenario: Scenario, section: str, source: str | Path | None = None) 
     for path, leaf in _leaves(value, section):
         kind, default, desc = next((docs[k] for k in _doc_keys(path) if k in docs), ("", "", ""))
         parent = path.rsplit(".", 1)[0]
-        where = comments.get(path) or comments.get(parent, "")
+        where = scenario.source_of(path) or comments.get(path) or comments.get(parent, "")
         if not where:
             in_file = path in comments or parent in comments
             where = "(no comment in the file)" if in_file else "(not in the file: the default)"

@@ -115,7 +115,31 @@ def read_scenario_dict(
     target = _base_path(base, path)
     confine(target, folders, "base", str(path))
     parent = read_scenario_dict(target, (*_seen, resolved), folders=folders)
-    return _merge(parent, data)
+    return _merge(_without_overridden_sources(parent, data), data)
+
+
+def _without_overridden_sources(parent: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The base's data without the sources of the numbers ``data`` sets again (a source
+    belongs to the number it was given for; a list set again replaces all of its items')."""
+    from estimator.scenario.schema import Scenario, source_path
+
+    sources = Scenario._flat_sources(parent.get("sources") or {})
+    if not sources:
+        return parent
+    set_again: list[str] = []
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and not set(value) & {"low", "mode", "high", "median"}:
+                walk(value, path)
+            else:
+                set_again.append(source_path(path))
+
+    walk({k: v for k, v in data.items() if k != "sources"}, "")
+    kept = {p: t for p, t in sources.items()
+            if not any(p == q or p.startswith((q + ".", q + "[")) for q in set_again)}
+    return {**parent, "sources": kept}
 
 
 def validate_scenario(
@@ -237,4 +261,13 @@ def with_values(scenario: Scenario, values: dict[str, Any], source: str = "scena
         if isinstance(node, list) and (not isinstance(last, int) or last >= len(node)):
             raise ScenarioError(f"{dotted}: no such item in the scenario", field=dotted)
         node[last] = value
+    if data.get("sources"):
+        # a number set again no longer has the source given for the old one
+        from estimator.scenario.schema import source_path
+
+        changed = [source_path(d) for d in values if d != "sources"
+                   and not d.startswith("sources.")]
+        data["sources"] = {p: t for p, t in data["sources"].items()
+                           if not any(p == q or p.startswith((q + ".", q + "["))
+                                      for q in changed)}
     return validate_scenario(data, source=source, folder=scenario._folder)

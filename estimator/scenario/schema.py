@@ -42,7 +42,11 @@ from estimator.scenario.quantities import (
     mean,
 )
 
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
+#: How covered hours are written, for the field descriptions and the error messages.
+COVERAGE_SYNTAX = ("'09:00-17:00', '24/7' (all day), an overnight range '22:00-06:00' (the "
+                   "hours after midnight belong to the next morning), several ranges "
+                   "'08:00-12:00, 13:00-17:00', or '' for none")
 
 
 class _Model(BaseModel):
@@ -50,24 +54,60 @@ class _Model(BaseModel):
 
 
 def parse_clock_range(text: str) -> tuple[int, int]:
-    """Whole hours ``(start, end)`` of a range like ``"08:00-18:00"``; ``""`` is ``(0, 0)``.
+    """Whole hours ``(start, end)`` of one range like ``"08:00-18:00"``; ``""`` is ``(0, 0)``.
+
+    An overnight range ends after 24 (``"22:00-06:00"`` is ``(22, 30)``).
 
     >>> parse_clock_range("08:00-18:00")
     (8, 18)
-    >>> parse_clock_range("00:00-24:00")
-    (0, 24)
+    >>> parse_clock_range("00:00-24:00"), parse_clock_range("22:00-06:00")
+    ((0, 24), (22, 30))
     """
-    if text == "":
+    if text.strip() == "":
         return (0, 0)
-    m = _CLOCK.match(text)
+    m = _CLOCK.match(text.strip())
     if not m:
-        raise ValueError(f"expected a range of whole hours like '08:00-18:00' or '', got {text!r}")
+        raise ValueError(f"expected covered hours like {COVERAGE_SYNTAX}; got {text!r}")
     h1, m1, h2, m2 = (int(g) for g in m.groups())
     if m1 or m2:
         raise ValueError(f"expected whole hours (the model works by the hour), got {text!r}")
-    if not (0 <= h1 < h2 <= 24):
-        raise ValueError(f"expected a start before the end within 00:00-24:00, got {text!r}")
-    return (h1, h2)
+    if not (0 <= h1 <= 23 and 0 <= h2 <= 24) or h1 == h2:
+        raise ValueError(f"expected hours from 00:00 to 24:00 and a start unlike the end, "
+                         f"got {text!r}")
+    return (h1, h2) if h1 < h2 else (h1, h2 + 24)
+
+
+def source_path(path: str) -> str:
+    """A field path in one form, list items in brackets: ``channels.0.per_day`` ->
+    ``channels[0].per_day`` (the form of error messages and the workbook).
+
+    >>> source_path("channels.0.per_day"), source_path("channels[0].per_day")
+    ('channels[0].per_day', 'channels[0].per_day')
+    """
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", path)
+
+
+def parse_coverage(text: str) -> tuple[tuple[int, int], ...]:
+    """The covered ranges of a day, as whole hours ``(start, end)``; ``end`` passes 24 for
+    the part of an overnight range that falls on the next morning.
+
+    >>> parse_coverage("24/7"), parse_coverage("")
+    (((0, 24),), ())
+    >>> parse_coverage("08:00-12:00, 13:00-17:00")
+    ((8, 12), (13, 17))
+    >>> parse_coverage("22:00-06:00")
+    ((22, 30),)
+    """
+    text = text.strip()
+    if text.lower() in ("", "none"):
+        return ()
+    if text.lower() in ("24/7", "24h", "all day"):
+        return ((0, 24),)
+    ranges = tuple(parse_clock_range(part) for part in re.split(r"[,;]", text) if part.strip())
+    hours = [h % 24 for a, b in ranges for h in range(a, b)]
+    if len(hours) != len(set(hours)):
+        raise ValueError(f"expected ranges that do not overlap, got {text!r}")
+    return ranges
 
 
 class ScenarioInfo(_Model):
@@ -152,8 +192,10 @@ def _extreme(q: Any) -> float:
 class Coverage(_Model):
     """The hours someone watches the channels and answers."""
 
-    weekdays: str = Field(default="09:00-17:00", description="Covered hours Monday to Friday.")
-    weekends: str = Field(default="", description="Covered hours Saturday and Sunday; '' = none.")
+    weekdays: str = Field(default="09:00-17:00",
+                          description=f"Covered hours Monday to Friday: {COVERAGE_SYNTAX}.")
+    weekends: str = Field(default="",
+                          description=f"Covered hours Saturday and Sunday: {COVERAGE_SYNTAX}.")
     holidays: Literal["weekdays", "weekends", "none"] = Field(
         default="weekends", description="Public holidays are covered like these days."
     )
@@ -171,7 +213,7 @@ class Coverage(_Model):
     @field_validator("weekdays", "weekends")
     @classmethod
     def _clock(cls, v: str) -> str:
-        parse_clock_range(v)
+        parse_coverage(v)
         return v
 
 
@@ -507,6 +549,61 @@ class Scenario(_Model):
             _check_period(i, p, platforms)
         return self
 
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where numbers come from, by field: `\"channels[0].per_day\" = \"Sprout "
+                    "Social Index 2013 (docs/sources.md 1e)\"` (or nested: "
+                    "`capacity.sick_days = \"...\"`); shown in the workbook and the brief.",
+    )
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _flat_sources(cls, v: Any) -> Any:
+        """Nested TOML keys (``capacity.sick_days = ...``, ``channels.0.per_day = ...``)
+        and quoted paths (``"channels[0].per_day"``) become one path form, with brackets."""
+        if not isinstance(v, dict):
+            return v
+        flat: dict[str, Any] = {}
+
+        def walk(node: Any, prefix: str) -> None:
+            for key, value in node.items():
+                path = f"{prefix}.{key}" if prefix else str(key)
+                if isinstance(value, dict):
+                    walk(value, path)
+                else:
+                    flat[source_path(path)] = value
+
+        walk(v, "")
+        return flat
+
+    def source_of(self, path: str) -> str:
+        """The source given for the number at ``path`` (``channels[0].per_day``), or for the
+        table it is in (``crises.severity[0].extra_hours_per_day``); ``""`` when none."""
+        path = source_path(path)
+        while path:
+            if path in self.sources:
+                return self.sources[path]
+            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path) if re.search(
+                r"(\.[^.\[\]]+|\[\d+\])$", path) else ""
+        return ""
+
+    @model_validator(mode="after")
+    def _sourced_fields_exist(self) -> Scenario:
+        data = self.model_dump(exclude={"sources"})
+        for path, text in self.sources.items():
+            node: Any = data
+            for part in re.findall(r"[^.\[\]]+", path):
+                key: Any = int(part) if part.isdigit() and isinstance(node, list) else part
+                try:
+                    node = node[key]
+                except (KeyError, IndexError, TypeError):
+                    raise FieldProblem(f"sources.{path}",
+                                       "expected the path of a field this scenario has (like "
+                                       f"channels[0].per_day), got {path!r}") from None
+            if not text.strip():
+                raise FieldProblem(f"sources.{path}", "expected the source's name, got ''")
+        return self
+
     @model_validator(mode="after")
     def _in_range(self) -> Scenario:
         """Numbers a planning year can hold: none astronomically large (overflow)."""
@@ -567,9 +664,19 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        for path, role in self.role_references():
+        refs = self.role_references()
+        used = {role for _, role in refs}
+        for path, role in refs:
             if role not in self.roles:
                 near = difflib.get_close_matches(role, list(self.roles), n=1)
+                if near and near[0] not in used:
+                    # a declared role nothing uses, close to a name the work uses: the typo
+                    # is the [roles] key, so that is what to fix
+                    raise FieldProblem(
+                        f"roles.{near[0]}",
+                        f"expected a role the scenario uses, got {near[0]!r}; did you mean "
+                        f"{role!r} (named by {path})?",
+                    )
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
                 raise FieldProblem(
                     path, f"expected a role declared in [roles], got {role!r}{hint}"

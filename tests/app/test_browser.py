@@ -92,7 +92,7 @@ def test_dashboard_in_a_real_browser(voila_url: str) -> None:
             assert page.locator(".jupyter-widgets-error-widget").count() == 0, (
                 "every widget rendered")
             first = float(headline.inner_text())
-            assert "simulated years" in page.locator(".sse-status").inner_text()
+            assert "Preview of" in page.locator(".sse-status").inner_text()
             page.screenshot(path=str(ARTIFACTS / "dashboard-start.png"))
 
             # Stop covering weekends: tick the box off, as a person would.
@@ -123,7 +123,7 @@ def test_dashboard_in_a_real_browser(voila_url: str) -> None:
             # The full run (worker processes forked from the kernel) answers too.
             dash.get_by_role("button", name="Full run").click()
             page.wait_for_function(
-                "() => document.querySelector('.sse-status').textContent.includes('Full run:')",
+                "() => document.querySelector('.sse-status').textContent.includes('Full run of')",
                 timeout=120_000)
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "dashboard-full-run.png"))

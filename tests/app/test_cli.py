@@ -122,3 +122,34 @@ def test_real_subprocess(tmp_path):
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_help_has_examples_and_no_rest_markup(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "estimator run data/scenarios/university.toml" in out
+    assert "``" not in out
+
+
+def test_run_table_explains_its_terms(capsys):
+    assert main(["run", str(EXAMPLE), "--runs", "40", "--quiet", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    legend = out[out.index("How to read this:"):]
+    for term in ("P50 (median):", "P90:", "plan:", "shrinkage:", "covered hours:"):
+        assert term in legend
+    assert "do not add up to the total" in legend
+    assert max(len(line) for line in legend.splitlines()) <= 100
+
+
+def test_sweep_table_has_every_roles_fte(capsys):
+    argv = ["sweep", str(EXAMPLE), "--vary", "coverage.min_on_duty=1,2", "--runs", "40",
+            "--quiet", "--jobs", "1"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if "FTE P50" in line)
+    assert "Community manager" in header and "Writer" in header
+    rows = [line for line in out.splitlines() if line.startswith(("1 ", "2 "))]
+    assert len(rows) == 2
+    # the community manager answers the replies: a second person on duty needs more of them
+    cm = header.index("Community manager")
+    assert float(rows[1][cm:].split()[0]) > float(rows[0][cm:].split()[0])

@@ -199,7 +199,7 @@ def test_the_control_with_the_bad_value_is_outlined(tmp_path: Path) -> None:
     dash = dash_of("university", tmp_path)
     weekdays = dash.control("coverage.weekdays")
     weekdays.widgets[0].value = (8, 8)
-    assert "coverage.weekdays" in dash.error and "start before the end" in dash.error
+    assert "coverage.weekdays" in dash.error and "start unlike the end" in dash.error
     assert weekdays.view.layout.border and "Covered hours, Monday to Friday" in dash.message.value
     weekdays.widgets[0].value = (8, 18)
     assert dash.error == "" and not weekdays.view.layout.border
@@ -328,9 +328,14 @@ def test_explain_says_what_a_field_means_and_where_its_number_comes_from() -> No
 def test_source_comments_follow_the_base_file() -> None:
     child = source_comments(SCENARIOS / "agency_client.toml")
     base = source_comments(SCENARIOS / "consumer_brand.toml")
-    assert child["capacity.vacation_days"] == base["capacity.vacation_days"] != ""
     assert child["coverage.weekends"] != base.get("coverage.weekends")
     assert "content.0.per_week" in child
+    # the numbers' sources are data ([sources]) and follow the base file the same way
+    kid, parent = (load_scenario(SCENARIOS / f) for f in ("agency_client.toml",
+                                                          "consumer_brand.toml"))
+    assert kid.source_of("capacity.vacation_days") == parent.source_of(
+        "capacity.vacation_days") != ""
+    assert kid.source_of("content[0].per_week") != parent.source_of("content[0].per_week")
 
 
 def test_the_people_view_shows_todays_people_the_headcount_and_the_roster(tmp_path: Path) -> None:
@@ -363,6 +368,76 @@ def test_the_dashboard_rejects_an_unknown_scenario_name() -> None:
         Dashboard("no-such-scenario", run_on_start=False)
 
 
+# --------------------------------------------------------------------------- finance reader
+
+
+def test_switching_scenario_asks_before_losing_edits(tmp_path: Path) -> None:
+    dash = dash_of("nonprofit", tmp_path)
+    dash.control("coverage.min_on_duty").widget.value = 2
+    assert dash.unsaved
+    dash.picker.value = str(SCENARIOS / "enterprise.toml")
+    assert dash.base.scenario.name == load_scenario(SCENARIOS / "nonprofit.toml").scenario.name
+    assert dash.switch_box.layout.display != "none" and "not saved" in dash.switch_prompt.value
+    assert dash.picker.value == str(SCENARIOS / "nonprofit.toml")
+    dash.stay_button.click()
+    assert dash.switch_box.layout.display == "none" and dash.control(
+        "coverage.min_on_duty").value == 2
+    dash.picker.value = str(SCENARIOS / "enterprise.toml")
+    dash.switch_button.click()
+    assert dash.base.scenario.name.startswith("Large enterprise") and not dash.unsaved
+    # once saved, the edits are safe: no question
+    dash.control("coverage.min_on_duty").widget.value = 3
+    dash.file_name.value = "saved.toml"
+    dash.save_button.click()
+    assert not dash.unsaved
+    dash.picker.value = str(SCENARIOS / "nonprofit.toml")
+    assert dash.switch_box.layout.display == "none" and dash.base.scenario.name == (
+        load_scenario(SCENARIOS / "nonprofit.toml").scenario.name)
+
+
+def test_the_preview_says_it_is_one_with_its_sampling_noise(tmp_path: Path) -> None:
+    import numpy as np
+
+    from estimator.app.dashboard import sampling_noise
+
+    dash = dash_of("nonprofit", tmp_path)
+    noise = sampling_noise(dash.result.fte_total(), 90)
+    assert noise > 0
+    assert f"Preview</b> of {RUNS} runs: P90 ± {noise:.1f} FTE" in dash.status.value
+    dash.full_run()
+    assert "Full run of 160 simulated years" in dash.status.value
+    # the interval narrows like 1/sqrt(runs): four times the runs, about half the noise
+    rng = np.random.default_rng(3)
+    wide = np.mean([sampling_noise(rng.normal(size=400), 90) for _ in range(50)])
+    narrow = np.mean([sampling_noise(rng.normal(size=1600), 90) for _ in range(50)])
+    assert 0.4 < narrow / wide < 0.6
+
+
+def test_downloads_go_to_the_visitor_not_a_server_folder(tmp_path: Path) -> None:
+    import base64
+    import io
+    import re
+    import zipfile
+
+    dash = dash_of("nonprofit", tmp_path)
+    before = set(tmp_path.rglob("*"))
+    dash.export_button.click()
+    assert dash.result.runs == 160, "downloads come from a full run, not the preview"
+    links = dict(re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'",
+                            dash.downloads_box.value))
+    assert set(tmp_path.rglob("*")) == before, "nothing written on the server"
+    names = sorted(links)
+    assert [n.rsplit("-", 1)[-1] if "-" in n else n for n in names][:3] == [
+        "brief.pdf", "charts.zip", "workbook.xlsx"]
+    files = {n: base64.b64decode(v) for n, v in links.items()}
+    zipped = zipfile.ZipFile(io.BytesIO(next(v for n, v in files.items() if n.endswith(".zip"))))
+    from estimator.report.charts import CHARTS
+
+    assert sorted(n.rsplit("/", 1)[-1] for n in zipped.namelist() if n.endswith(".png")) == sorted(
+        f"{stem}.png" for stem in CHARTS)
+    assert next(v for n, v in files.items() if n.endswith(".pdf")).startswith(b"%PDF")
+    toml = next(v for n, v in files.items() if n.endswith(".toml")).decode()
+    assert "[sources]" in toml, "the saved scenario carries where its numbers come from"
 def test_what_moves_it_shows_variance_shares_bad_years_and_swings(tmp_path: Path) -> None:
     dash = dash_of("nonprofit", tmp_path)
     tab = [t for t, _ in CHART_TABS].index("What moves it")

@@ -205,8 +205,8 @@ def test_a_bad_file_is_reported_and_the_good_ones_are_written(busier, broken, tm
     captured = capsys.readouterr()
     errors = captured.err.splitlines()
     assert errors == [
-        f"estimator: error: {broken}: coverage.weekends: expected a start before the end "
-        "within 00:00-24:00, got '10:00-25:00'",
+        f"estimator: error: {broken}: coverage.weekends: expected hours from 00:00 to 24:00 "
+        "and a start unlike the end, got '10:00-25:00'",
         f"estimator: error: {missing}: no such scenario file",
     ]
     assert "Busier university" in captured.out and "(baseline)" in captured.out
@@ -237,7 +237,7 @@ def test_sweep_reports_bad_points_and_runs_the_others(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
         f"estimator: error: {EXAMPLE} [coverage.weekends=10:00-25:00]: coverage.weekends: "
-        "expected a start before the end within 00:00-24:00, got '10:00-25:00'"
+        "expected hours from 00:00 to 24:00 and a start unlike the end, got '10:00-25:00'"
     ]
     rows = (out / "sweep.csv").read_text().splitlines()
     assert len(rows) == 3 and rows[0].startswith("point,coverage.weekends,fte_mean")

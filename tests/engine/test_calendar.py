@@ -62,3 +62,40 @@ def test_run_lengths_on_a_circle():
     mask = np.array([1, 1, 0, 0, 1, 1, 1, 0, 1], dtype=bool)
     assert sorted(run_lengths(mask).tolist()) == [3, 3]  # the last hour joins the first two
     assert run_lengths(np.ones(5, bool)).tolist() == [5]
+
+
+def _covered(weekdays: str, weekends: str = "") -> np.ndarray:
+    s = scenario_of(minimal(
+        scenario={"name": "x", "year": 2027, "country": ""},
+        coverage={"weekdays": weekdays, "weekends": weekends, "holidays": "none"},
+    ))
+    return covered_hours(planning_year(s), s.coverage)
+
+
+def test_coverage_as_people_write_it():
+    assert _covered("24/7", "24/7").all()
+    assert (_covered("24/7", "24/7") == _covered("00:00-24:00", "00:00-24:00")).all()
+    split = _covered("08:00-12:00, 13:00-17:00")
+    assert split.sum() == 260 * 8
+    monday = split[:24]
+    assert monday[8:12].all() and not monday[12] and monday[13:17].all() and not monday[17]
+
+
+def test_overnight_range_runs_into_the_next_morning():
+    night = _covered("22:00-06:00").reshape(52, 7, 24)
+    assert night.sum() == 260 * 8
+    assert night[:, 0, 22:].all() and night[:, 1, :6].all()  # Monday night into Tuesday
+    assert night[:, 5, :6].all() and not night[:, 5, 6:].any()  # Friday night into Saturday
+    assert not night[:, 0, :6].any()  # Sunday night is not covered, so Monday morning is not
+
+
+def test_bad_coverage_is_refused_with_the_syntax():
+    import pytest
+
+    from estimator.scenario import ScenarioError, parse_coverage
+
+    for bad in ("9 to 5", "08:00-08:00", "08:30-17:00", "08:00-12:00, 11:00-17:00", "25:00-02:00"):
+        with pytest.raises(ValueError):
+            parse_coverage(bad)
+    with pytest.raises(ScenarioError, match="coverage.weekdays.*24/7"):
+        _covered("9 to 5")

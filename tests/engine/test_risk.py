@@ -255,7 +255,7 @@ def test_one_dominant_input_gets_its_share_and_indices_sum_to_at_most_one():
     assert sum(x["first_order"] for x in rows.values()) <= 1.02
     for x in rows.values():  # an additive year: no interactions
         assert x["first_order"] <= x["total"] <= x["first_order"] + 0.02
-    assert rows["content[0].per_week"]["label"] == "Content: video, per week"
+    assert rows["content[0].per_week"]["label"] == "Content: video, pieces a week"
 
 
 def test_first_order_indices_of_the_ishigami_function():

@@ -308,6 +308,6 @@ def test_input_swing_finds_the_one_uncertain_input():
     r = simulate(s, runs=500, seed=1)
     (row,) = r.input_swing()
     assert row["path"] == "content[0].per_week" and row["correlation"] == pytest.approx(1)
-    assert row["label"] == "Content: video, per week"
+    assert row["label"] == "Content: video, pieces a week"
     # 2 writer hours a piece: FTE = pieces a week x 2 x 52 / 2,080
     assert row["fte_p50_when_low"] < 4 * 2 * 52 / 2080 < row["fte_p50_when_high"]

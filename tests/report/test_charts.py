@@ -163,8 +163,7 @@ def test_fte_distribution_leaves_out_a_far_tail_and_says_so(result):
     ax = charts.plot_fte_distribution(extreme, ax=axes())
     fte = extreme.fte_total()
     assert ax.get_xlim()[1] < fte.max() / 2
-    (note,) = gid(ax, "beyond")
-    assert note.get_text().startswith(f"1 of {fte.size:,} years need more than")
+    assert f"Not drawn: 1 of {fte.size:,} years above" in ax.get_xlabel()
     heights = [p.get_height() for p in ax.patches]
     assert sum(heights) == pytest.approx(100.0 * (fte.size - 1) / fte.size)
 
@@ -247,7 +246,7 @@ def test_weekly_demand(result):
     (today,) = gid(ax, "today")
     capacity = float(result.arrays["current_capacity_per_week"].mean())
     assert today.get_ydata()[0] == pytest.approx(capacity)
-    assert title(ax).endswith(f"today's team has {capacity:,.0f}")
+    assert title(ax).endswith(f", today's team {capacity:,.0f}")
     assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["Jan", "Feb", "Mar"]
     assert "Hours" in ax.get_ylabel()
 
@@ -325,12 +324,12 @@ def test_cost(result):
     s = result.summary()
     today_cost = 0.5 * 58000
     widths = [p.get_width() for p in ax.patches]
-    assert widths == pytest.approx([today_cost, s["cost_total"]["p50"], s["cost_total"]["p90"],
-                                    s["recommended_cost"]])
+    assert widths == pytest.approx([s["recommended_cost"], s["cost_total"]["p50"],
+                                    s["cost_total"]["p90"], today_cost])
     labels = [money(w, "USD") for w in widths]
     assert written_values(ax) == labels
-    assert title(ax) == (
-        f"The programme costs {labels[1]} a year ({labels[2]} at P90)")
+    assert title(ax) == (f"The planned team costs {labels[0]} a year; the work needed costs "
+                         f"{labels[1]} (median) to {labels[2]} (P90)")
     assert not ax._left_title.get_parse_math()  # "$...$" is money, not mathematics
     assert "USD" in ax.get_xlabel()
 
@@ -430,7 +429,11 @@ def test_sensitivity_draws_each_inputs_swing(result):
                                                        r["fte_p50_when_high"]))
     assert lefts == pytest.approx(ends)
     labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
-    assert labels[-1] == rows[0]["label"]  # the biggest lever on top
+    from estimator.report.tables import input_words
+
+    item, what, _ = input_words(result.model.scenario, rows[0]["path"])
+    assert labels[-1].lower().startswith(item.split(": ", 1)[-1].lower())  # the biggest on top
+    assert what.lower() in labels[-1].lower()
     top = rows[0]
     assert f"{top['fte_p50_when_low']:.1f} to {top['fte_p50_when_high']:.1f} FTE" in title(ax)
 

@@ -1,4 +1,5 @@
 import copy
+import re
 import tomllib
 from datetime import date
 
@@ -82,11 +83,11 @@ def test_scenarios_are_immutable():
         ),
         (
             lambda d: d["coverage"].update(weekdays="8-18"),
-            "coverage.weekdays: expected a range of whole hours like '08:00-18:00'",
+            "coverage.weekdays: expected covered hours like '09:00-17:00', '24/7'",
         ),
         (
-            lambda d: d["coverage"].update(weekdays="18:00-08:00"),
-            "coverage.weekdays: expected a start before the end",
+            lambda d: d["coverage"].update(weekdays="08:00-08:00"),
+            "coverage.weekdays: expected hours from 00:00 to 24:00 and a start unlike the end",
         ),
         (
             lambda d: d["coverage"].update(weekdays="08:30-17:30"),
@@ -123,6 +124,11 @@ def test_scenarios_are_immutable():
         (lambda d: d["current_staff"].update(intern=1), "current_staff.intern: expected a role"),
         (lambda d: d["work"][0].update(role="boss"), "work[0].role: expected a role declared"),
         (lambda d: d.pop("roles"), "roles: expected a value, got none"),
+        (  # a typo in a [roles] key: the key is named, and the name the work uses suggested
+            lambda d: d["roles"].update(writr=d["roles"].pop("writer")),
+            "roles.writr: expected a role the scenario uses, got 'writr'; did you mean "
+            "'writer' (named by content[0].effort_hours.writer)?",
+        ),
         (
             lambda d: d["content"][0]["effort_hours"].update(editor=1),
             "content[0].effort_hours.editor: expected a role declared in [roles]",
@@ -207,3 +213,44 @@ def test_the_fields_document_is_generated_from_the_schema(capsys):
     assert table in (ROOT / "docs" / "scenario_fields.md").read_text(encoding="utf-8"), (
         "docs/scenario_fields.md is stale: run `estimator schema` and paste the table"
     )
+
+
+def test_a_source_can_be_attached_to_any_number(tmp_path):
+    base = tmp_path / "base.toml"
+    base.write_text(EXAMPLE.read_text(encoding="utf-8") + (
+        '\n[sources]\ncapacity.sick_days = "CIPD 2023"\n'
+        '"channels[0].per_day" = "Sprout Social Index 2013 (docs/sources.md 1e)"\n'
+        'channels.0.handle_minutes = "LiveAgent"\n'), encoding="utf-8")
+    s = load_scenario(base)
+    assert s.sources == {"capacity.sick_days": "CIPD 2023",
+                         "channels[0].per_day": "Sprout Social Index 2013 (docs/sources.md 1e)",
+                         "channels[0].handle_minutes": "LiveAgent"}
+    assert s.source_of("channels.0.per_day") == s.sources["channels[0].per_day"]
+    # a file that sets a number again drops the base's source for it (it no longer applies)
+    child = tmp_path / "child.toml"
+    child.write_text('base = "base.toml"\n[capacity]\nsick_days = 9\n', encoding="utf-8")
+    c = load_scenario(child)
+    assert "capacity.sick_days" not in c.sources and "channels[0].per_day" in c.sources
+    # the saved scenario keeps them
+    assert validate_scenario(tomllib.loads(to_toml(s))).sources == s.sources
+
+
+@pytest.mark.parametrize("sources,message", [
+    ({"channels[7].per_day": "x"}, "sources.channels[7].per_day: expected the path of a field"),
+    ({"capacity.sick_dayz": "x"}, "sources.capacity.sick_dayz: expected the path of a field"),
+    ({"capacity.sick_days": ""}, "sources.capacity.sick_days: expected the source's name"),
+    ({"capacity.sick_days": 3}, "sources.capacity.sick_days: expected a valid string"),
+])
+def test_bad_sources_name_the_field(sources, message):
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) | {"sources": sources}
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        validate_scenario(data)
+
+
+def test_a_number_set_again_drops_its_old_source():
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) | {
+        "sources": {"capacity.sick_days": "CIPD 2023", "channels[0].per_day": "Sprout 2013"}}
+    s = validate_scenario(data)
+    edited = with_values(s, {"capacity.sick_days": 9})
+    assert edited.sources == {"channels[0].per_day": "Sprout 2013"}
+    assert with_values(s, {"channels": []}).sources == {"capacity.sick_days": "CIPD 2023"}
