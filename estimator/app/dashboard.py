@@ -134,6 +134,8 @@ def chart_size(tab: int, result: Result) -> tuple[float, float]:
         return (CHART_INCHES[0], 1.4 + 0.36 * len(result.roles))
     if CHART_TABS[tab][1] is charts.plot_todays_week:  # a row a task, up to 16
         return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.4)
+    if CHART_TABS[tab][1] is charts.plot_variance_shares:  # eight inputs, labels of 3 lines
+        return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.6)
     return CHART_INCHES
 
 

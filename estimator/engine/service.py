@@ -16,7 +16,9 @@ Staffing one queue (docs/model.md, "Engagement"):
   ``k >= 1``: less capacity than work never keeps up on a year read as a circle.
 
 A channel whose target this coverage makes impossible (``best_share < service_level``) is
-staffed to the best share less ``BEST_MARGIN`` (three points).
+staffed to the same share of what any team could answer on time (``service_level x
+best_share``): chasing the very best share would need the whole night's backlog answered in
+the first minutes of the day, a burst of people no roster staffs for one hour.
 
 A person on the queue writes replies at most ``max_occupancy`` of the hour, so reply capacity
 ``c`` person-hours an hour needs ``c / max_occupancy`` people on the queue.
@@ -41,7 +43,7 @@ from estimator.engine.queue_model import (
 from estimator.engine.volumes import FLOAT
 
 K_MAX = 64.0  # the search stops at 64 x the released backlog; a target needing more is missed
-BEST_MARGIN = 0.03  # an unreachable target is staffed to the best share less three points
+BEST_MARGIN = 0.03  # a coverage fix must let the best share clear the level by three points
 K_STEP = 1.02  # k is searched on the grid 1.02 ** j: 2% steps of the released backlog
 
 
@@ -220,9 +222,9 @@ def staff_queue(
     best = best_messages(inbox, next_covered)
     best_rate = np.divide(best, total, out=np.ones_like(best), where=total > 0)
     asked = np.array(inbox.levels)[None, :]
-    # a target beyond what any team could reach: three points below the best share (the
-    # last points need the whole night's backlog answered in the first minutes of the day)
-    level = np.where(best_rate >= asked, asked, best_rate - BEST_MARGIN)
+    # a target beyond what any team could reach: the same share of what could be on time
+    # (the best share itself needs the night's backlog answered in the day's first minutes)
+    level = np.where(best_rate >= asked, asked, asked * best_rate)
     floor = np.zeros(runs, FLOAT) if floor_people is None else floor_people.astype(FLOAT)
 
     always = bool(np.all(covered))

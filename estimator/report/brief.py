@@ -39,12 +39,10 @@ def _wrap(lines: Iterable[str], width: int, indent: str = "") -> str:
 
 
 def _today_lines(s: dict[str, Any]) -> list[str]:
-    targets = [f"• {plain(x)}" for x in reply_target_sentences(s, per_channel=False)]
     sentences = today_sentences(s)
     if not sentences:
-        return ["• The scenario gives no current staff: add [current_staff] to compare.",
-                *targets]
-    return [f"• {plain(x)}" for x in sentences] + targets
+        return ["• The scenario gives no current staff: add [current_staff] to compare."]
+    return [f"• {plain(x)}" for x in sentences]
 
 
 def _assumption_entries(result: Result, s: dict[str, Any]) -> list[str]:
@@ -167,6 +165,8 @@ def brief_figure(result: Result) -> Any:
             + (f" Today the programme has {_staff(s['current_staff']['fte_total'])} FTE."
                if "current_staff" in s else ""),
             *([plain(calendar_sentence(s))] if calendar_sentence(s) else []),
+            # targets no team can meet with these hours, and the coverage that fixes them
+            " ".join(plain(x) for x in reply_target_sentences(s, per_channel=False)),
         ], 96)
         page.text(left, 1.15, lead, fontsize=10, linespacing=1.45, gid="lead")
         y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.12
@@ -189,13 +189,16 @@ def brief_figure(result: Result) -> Any:
         col = left + 5.0
         page.text(col, y, "What today's team gets", fontsize=11, fontweight="bold",
                   gid="today_heading")
-        page.text(col, y + 0.3, _wrap(_today_lines(s), 40, "  "), fontsize=8,
-                  linespacing=1.45, gid="today")
-        y += 0.3 + chart_h + (0.7 if chart.get_xlabel().count("\n") else 0.55)
+        today = _wrap(_today_lines(s), 40, "  ")
+        page.text(col, y + 0.3, today, fontsize=8, linespacing=1.45, gid="today")
+        # the next section starts below the chart and below today's text, whichever is lower
+        below_chart = 0.3 + chart_h + (0.7 if chart.get_xlabel().count("\n") else 0.55)
+        below_today = 0.3 + (today.count("\n") + 1) * _line_height(8, 1.45) + 0.25
+        y += max(below_chart, below_today)
 
         # People and shifts, in the room the assumptions can spare (at least their note and
         # two lines stay): all sentences, else the first lines, else none
-        spare = page.h - 0.45 - y - 1.1  # what the assumptions' heading, note and 2 lines need
+        spare = page.h - 0.45 - y  # the rest of the page
         fits = int((spare - 0.48) / _line_height(8, 1.45))
         lines: list[str] = []
         for sentence in [*people_sentences(s), "A typical week's shifts: roster.csv and the "
@@ -211,6 +214,27 @@ def brief_figure(result: Result) -> Any:
             page.text(left, y + 0.28, people, fontsize=8, linespacing=1.45, gid="people")
             y += 0.28 + (people.count("\n") + 1) * _line_height(8, 1.45) + 0.2
 
+        charts.add_footer(fig, result)
+    return fig
+
+
+def assumptions_figure(result: Result) -> Any:
+    """The brief's page of assumptions: every uncertain input first, those that move the total
+    most first, then the fixed ones, each with its source (as many as the page holds; all are
+    in the workbook)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from estimator.report import charts
+
+    s = result.summary(percentiles=(10, 50, 90, 95))
+    with mpl.rc_context(charts.style(font_size=8)):
+        fig = Figure(figsize=A4_INCHES)
+        page = _Page(fig)
+        left, right = _MARGIN, page.w - _MARGIN
+        page.text(left, 0.45, f"ASSUMPTIONS · {result.scenario_name}".upper(), fontsize=8,
+                  color=charts.GREY, fontweight="bold", gid="kicker")
+        y = 0.75
         page.text(left, y, "Main assumptions and where they are set", fontsize=11,
                   fontweight="bold", gid="assumptions_heading")
         note = _wrap([
@@ -402,14 +426,15 @@ def _week_table(page: _Page, audit: dict[str, Any], top: float, left: float,
 
 def write_brief(result: Result, path: str | Path) -> Path:
     """``brief.pdf``: page one for a budget meeting (the headline number and its range,
-    the role table with cost, the key chart, what today's team gets, the main assumptions);
-    page two, today's week and what each role does (:func:`roles_page_figure`)."""
+    the role table with cost, the key chart, what today's team gets, people and shifts);
+    page two, the assumptions and their sources (:func:`assumptions_figure`); page three,
+    today's week and what each role does (:func:`roles_page_figure`)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     from estimator._version import __version__
 
     path = Path(path)
-    pages = [brief_figure(result), roles_page_figure(result)]
+    pages = [brief_figure(result), assumptions_figure(result), roles_page_figure(result)]
     meta = {"Title": f"Staffing estimate: {result.scenario_name}",
             "Creator": f"social-staffing-estimator {__version__}"}
     with atomic_file(path) as tmp:

@@ -231,6 +231,9 @@ def _source_of(result: Result, path: str, comments: dict[str, str]) -> str:
     s = result.model.scenario
     if not is_set_in_file(s, path):
         return "assumption (the estimator's default)"
+    given = s.source_of(path)  # the scenario's [sources], then its comments
+    if given:
+        return _clean(given, s)
     dotted = _INDEX.sub(r".\1", path).split(".")
     for n in range(len(dotted), 0, -1):  # an inline table's comment covers its keys
         comment = comments.get(".".join(dotted[:n]))

@@ -440,7 +440,7 @@ class CalendarPeriod(_Model):
         default_factory=list, description="Only these platforms' volumes; [] = every channel."
     )
     content_factor: NonNegative = Field(
-        default=1, description="Multiplier on content cadence (per_week) for its days."
+        default=1, description="Multiplier on content cadence for its days."
     )
 
     def first_last(self, year: int) -> tuple[date, date]:

@@ -125,8 +125,9 @@ def _university_without_crises():
     # calendar's peaks to temporary help, and a crisis surge leaves any fixed team's
     # oldest-first inbox behind for weeks; so both are left out here.
     s = load_scenario(SHIPPED[[p.stem for p in SHIPPED].index("university")])
+    sources = {k: v for k, v in s.sources.items() if not k.startswith("calendar")}
     return s.model_copy(update={"crises": s.crises.model_copy(update={"per_year": 0}),
-                                "calendar": []})
+                                "calendar": [], "sources": sources})
 
 
 def _with_staff(s, staff: dict[str, float], runs: int = 32):

@@ -13,7 +13,7 @@ from matplotlib.text import Text
 
 from estimator import load_scenario, simulate
 from estimator.report import charts
-from estimator.report.brief import brief_figure
+from estimator.report.brief import assumptions_figure, brief_figure
 from tests.layout_check import code_words, notes_on_data, off_page, text_collisions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +56,7 @@ def test_the_far_tail_note_is_off_the_bars_and_lines(extreme):
 
 
 def test_the_brief_keeps_its_text_apart_and_has_no_field_paths(extreme):
+    check(assumptions_figure(extreme))
     fig = brief_figure(extreme)
     check(fig)
     words = " ".join(t.get_text() for t in fig.findobj(Text))

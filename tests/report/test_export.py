@@ -96,12 +96,12 @@ def test_svgs_and_pdfs_are_valid_and_slide_sized(out):
         assert (float(box[1]), float(box[2])) == pytest.approx((960, 540), abs=0.1)
 
 
-def test_the_brief_is_two_a4_pages(out):
+def test_the_brief_is_three_a4_pages(out):
     brief = out / "brief.pdf"
-    assert pdf_pages(brief) == 2  # the budget page, then today's week and the roles
+    assert pdf_pages(brief) == 3  # the budget page, the assumptions, then today's week and the roles
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]",
                        brief.read_bytes())
-    assert len(boxes) == 2
+    assert len(boxes) == 3
     for box in boxes:
         assert (float(box[0]), float(box[1])) == pytest.approx((595.4, 841.7), abs=0.5)  # A4
 
@@ -142,7 +142,9 @@ def test_the_brief_says_what_a_budget_meeting_needs(result):
     c = s["current_staff"]
     assert f"{c['weeks_overloaded_share']:.0%} of weeks" in today
     assert "crisis week" in today
-    assumptions = " ".join(" ".join(t["assumptions"]).split())
+    # the assumptions, on the brief's second page
+    assumptions = " ".join(" ".join(drawn_texts(brief.assumptions_figure(result))
+                                    ["assumptions"]).split())
     assert re.search(r"\d+(\.\d+)? / \d+(\.\d+)? / \d+", assumptions)
     assert "[channels" not in assumptions and "per_day" not in assumptions  # no field paths
     # uncertain inputs come first, the one that moves the total most first (in plain words)
@@ -151,7 +153,6 @@ def test_the_brief_says_what_a_budget_meeting_needs(result):
     top = next(iter(result.input_influence()))
     item, what, _ = input_words(result.model.scenario, top)
     assert " — ".join(x for x in (item, what) if x) in assumptions
-    assert "more in workbook.xlsx" in assumptions
     assert f"{s['productive_hours_per_fte']['mean']:,.0f} productive hours" in assumptions
     footer = t["footer"][0]
     assert result.scenario_name in footer and "seed 1" in footer
@@ -171,8 +172,8 @@ def test_nothing_on_the_brief_runs_off_the_page(result):
     big = with_values(load_scenario(EXAMPLE), {
         f"roles.extra_role_{i}": {"salary": 50000} for i in range(14)
     } | {"current_staff": {f"extra_role_{i}": 1.0 for i in range(14)}})
-    for r in (result, simulate(big, runs=50, seed=2)):
-        fig = brief.brief_figure(r)
+    for r, fig in [(r, make(r)) for r in (result, simulate(big, runs=50, seed=2))
+                   for make in (brief.brief_figure, brief.assumptions_figure)]:
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
         page = fig.bbox
@@ -189,7 +190,7 @@ def test_the_brief_without_current_staff(tmp_path):
     t = drawn_texts(brief.brief_figure(r))
     assert "no current staff" in t["today"][-1]
     brief.write_brief(r, tmp_path / "brief.pdf")
-    assert pdf_pages(tmp_path / "brief.pdf") == 2
+    assert pdf_pages(tmp_path / "brief.pdf") == 3
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -400,7 +401,7 @@ def test_estimator_run_out_writes_the_brief_workbook_and_charts(tmp_path, capsys
                    "--quiet", "--out", str(tmp_path / "run")])
     assert status == 0, capsys.readouterr().err
     run = tmp_path / "run"
-    assert pdf_pages(run / "brief.pdf") == 2
+    assert pdf_pages(run / "brief.pdf") == 3
     assert load_workbook(run / "workbook.xlsx").sheetnames == SHEETS
     assert {p.name for p in (run / "roles").iterdir()} == {
         f"{role}.md" for role in load_scenario(EXAMPLE).roles}
