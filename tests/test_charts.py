@@ -147,7 +147,7 @@ def test_fte_distribution(result):
     assert f"P50 {p50:.1f} " in texts(ax)
     assert f" P90 {p90:.1f}" in texts(ax)
     (today,) = gid(ax, "today")
-    chance = result.chance_staff_enough(0.5)
+    chance = result.chance_today_enough()  # each person in the roles they can do
     assert today.get_text() == f"Today 0.5 FTE:\nenough in {chance:.0%}\nof simulated years"
     assert "FTE" in ax.get_xlabel() and "%" in ax.get_ylabel()
 
@@ -285,6 +285,40 @@ def test_risk_curve(result):
     (today,) = gid(ax, "today")
     assert today.get_xdata()[0] == pytest.approx(0.5)
     assert ax.get_ylim() == (0, 104)
+    # the plan sits on the weeks curve: its size, and the share of weeks it meets
+    (plan,) = gid(ax, "plan")
+    s = result.summary()
+    assert plan.get_xdata()[0] == pytest.approx(s["recommended_fte_total"])
+    assert plan.get_ydata()[0] == pytest.approx(100 * s["plan_weeks_covered_share"])
+    assert plan.get_ydata()[0] == pytest.approx(
+        100 * result.risk_curve(np.array([s["recommended_fte_total"]]))["share_weeks_met"][0])
+
+
+def test_roster_draws_each_shift_of_each_person(result):
+    ax = charts.plot_roster(result, ax=axes())
+    rows = result.roster_rows()
+    assert rows
+    bars = gid(ax, "shift")
+    assert len(bars) == len(rows)
+    people = [t.get_text() for t in ax.get_yticklabels()]
+    assert people == list(dict.fromkeys(r["person"] for r in rows))
+    day = {d: i for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
+    drawn = sorted(
+        (people.index(r["person"]), day[r["day"]] * 24 + int(r["start"][:2]), r["hours"])
+        for r in rows)
+    seen = []
+    for bar in bars:
+        (path,) = bar.get_paths()[:1]
+        x0, y0 = path.vertices.min(axis=0)
+        x1, y1 = path.vertices.max(axis=0)
+        seen.append((round((y0 + y1) / 2), round(x0), round(x1 - x0)))
+    assert sorted(seen) == drawn
+    hc = result.headcount()
+    rostered = sum(w.people for w in result.rosters().values())
+    assert title(ax).startswith(f"{rostered} people staff the on-duty hours")
+    assert title(ax).endswith(f"the plan is {sum(h['people'] for h in hc.values())} people "
+                              "in all")
+    assert f"at most {result.model.scenario.capacity.max_shift_hours} hours" in ax.get_xlabel()
 
 
 def test_cost(result):

@@ -120,7 +120,7 @@ def test_a_scenario_without_todays_team_gets_one_from_the_boxes(tmp_path: Path) 
     dash = dash_of(scenario, tmp_path)
     assert "enter it under" in dash.today.value
     dash.control("current_staff.community_manager").widget.value = 1.0
-    assert dash.edited.current_staff == {"community_manager": 1.0}
+    assert dash.edited.current_staff.shorthand == {"community_manager": 1.0}
     assert "Today's team" in dash.today.value and "overloaded" in dash.today.value
 
 
@@ -175,7 +175,7 @@ def test_more_staff_today_means_fewer_weeks_overloaded(tmp_path: Path) -> None:
     dash.control("current_staff.community_manager").widget.value = 2.0
     assert dash.result.summary()["fte_total"]["p50"] == needed, "today's team is not the need"
     assert dash.result.current_staff_summary()["weeks_overloaded_share"] < over
-    assert "2.0 FTE" in dash.today.value
+    assert "2.25 FTE" in dash.today.value  # the coordinator's 0.25 and the 2.0 typed in
 
 
 # --------------------------------------------------------------------------- bad values
@@ -306,9 +306,9 @@ def test_export_writes_every_chart_of_a_full_run(tmp_path: Path) -> None:
     assert dash.result.runs == 160, "exports come from a full run, not the preview"
     assert sorted(p.stem for p in written) == sorted(
         ["fte_distribution", "fte_by_role", "fte_by_kind", "weekly_demand", "on_duty_heatmap",
-         "risk_curve", "cost", "sensitivity"])
+         "risk_curve", "cost", "sensitivity", "todays_week", "roster"])
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in written)
-    assert "Saved 8 chart files" in dash.file_message.value
+    assert "Saved 10 chart files" in dash.file_message.value
 
 
 # --------------------------------------------------------------------------- notebook helpers
@@ -331,6 +331,30 @@ def test_source_comments_follow_the_base_file() -> None:
     assert child["capacity.vacation_days"] == base["capacity.vacation_days"] != ""
     assert child["coverage.weekends"] != base.get("coverage.weekends")
     assert "content.0.per_week" in child
+
+
+def test_the_people_view_shows_todays_people_the_headcount_and_the_roster(tmp_path: Path) -> None:
+    from estimator.app.dashboard import PEOPLE_TAB
+
+    dash = dash_of("nonprofit", tmp_path)
+    assert CHART_TABS[PEOPLE_TAB][0] == "People"
+    s = dash.result.summary()
+    view = dash.people.value
+    assert "Communications coordinator" in view and "0.25" in view  # today's people
+    assert "Someone on today's team can do every role" in view
+    assert f"<b>{s['headcount_total']}</b>" in view  # the headcount, and the roster's people
+    assert f"{s['headcount_detail']['community_manager']['rostered']} people</b> staff" in view
+    assert f"{s['headcount_total']} people" in dash.headline.value
+    dash.tabs.selected_index = PEOPLE_TAB
+    assert dash.images[PEOPLE_TAB].value  # the roster chart is drawn when the tab opens
+    # community managers alone: the view names the work nobody on the team can do
+    from estimator import simulate
+    from estimator.app.dashboard import people_html
+    from estimator.scenario import with_values
+
+    only = with_values(dash.edited, {"current_staff": {"community_manager": 3.0}})
+    view = people_html(simulate(only, runs=RUNS, seed=1))
+    assert "Nobody on today's team can do" in view and "Videographer / editor (" in view
 
 
 def test_the_dashboard_rejects_an_unknown_scenario_name() -> None:

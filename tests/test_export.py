@@ -20,7 +20,8 @@ from estimator.app.cli import main
 from estimator.report import brief, charts, figures, outputs, tables, workbook
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
-SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions"]
+SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions",
+          "Role tasks", "Today's week", "Roster"]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_the_run_folder_holds_everything(out):
     names = {p.name for p in out.iterdir()}
     assert {"summary.json", "summary.csv", "by_role.csv", "hours_by_kind.csv", "weekly.csv",
             "assumptions.csv", "runs.csv", "scenario.toml", "workbook.xlsx", "brief.pdf",
-            "charts"} <= names
+            "charts", "roster.csv"} <= names
     assert {p.name for p in (out / "charts").iterdir()} == {
         f"{name}.{fmt}" for name in charts.CHARTS for fmt in ("png", "svg", "pdf")}
     assert not leftovers(out.parent)
@@ -94,11 +95,14 @@ def test_svgs_and_pdfs_are_valid_and_slide_sized(out):
         assert (float(box[1]), float(box[2])) == pytest.approx((960, 540), abs=0.1)
 
 
-def test_the_brief_is_one_a4_page(out):
+def test_the_brief_is_two_a4_pages(out):
     brief = out / "brief.pdf"
-    assert pdf_pages(brief) == 1
-    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", brief.read_bytes())
-    assert (float(box[1]), float(box[2])) == pytest.approx((595.4, 841.7), abs=0.5)  # A4
+    assert pdf_pages(brief) == 2  # the budget page, then today's week and the roles
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]",
+                       brief.read_bytes())
+    assert len(boxes) == 2
+    for box in boxes:
+        assert (float(box[0]), float(box[1])) == pytest.approx((595.4, 841.7), abs=0.5)  # A4
 
 
 # --------------------------------------------------------------------------- the brief
@@ -142,6 +146,16 @@ def test_the_brief_says_what_a_budget_meeting_needs(result):
     assert f"{s['productive_hours_per_fte']['mean']:,.0f} productive hours" in assumptions
     footer = t["footer"][0]
     assert result.scenario_name in footer and "seed 1" in footer
+    # the plan as measured, and people: the headcount in the table and the roster's section
+    assert f"({s['headcount_total']} people)" in lead
+    assert f"together in {s['plan_weeks_covered_share']:.0%} of simulated weeks" in lead
+    assert str(s["headcount_total"]) in cells
+    assert t["people_heading"] == ["People and shifts"]
+    people = t["people"][0].replace("\n  ", " ")
+    d = s["headcount_detail"]["community_manager"]
+    assert f"{d['rostered']} people staff the on-duty hours" in people
+    assert f"{d['rostered'] + d['bench']} with cover for leave" in people
+    assert "roster.csv" in people
 
 
 def test_nothing_on_the_brief_runs_off_the_page(result):
@@ -166,7 +180,7 @@ def test_the_brief_without_current_staff(tmp_path):
     t = drawn_texts(brief.brief_figure(r))
     assert "no current staff" in t["today"][-1]
     brief.write_brief(r, tmp_path / "brief.pdf")
-    assert pdf_pages(tmp_path / "brief.pdf") == 1
+    assert pdf_pages(tmp_path / "brief.pdf") == 2
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -270,6 +284,9 @@ def test_the_csvs_are_the_same_tables(out, summary, result):
     assert len(assumptions) == len(tables.assumption_rows(result))
     assert len(read("weekly.csv")) == 52
     assert {r["role"] for r in read("by_role.csv")} == set(result.roles)
+    roster = read("roster.csv")
+    assert roster and list(roster[0]) == ["person", "role", "day", "start", "end", "hours"]
+    assert [dict(r, hours=int(r["hours"])) for r in roster] == summary["roster"]
 
 
 # --------------------------------------------------------------------------- charts
@@ -344,7 +361,9 @@ def test_a_failed_save_leaves_no_half_written_file(result, monkeypatch, tmp_path
     from openpyxl import Workbook
 
     def half_then_boom(self, path, *args, **kwargs):
-        Path(path).write_bytes(b"half")
+        if isinstance(path, str | Path):
+            Path(path).write_bytes(b"half")
+        # else a page of a multi-page PDF, whose file is already open and half written
         raise Boom("disk full")
 
     for name, write, cls, method in (("brief.pdf", brief.write_brief, Figure, "savefig"),
@@ -372,8 +391,10 @@ def test_estimator_run_out_writes_the_brief_workbook_and_charts(tmp_path, capsys
                    "--quiet", "--out", str(tmp_path / "run")])
     assert status == 0, capsys.readouterr().err
     run = tmp_path / "run"
-    assert pdf_pages(run / "brief.pdf") == 1
+    assert pdf_pages(run / "brief.pdf") == 2
     assert load_workbook(run / "workbook.xlsx").sheetnames == SHEETS
+    assert {p.name for p in (run / "roles").iterdir()} == {
+        f"{role}.md" for role in load_scenario(EXAMPLE).roles}
     assert png_size(run / "charts" / "fte_distribution.png") == (4000, 2250)
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     ws = load_workbook(run / "workbook.xlsx")["Summary"]

@@ -11,9 +11,11 @@ from tests.conftest import ROOT
 
 #: scenario: (FTE P50, FTE P90, engagement hours a year (mean), cost P50), 256 runs, seed 1
 PINNED = {
-    "university": (7.886036112602268, 8.8254616084996, 5316.9765625, 617469.1001094622),
-    "enterprise": (33.67837487005963, 36.49795923576343, 32151.0, 3008036.8652865645),
-    "nonprofit": (1.1175671896487613, 1.241141674214393, 518.9921875, 81831.74880605009),
+    # the shipped scenarios' [[calendar]] moved these (without it: 7.886, 33.678 and 1.118
+    # FTE P50, as before the calendar existed)
+    "university": (8.193565814260253, 9.259740670495482, 5605.6015625, 640512.3818623066),
+    "enterprise": (34.06660522869049, 36.83322711628679, 32687.10546875, 3036304.4501182796),
+    "nonprofit": (1.1475025808972228, 1.2769229747260111, 524.2421875, 83637.5389450361),
 }
 
 

@@ -75,8 +75,17 @@ def test_crisis_week_of_todays_team_by_hand(hand_made):
         "current_overtime_weekly": np.maximum(hand_made.weekly_demand_hours() - 20, 0),
         "current_replies_weekly": np.ones((4, WEEKS), np.float32),
         "current_replies_within_weekly": np.full((4, WEEKS), 0.5, np.float32),
+        # today's one community manager cannot write: the writer's quarter is unstaffed
+        "current_unstaffed_hours": hand_made.hours_by_role() * [0, 1],
+        "current_done_hours": np.minimum(hand_made.hours_by_role() * [1, 0], HOURS_PER_FTE),
     })
-    week = hand_made.current_staff_summary()["crisis_week"]
+    summary = hand_made.current_staff_summary()
+    assert summary["unstaffed_hours_by_role"]["writer"] == pytest.approx(
+        hand_made.hours_by_role()[:, 1].mean())
+    assert summary["chance_enough"] == 0.0  # nobody writes, so no year's work is all done
+    assert summary["people"] == [
+        {"name": "Community manager", "fte": 1.0, "roles": ["community_manager"]}]
+    week = summary["crisis_week"]
     assert week["weeks_with_crisis_mean"] == pytest.approx(0.5)
     assert week["demand_hours_p50"] == pytest.approx(100.0)
     assert week["typical_week_demand_hours_p50"] == pytest.approx(40.0)

@@ -133,7 +133,9 @@ def test_every_bad_field_is_named_in_one_line(data, mutate, expected):
     assert expected in check(data, mutate)
 
 
-def test_base_merges_tables_key_by_key_and_replaces_lists(tmp_path):
+def test_base_merges_tables_key_by_key_and_replaces_lists(tmp_path, monkeypatch):
+    # a base outside the scenario's folder and the shipped data needs ESTIMATOR_ALLOW_PATHS
+    monkeypatch.setenv("ESTIMATOR_ALLOW_PATHS", str(EXAMPLE.parent))
     child = tmp_path / "child.toml"
     child.write_text(
         f'base = "{EXAMPLE.as_posix()}"\n'

@@ -10,7 +10,7 @@ every run. Nothing here is real data: the volumes follow the shipped scenarios' 
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -197,11 +197,172 @@ def published_posts(rng: np.random.Generator) -> None:
     )
 
 
+# --------------------------------------------------------------------------- calibrate
+# Exports in the layouts `estimator calibrate` reads, from a known process (below), so that
+# what calibrate recovers can be checked against what was put in (tests/test_calibrate.py).
+
+#: The known process of the conversation export: platform -> (messages needing a reply a
+#: day, daily CV of the day factor, growth a year).
+CONVERSATION_CHANNELS = {"Instagram": (30.0, 0.30, 0.10), "Facebook": (15.0, 0.30, 0.10),
+                         "X": (8.0, 0.30, 0.10)}
+#: Crisis days (day index from the start -> surge on every channel that day).
+CONVERSATION_CRISES = {40: 4.0, 41: 2.5, 120: 5.0}
+#: A busy period: (first day, last day, factor on every channel), two weeks.
+CONVERSATION_BUSY = (84, 97, 1.8)
+CONVERSATION_START = date(2026, 3, 2)  # a Monday
+CONVERSATION_WEEKS = 26
+
+
+def inbound_process(
+    rng: np.random.Generator, start: date, weeks: int,
+    channels: dict[str, tuple[float, float, float]], crises: dict[int, float] | None = None,
+    busy: tuple[int, int, float] | None = None, weights: np.ndarray | None = None,
+    shared_cv: float = 0.0,
+) -> list[tuple[datetime, str]]:
+    """Message times (local, naive) and platforms from the known process.
+
+    Each day, a platform's expected messages are ``per_day`` x growth x its weekday's share
+    of the hour-of-week ``weights`` x 7 x a gamma day factor (mean 1, CV ``daily_cv``) x the
+    busy period's factor x the crisis surge; the count is Poisson, spread over the hours of
+    the day by ``weights`` and uniformly within the hour. With ``shared_cv``, a gamma
+    factor (mean 1, that CV) drawn per day multiplies every platform that day: busy days come
+    to all at once, and each platform's own factor has its ``daily_cv``.
+    """
+    weights = hour_of_week_weights() if weights is None else weights
+    crises = crises or {}
+    shared = np.ones(7 * weeks)
+    if shared_cv > 0:
+        shared = rng.gamma(1 / shared_cv**2, shared_cv**2, size=7 * weeks)
+    out = []
+    for platform, (per_day, cv, growth) in channels.items():
+        shape = 1 / cv**2 if cv > 0 else None
+        for day in range(7 * weeks):
+            dow = (start.weekday() + day) % 7
+            day_weights = weights[dow * 24 : dow * 24 + 24]
+            mean = per_day * (1 + growth) ** (day / 365.25) * day_weights.sum() * 7
+            if shape is not None:
+                mean *= rng.gamma(shape, 1 / shape)
+            mean *= shared[day]
+            if busy is not None and busy[0] <= day <= busy[1]:
+                mean *= busy[2]
+            mean *= crises.get(day, 1.0)
+            count = int(rng.poisson(mean))
+            hours = rng.choice(24, size=count, p=day_weights / day_weights.sum())
+            seconds = rng.integers(0, 3600, size=count)
+            base = datetime.combine(start + timedelta(days=day), datetime.min.time())
+            out += [(base + timedelta(hours=int(h), seconds=int(s)), platform)
+                    for h, s in zip(hours, seconds, strict=True)]
+    out.sort()
+    return out
+
+
+def business_minutes(a: datetime, b: datetime, window: tuple[int, int] = (9, 17)) -> float:
+    """Minutes of business time (``window`` on weekdays) between ``a`` and ``b``."""
+    total = 0.0
+    day = datetime.combine(a.date(), datetime.min.time())
+    while day <= b:
+        if day.weekday() < 5:
+            lo = max(a, day + timedelta(hours=window[0]))
+            hi = min(b, day + timedelta(hours=window[1]))
+            total += max((hi - lo).total_seconds() / 60, 0.0)
+        day += timedelta(days=1)
+    return total
+
+
+def conversations(rng: np.random.Generator, path: Path | None = None) -> Path:
+    """A help-desk conversation export (Zendesk, Front, Intercom style): UTF-8 with a BOM,
+    ``Created at`` in local time without an offset, ``Channel`` as the tool names it, and
+    the first response time in *business hours* (09:00-17:00 Mon-Fri), thousands separated."""
+    path = path or HERE / "conversations_export.csv"
+    records = inbound_process(rng, CONVERSATION_START, CONVERSATION_WEEKS,
+                              CONVERSATION_CHANNELS, CONVERSATION_CRISES, CONVERSATION_BUSY)
+    names = {"Instagram": "Instagram DM", "Facebook": "Facebook Messenger", "X": "X"}
+    rows = []
+    for n, (t, platform) in enumerate(records, 1):
+        response = ""
+        if rng.random() > 0.04:  # 4% never answered
+            opens = t if covered(t) else next_covered(t)
+            replied = opens + timedelta(minutes=float(rng.exponential(50)))
+            response = f"{business_minutes(t, replied):,.0f}"
+        rows.append([f"{n + 40000}", t.strftime("%Y-%m-%d %H:%M:%S"), names[platform],
+                     ["AK", "JM", "RS"][n % 3], response])
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\r\n")
+        out.writerow(["Conversation ID", "Created at", "Channel", "Assignee",
+                      "First response time (business hours, minutes)"])
+        out.writerows(rows)
+    return path
+
+
+def generic_messages(rng: np.random.Generator, path: Path | None = None) -> Path:
+    """The simplest layout: ``timestamp`` (UTC, ``Z``) and ``platform``, 12 weeks."""
+    path = path or HERE / "generic_messages.csv"
+    start = date(2026, 6, 1)
+    records = inbound_process(rng, start, 12, {"TikTok": (12.0, 0.4, 0.0),
+                                               "YouTube": (5.0, 0.4, 0.0)})
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(["timestamp", "platform"])
+        for t, platform in records:
+            utc = t.replace(tzinfo=TZ).astimezone(UTC)
+            out.writerow([utc.strftime("%Y-%m-%dT%H:%M:%SZ"), platform.lower()])
+    return path
+
+
+def inbox_report_utf16(rng: np.random.Generator, path: Path | None = None) -> Path:
+    """A management tool's "Unicode text" report: UTF-16, tab-separated, three preamble
+    lines, ``Created Time`` with the UTC offset, ``Network`` and ``Message Type``."""
+    path = path or HERE / "inbox_report_utf16.tsv"
+    start = date(2026, 9, 7)
+    records = inbound_process(rng, start, 4, {"Instagram": (20.0, 0.3, 0.0),
+                                              "LinkedIn": (6.0, 0.3, 0.0)})
+    lines = ["Inbox Activity Report", f"Date range: {start} - {start + timedelta(days=27)}", "",
+             "Created Time\tNetwork\tMessage Type\tFrom"]
+    for t, platform in records:
+        kind = "Comment" if rng.random() < 0.7 else "Direct Message"
+        lines.append(f"{t.replace(tzinfo=TZ).isoformat(timespec='seconds')}\t{platform}"
+                     f"\t{kind}\tuser{int(rng.integers(1000, 9999))}")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    return path
+
+
+def meta_posts(rng: np.random.Generator, path: Path | None = None) -> Path:
+    """A Meta Business Suite posts export: ``Publish time`` as MM/DD/YYYY HH:MM, ``Post
+    type``, reach with thousands separators; 12 weeks of a Facebook and Instagram page."""
+    path = path or HERE / "meta_posts_export.csv"
+    start = datetime(2026, 6, 1, 0, 0)
+    per_week = {"Photos": 3.0, "Reels": 4.0, "Links": 2.0, "Videos": 1.0}
+    rows = []
+    for week in range(12):
+        for post_type, rate in per_week.items():
+            for _ in range(int(rng.poisson(rate))):
+                t = start + timedelta(days=7 * week + int(rng.integers(0, 7)),
+                                      hours=int(rng.integers(8, 20)),
+                                      minutes=int(rng.integers(0, 60)))
+                reach = int(rng.lognormal(np.log(3000), 0.8))
+                rows.append([f"{int(rng.integers(10**14, 10**15))}", "Example University",
+                             "", t.strftime("%m/%d/%Y %H:%M"), post_type,
+                             f"https://www.facebook.com/p/{len(rows)}", f"{reach:,}",
+                             f"{int(reach * 0.03):,}"])
+    rows.sort(key=lambda r: datetime.strptime(r[3], "%m/%d/%Y %H:%M"))
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(["Post ID", "Page name", "Title", "Publish time", "Post type", "Permalink",
+                      "Reach", "Reactions, comments and shares"])
+        out.writerows(rows)
+    return path
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     social_inbox(rng)
     facebook_page_daily(rng)
     published_posts(rng)
+    # the calibrate samples have their own streams, so that the files above never change
+    conversations(np.random.default_rng([SEED, 1]))
+    generic_messages(np.random.default_rng([SEED, 2]))
+    inbox_report_utf16(np.random.default_rng([SEED, 3]))
+    meta_posts(np.random.default_rng([SEED, 4]))
 
 
 if __name__ == "__main__":

@@ -1,20 +1,23 @@
 """The ``estimator`` command line.
 
 Exit status: 0 done; 2 bad input (one line on stderr naming the field, no traceback);
-1 anything else.
+1 anything else; 128 + the signal's number when stopped by SIGINT (130), SIGTERM (143) or
+SIGHUP (129), with the workers stopped and no partial output left.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from estimator.engine.runner import DEFAULT_RUNS, DEFAULT_SEED
+from estimator.report.files import dumps
 from estimator.report.terminal import format_comparison, format_summary, format_sweep
 from estimator.scenario import ScenarioError, field_docs, load_scenario
 
@@ -25,10 +28,16 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+        one_line = str(ScenarioError(message))  # an argument may hold a line break
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {one_line} (see --help)\n")
 
 
-def _whole(name: str, minimum: int):
+#: Most worker processes a command may start: more only costs memory (each worker holds a
+#: few hundred MB) and a mistyped --jobs 100000 would fork until the machine stops.
+MAX_JOBS = 256
+
+
+def _whole(name: str, minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -39,6 +48,10 @@ def _whole(name: str, minimum: int):
         if value < minimum:
             raise argparse.ArgumentTypeError(
                 f"{name}: expected a whole number >= {minimum}, got {value}"
+            )
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"{name}: expected a whole number from {minimum} to {maximum}, got {value}"
             )
         return value
 
@@ -52,7 +65,7 @@ def add_run_options(p: argparse.ArgumentParser, *, runs: int = DEFAULT_RUNS) -> 
                    help=f"Monte Carlo runs (default {runs})")
     p.add_argument("--seed", type=_whole("seed", 0), default=DEFAULT_SEED,
                    help=f"random seed (default {DEFAULT_SEED})")
-    p.add_argument("--jobs", type=_whole("jobs", 1), default=None,
+    p.add_argument("--jobs", type=_whole("jobs", 1, MAX_JOBS), default=None,
                    help="worker processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--out", type=Path, help="write the summary, tables and charts to this folder")
@@ -78,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("scenarios", type=Path, nargs="+", help="scenario TOML files")
     validate.set_defaults(handler=cmd_validate)
 
+    add_calibrate_command(sub)
+
     schema = sub.add_parser("schema", help="print every scenario field with its unit and default")
     schema.add_argument("--json", action="store_true", help="the JSON Schema instead")
     schema.set_defaults(handler=cmd_schema)
@@ -93,19 +108,75 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and argument errors
         return int(exc.code or 0)
     args.argv = ["estimator", *(sys.argv[1:] if argv is None else argv)]  # for manifests
+    previous = _catch_signals()
     try:
         return int(args.handler(args))
     except ScenarioError as exc:
         print(f"estimator: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("estimator: interrupted; nothing was written", file=sys.stderr)
-        return EXIT_FAILED
+    except KeyboardInterrupt as exc:
+        _ignore_signals()  # a second signal must not cut the clean-up short
+        from estimator.engine.runner import shutdown_workers
+
+        shutdown_workers(kill=True)
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"estimator: stopped by {signal.Signals(signum).name}; workers stopped, "
+              "no partial output left", file=sys.stderr)
+        return 128 + int(signum)
     except Exception as exc:  # noqa: BLE001 - the one place that turns failures into status 1
         if os.environ.get("ESTIMATOR_DEBUG"):
             raise
         print(f"estimator: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        _restore_signals(previous)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every ``finally`` and atomic folder
+    cleans up on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP")
+                      if hasattr(signal, n))
+
+
+_HANDLER_PID: list[int] = []  # the process that installed the handlers
+
+
+def _on_signal(signum: int, _frame: Any) -> None:
+    if _HANDLER_PID and os.getpid() != _HANDLER_PID[0]:
+        # a forked worker (chart drawing, the engine's pool): Ctrl-C is for the parent, which
+        # stops its workers itself; SIGTERM and SIGHUP end the worker without a traceback
+        if signum != signal.SIGINT:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        return
+    _ignore_signals()
+    raise Interrupted(signum)
+
+
+def _catch_signals() -> dict[int, Any]:
+    """Turn SIGINT, SIGTERM and SIGHUP into :class:`Interrupted` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    _HANDLER_PID[:] = [os.getpid()]
+    return {s: signal.signal(s, _on_signal) for s in _STOP_SIGNALS}
+
+
+def _ignore_signals() -> None:
+    if threading.current_thread() is threading.main_thread():
+        for s in _STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    for s, handler in previous.items():
+        signal.signal(s, handler)
 
 
 # --------------------------------------------------------------------------- commands
@@ -146,10 +217,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         from estimator.report.outputs import write_run_outputs
 
-        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1)
+        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1,
+                          source=args.scenario)
     summary = result.summary()
     if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print(dumps(summary, indent=2))
     else:
         print(format_summary(summary))
         if args.out is not None:
@@ -178,11 +250,69 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.json:
         from estimator.scenario import Scenario
 
-        print(json.dumps(Scenario.model_json_schema(), indent=2))
+        print(dumps(Scenario.model_json_schema(), indent=2))
         return EXIT_OK
     print("| field | type | default | meaning |\n|---|---|---|---|")
     for path, kind, default, text in field_docs():
         print(f"| `{path}` | {kind} | {default} | {text} |")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- calibrate
+
+
+def add_calibrate_command(sub: Any) -> None:
+    cal = sub.add_parser(
+        "calibrate", help="estimate scenario inputs from your own inbox and posts exports")
+    cal.add_argument("exports", type=Path, nargs="+", help="export files (CSV, TSV)")
+    cal.add_argument("--out", type=Path, required=True,
+                     help="the fragment to write (TOML); profile CSVs are written beside it")
+    cal.add_argument("--scenario", type=Path, default=None,
+                     help="a scenario the fragment starts from (base = ...): handle times, "
+                          "targets and roles of the same platforms come from it")
+    cal.add_argument("--timezone", default=None,
+                     help="IANA time zone of the scenario's hours (e.g. America/New_York); "
+                          "times with an offset are converted to it (default: kept as written)")
+    cal.add_argument("--platform", default=None,
+                     help="the platform of an export without a platform column")
+    cal.add_argument("--business-hours", default="09:00-17:00",
+                     help="what a tool's business-hours response times count, Mon-Fri "
+                          "(default 09:00-17:00)")
+    cal.add_argument("--reply-within-minutes", type=float, default=None,
+                     help="today's share answered within this (default: the base channel's "
+                          "target, else 240)")
+    cal.set_defaults(handler=cmd_calibrate)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from estimator.calibrate import Options, calibrate, read_files, write_fragment
+    from estimator.scenario import parse_clock_range
+
+    try:
+        hours = parse_clock_range(args.business_hours)
+    except ValueError as exc:
+        raise ScenarioError(f"--business-hours: {exc}") from None
+    within = args.reply_within_minutes
+    if within is None and args.scenario is not None:
+        channels = load_scenario(args.scenario).channels
+        within = channels[0].reply_within_minutes if channels else None
+    options = Options(timezone=args.timezone, platform=args.platform, business_hours=hours,
+                      reply_within_minutes=within if within is not None else 240.0)
+    calibration = calibrate(read_files(args.exports), options)
+    written = write_fragment(calibration, args.out, args.scenario)
+    for note in calibration.notes:
+        print(f"{note.name}: {note.layout}, {note.used:,} of {note.rows:,} rows used"
+              + "".join(f"; {s}" for s in note.skipped))
+    for ch in calibration.channels:
+        low, mode, high = ch.fit.per_day
+        print(f"{ch.platform} {ch.kind}: {mode:,.1f} a day ({low:,.1f}-{high:,.1f}), "
+              f"daily CV {ch.fit.daily_cv:.2f}; {ch.back_test.sentence()}")
+    if calibration.total_back_test is not None:
+        print(f"All channels: {calibration.total_back_test.sentence()}")
+        print(f"Crises found: {len(calibration.crises)} in {calibration.days} days")
+    for f in calibration.formats:
+        print(f"Posts, {f.name}: {f.per_week[1]:g} a week ({f.per_week[0]:g}-{f.per_week[2]:g})")
+    print("Written: " + ", ".join(str(p) for p in written))
     return EXIT_OK
 
 
@@ -273,7 +403,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         summary = comparison.summary()
         summary["problems"] = [p.as_dict() for p in problems]
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print(dumps(summary, indent=2))
     else:
         print(format_comparison(comparison.summary()))
         if args.out is not None:
@@ -284,7 +414,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from estimator import batch
     from estimator.report.batch_files import write_sweep_files
-    from estimator.report.files import _jsonable
 
     vary: dict[str, list[Any]] = {}
     for name, values in args.vary:
@@ -302,7 +431,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         lambda s, folder: write_sweep_files(s, folder, command=args.argv),
     )
     if args.json:
-        print(json.dumps(result.summary(), indent=2, ensure_ascii=False, default=_jsonable))
+        print(dumps(result.summary(), indent=2))
     else:
         print(format_sweep(result))
         if args.out is not None:

@@ -48,7 +48,8 @@ from estimator.engine.runner import DEFAULT_SEED, simulate
 from estimator.report import charts
 from estimator.report.files import slug
 from estimator.report.words import fte as _fte
-from estimator.report.words import money, to_html, today_sentences
+from estimator.report.words import money, people_sentences, to_html, today_sentences
+from estimator.report.words import staff as _staff
 from estimator.scenario import (
     Scenario,
     ScenarioError,
@@ -57,7 +58,7 @@ from estimator.scenario import (
     to_toml,
     with_values,
 )
-from estimator.scenario.paths import DATA_DIR
+from estimator.scenario.paths import DATA_DIR, allowed_folders, confine
 
 __all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
 
@@ -75,7 +76,11 @@ CHART_TABS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("Cost", charts.plot_cost),
     ("Kind of work", charts.plot_fte_by_kind),
     ("What moves it", charts.plot_sensitivity),
+    ("Today's week", charts.plot_todays_week),
+    ("People", charts.plot_roster),
 )
+#: The tab that shows people: today's people and their roles, the headcount, the roster.
+PEOPLE_TAB = len(CHART_TABS) - 1
 CHART_INCHES = (7.2, 4.0)
 CHART_DPI = 100
 CHART_FONT_SIZE = 10
@@ -109,6 +114,8 @@ def chart_size(tab: int, result: Result) -> tuple[float, float]:
     """Inches of a chart tab: taller for the roles chart of a large team (bars stay legible)."""
     if CHART_TABS[tab][1] is charts.plot_fte_by_role and len(result.roles) > 8:
         return (CHART_INCHES[0], 1.4 + 0.36 * len(result.roles))
+    if CHART_TABS[tab][1] is charts.plot_todays_week:  # a row a task, up to 16
+        return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.4)
     return CHART_INCHES
 
 
@@ -240,9 +247,12 @@ class Dashboard:
         self.today.add_class("sse-today")
         self.images = [W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
                        for _ in CHART_TABS]
-        self.tabs = W.Tab(children=[W.Box([im], layout=W.Layout(width="100%"))
-                                    for im in self.images],
-                          titles=[t for t, _ in CHART_TABS])
+        self.people = W.HTML()
+        self.people.add_class("sse-people")
+        self.tabs = W.Tab(children=[
+            W.VBox([self.people, im], layout=W.Layout(width="100%")) if i == PEOPLE_TAB
+            else W.Box([im], layout=W.Layout(width="100%"))
+            for i, im in enumerate(self.images)], titles=[t for t, _ in CHART_TABS])
         self.controls_box = W.Accordion(layout=W.Layout(width="100%"))
         self.file_name = W.Text(description="Save as", layout=W.Layout(width="330px"),
                                 style={"description_width": "60px"})
@@ -255,6 +265,15 @@ class Dashboard:
                                       layout=W.Layout(width="140px"))
         self.file_message = W.HTML()
         self.file_message.add_class("sse-file-message")
+        # your own exports: calibrate reads the uploaded bytes (nothing is read from a path)
+        self.upload = W.FileUpload(accept=".csv,.tsv,.txt", multiple=True,
+                                   description="Load export", layout=W.Layout(width="160px"))
+        self.apply_button = W.Button(description="Apply calibration", icon="check",
+                                     disabled=True, layout=W.Layout(width="170px"))
+        self.calibration_message = W.HTML()
+        self.calibration = None
+        self.upload.observe(lambda _c: self._safely(self._on_upload), "value")
+        self.apply_button.on_click(lambda _b: self._safely(self.apply_calibration))
 
         self.picker.observe(self._on_pick, "value")
         self.full_button.on_click(lambda _b: self._safely(self.full_run))
@@ -279,7 +298,9 @@ class Dashboard:
             [W.HTML(STYLE), top, self.status, self.message,
              W.HBox([left, right], layout=W.Layout(width="100%", flex_flow="row wrap",
                                                    align_items="flex-start")),
-             files, self.file_message],
+             files, self.file_message,
+             W.HBox([self.upload, self.apply_button, self.calibration_message],
+                    layout=W.Layout(flex_flow="row wrap", align_items="center"))],
             layout=W.Layout(width="100%", max_width="1500px"),
         )
         self.widget.add_class("sse-dashboard")
@@ -316,7 +337,7 @@ class Dashboard:
 
     # ------------------------------------------------------------------ scenario
     def _set_base(self, scenario: Scenario, source: Path | None) -> None:
-        staff = scenario.current_staff
+        staff = scenario.current_staff.shorthand if scenario.current_staff is not None else None
         if staff is not None and set(scenario.roles) - set(staff):
             # every role gets a field for its "today's team" box to set (0 FTE: none today)
             scenario = with_values(scenario, {f"current_staff.{r}": 0.0
@@ -359,7 +380,9 @@ class Dashboard:
         return with_values(self.base, values, source="your changes")
 
     def load(self, path: str | Path) -> None:
-        """Pick another scenario file (and run its preview)."""
+        """Pick another scenario file (and run its preview): a shipped one or one in the save
+        folder, never another path (the picker's value comes from the visitor's browser)."""
+        confine(path, allowed_folders(self.scenarios_dir, self.save_dir), "scenario")
         self._set_base(load_scenario(path), Path(path))
         self.refresh()
 
@@ -400,7 +423,7 @@ class Dashboard:
         # Everything is drawn first and shown together, so that a reader never sees a new
         # headline beside an old chart.
         t1 = time.perf_counter()
-        headline, today = headline_html(result), today_html(result)
+        headline, today, people = headline_html(result), today_html(result), people_html(result)
         timings.numbers = time.perf_counter() - t1
         t2 = time.perf_counter()
         shown = self.tabs.selected_index or 0
@@ -412,6 +435,7 @@ class Dashboard:
         self.images[shown].value = image
         self.headline.value = headline
         self.today.value = today
+        self.people.value = people
         self.message.value = ""
         self._stale = set(range(len(CHART_TABS))) - {shown}
         timings.total = time.perf_counter() - t0
@@ -481,6 +505,48 @@ class Dashboard:
         )
         self.status.value = self._status_text()
 
+    # ------------------------------------------------------------------ calibrate
+    def _on_upload(self) -> None:
+        files = []
+        for item in self.upload.value:  # ipywidgets 8: name, content (memoryview), ...
+            files.append((str(item["name"]), bytes(item["content"])))
+        if files:
+            self.load_export(files)
+
+    def load_export(self, files: list[tuple[str, bytes]]) -> None:
+        """Estimate inputs from exports (file name, bytes); **Apply** puts them in."""
+        from estimator.calibrate import calibrate
+
+        self.calibration = calibrate(files)
+        found = [f"{ch.platform} {ch.fit.per_day[1]:,.1f} a day (CV {ch.fit.daily_cv:.2f})"
+                 for ch in self.calibration.channels]
+        found += [f"{f.name} {f.per_week[1]:g} a week" for f in self.calibration.formats]
+        crises = (f"; {len(self.calibration.crises)} crisis days found"
+                  if self.calibration.channels else "")
+        self.calibration_message.value = html.escape(
+            "Found: " + ", ".join(found) + crises + ". Press Apply to use them.")
+        self.apply_button.disabled = False
+
+    def apply_calibration(self) -> Path:
+        """Apply what calibrate found to the scenario being edited: both are written to
+        ``save_dir`` (the fragment starts ``base = `` the edited scenario) and the result is
+        loaded in its place."""
+        from estimator.calibrate import write_fragment
+
+        if self.calibration is None:
+            raise ScenarioError("calibration: load an export first")
+        folder = Path(self.save_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = self.source.stem if self.source is not None else slug(self.base.scenario.name)
+        before = folder / f"{stem}-before-calibration.toml"
+        before.write_text(to_toml(self.edited_scenario()), encoding="utf-8")
+        out = folder / f"{stem}-calibrated.toml"
+        write_fragment(self.calibration, out, before)
+        self._set_base(load_scenario(out), out)
+        self.calibration_message.value = html.escape(f"Applied: {out}")
+        self.refresh()
+        return out
+
     # ------------------------------------------------------------------ files
     def _hide_overwrite(self) -> None:
         self.overwrite_button.layout.display = "none"
@@ -491,8 +557,11 @@ class Dashboard:
             raise ScenarioError("file name: expected a name such as my-scenario.toml, got none")
         if not name.lower().endswith(".toml"):
             name += ".toml"
-        path = Path(name).expanduser()
-        return path if path.is_absolute() else Path(self.save_dir) / path
+        if Path(name).name != name or name.startswith("."):
+            # a visitor of the web app types this name: it never leaves the save folder
+            raise ScenarioError(f"file name: expected a file name without a folder, such as "
+                                f"my-scenario.toml, got {name!r}")
+        return Path(self.save_dir) / name
 
     def save(self, overwrite: bool = False) -> Path | None:
         """Write the edited scenario as TOML; ask (the Overwrite button) before replacing."""
@@ -564,8 +633,9 @@ def headline_html(result: Result) -> str:
         f"<span class='sse-fte-p90' style='font-size:1.4em;font-weight:bold;color:#0072B2'>"
         f"{_fte(fte['p90'])}</span> <b>FTE</b> in 9 years out of 10 (P90)</div>"
         f"<div>Team to plan for: <b class='sse-team'>{_fte(s['recommended_fte_total'])} FTE"
-        f"</b> (each role's weekly work met in {s['plan_percentile']:g}% of weeks), costing "
-        f"<b>{money(s['recommended_cost'], cur)}</b> a year</div>"
+        f"</b>, <b class='sse-people'>{s['headcount_total']} people</b> (all roles' weekly "
+        f"work met together in {s['plan_weeks_covered_share']:.0%} of simulated weeks), "
+        f"costing <b>{money(s['recommended_cost'], cur)}</b> a year</div>"
         f"<div>Yearly cost of the FTE needed: <b class='sse-cost'>{money(cost['p50'], cur)}"
         f"</b> (median), <b>{money(cost['p90'], cur)}</b> (P90)</div>"
         f"{combine}</div>"
@@ -584,6 +654,50 @@ def today_html(result: Result) -> str:
     items = "".join(f"<li>{r}</li>" for r in rest)
     return (f"<div class='sse-today-box' style='padding:6px 10px'>"
             f"<div style='color:{color}'>{first}</div><ul style='margin:2px 0'>{items}</ul></div>")
+
+
+def people_html(result: Result) -> str:
+    """The people view: today's people and the roles they can do (and the work nobody on
+    the team can do), then the planned headcount by role beside its FTE and its shifts."""
+    s = result.summary()
+    labels = s["role_labels"]
+    cell = "style='padding:1px 8px;text-align:{}'"
+    left, right = cell.format("left"), cell.format("right")
+    parts = []
+    c = s.get("current_staff")
+    if c:
+        rows = "".join(
+            f"<tr><td {left}>{html.escape(p['name'])}</td><td {right}>{_staff(p['fte'])}</td>"
+            f"<td {left}>{html.escape(', '.join(labels[r] for r in p['roles']))}</td></tr>"
+            for p in c["people"])
+        unstaffed = {r: h for r, h in c["unstaffed_hours_by_role"].items() if h >= 0.5}
+        gap = ("<div style='color:{}'>Nobody on today's team can do: {}</div>".format(
+            WARN, html.escape(", ".join(f"{labels[r]} ({h:,.0f} h a year)"
+                                        for r, h in unstaffed.items())))
+               if unstaffed else f"<div style='color:{OK}'>Someone on today's team can do every "
+               "role's work.</div>")
+        parts.append(
+            "<div><b>Today's people</b></div><table class='sse-today-people'>"
+            f"<tr><th {left}>Person</th><th {right}>FTE</th><th {left}>Can do</th></tr>"
+            f"{rows}</table>{gap}")
+    else:
+        parts.append("<div>This scenario does not give today's people.</div>")
+    detail = s["headcount_detail"]
+    rows = "".join(
+        f"<tr><td {left}>{html.escape(labels[r])}</td><td {right}>{_fte(d['plan_fte'])}</td>"
+        f"<td {right}>{d['rostered'] or ''}</td><td {right}>{d['bench'] or ''}</td>"
+        f"<td {right}><b>{d['people']}</b></td></tr>"
+        for r, d in detail.items() if d["people"] or d["plan_fte"])
+    parts.append(
+        "<div style='margin-top:6px'><b>The planned team in people</b></div>"
+        "<table class='sse-headcount'>"
+        f"<tr><th {left}>Role</th><th {right}>FTE</th><th {right}>On the roster</th>"
+        f"<th {right}>Bench</th><th {right}>People</th></tr>{rows}"
+        f"<tr><td {left}><b>Total</b></td><td {right}><b>{_fte(s['recommended_fte_total'])}"
+        f"</b></td><td></td><td></td><td {right}><b>{s['headcount_total']}</b></td></tr>"
+        "</table>")
+    parts += [f"<div>{to_html(x)}</div>" for x in people_sentences(s)]
+    return "<div style='padding:6px 10px'>" + "".join(parts) + "</div>"
 
 
 def saved_header(scenario: Scenario, source: Path | None, controls: list[Control]) -> str:

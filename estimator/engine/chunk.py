@@ -23,6 +23,11 @@ What one run computes (docs/model.md, "The work the model counts"):
    on-duty hours of extended coverage) and their extra hours by role;
 5. flexible work by the week: content production, recurring work and listening reports.
 
+Beside the hours by kind of work it keeps what the role profiles read
+(:mod:`estimator.engine.role_profiles`): each role's on-duty hours and when they fall
+(evenings, nights, weekends, holidays), the crisis hours that are round-the-clock watch and
+those that are extra hours, and each channel's messages a year.
+
 Message volumes come from :mod:`estimator.engine.volumes`, crises from
 :mod:`estimator.engine.crises`, and the replies-on-target measures from
 :mod:`estimator.engine.service`.
@@ -36,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.calendar_periods import content_factors
 from estimator.engine.compile import (
     CONTENT,
     CRISIS,
@@ -47,6 +53,7 @@ from estimator.engine.compile import (
 )
 from estimator.engine.crises import draw_crises, triaged_messages
 from estimator.engine.service import current_staff, messages_by_target, replies_within_target
+from estimator.engine.staffing import today_by_week
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
 
@@ -100,6 +107,10 @@ def simulate_chunk(
     # ---- engagement and monitoring: on duty, hour by hour
     agents_total = np.zeros((runs, HOURS), dtype=FLOAT)
     live_loads, spreads, agents_by_queue, arrivals_work = [], [], [], np.zeros((runs, HOURS), FLOAT)
+    when = on_duty_masks(model)
+    on_duty_when = np.zeros((runs, n_roles, when.shape[1]))
+    crisis_watch = np.zeros((runs, n_roles))
+    crisis_extra = np.zeros((runs, n_roles))
     for q in model.queues:
         load = hourly(model, daily, q.channels, [c.handle_minutes / 60 for c in model.channels])
         surged = load if crises is None else load * (1 + crises.surge)
@@ -117,6 +128,7 @@ def simulate_chunk(
         agents_by_queue.append(agents)
         hours_kind[:, q.role, ENGAGEMENT] += agents.sum(axis=1)
         weekly_hours[:, q.role] += weekly(agents)
+        on_duty_when[:, q.role] += _hours_when(agents, when)
 
     monitoring = np.zeros(runs)
     if model.monitoring_minutes is not None:
@@ -131,6 +143,7 @@ def simulate_chunk(
         watching = on_duty - agents_total
         hours_kind[:, model.on_duty_role, MONITORING] += watching.sum(axis=1)
         weekly_hours[:, model.on_duty_role] += weekly(watching)
+        on_duty_when[:, model.on_duty_role] += _hours_when(watching, when)
 
     # ---- crisis work: the difference crises make in the hours they are active
     if crises is not None:
@@ -156,6 +169,7 @@ def simulate_chunk(
             _move_to_crisis(
                 hours_kind, weekly_crisis, model.on_duty_role, MONITORING, r, week_cells, added
             )
+            crisis_watch[:, model.on_duty_role] += np.bincount(r, weights=added, minlength=runs)
             added_total += added
         off = ~model.normal[h]
         crisis_offhours += _bincount(week_cells[off], added_total[off], runs * WEEKS)
@@ -163,6 +177,7 @@ def simulate_chunk(
         for role, extra in crises.extra_by_role.items():
             per_week = _bincount(crises.pair_week_cells, extra, runs * WEEKS)
             hours_kind[:, role, CRISIS] += per_week.sum(axis=1)
+            crisis_extra[:, role] += per_week.sum(axis=1)
             weekly_hours[:, role] += per_week
             weekly_crisis += per_week
             crisis_offhours += _bincount(
@@ -181,8 +196,8 @@ def simulate_chunk(
     # ---- flexible work by the week
     flexible = _weekly_flexible(model, values, runs, n_roles)
     for kind in (CONTENT, MONITORING, RECURRING):
-        hours_kind[:, :, kind] += flexible[kind] * WEEKS
-        weekly_hours += flexible[kind][:, :, None]
+        hours_kind[:, :, kind] += flexible[kind].sum(axis=2)
+        weekly_hours += flexible[kind]
 
     out: dict[str, NDArray] = {
         "hours_by_role_kind": hours_kind,
@@ -195,19 +210,70 @@ def simulate_chunk(
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
         "crisis_triaged_messages": np.zeros(runs) if crises is None else triaged,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
+        "on_duty_hours_by_role_when": on_duty_when,
+        "crisis_watch_hours_by_role": crisis_watch,
+        "crisis_extra_hours_by_role": crisis_extra,
+        "messages_by_channel": daily.sum(axis=2),
     }
+    out["on_duty_by_role_hour_of_week"] = _on_duty_by_role(
+        model, on_duty, agents_by_queue, out["on_duty_by_hour_of_week"]
+    )
     groups = messages_by_target(model, daily, crises)
     within, total, uncovered = replies_within_target(groups, covered)
     out["replies"] = total
     out["replies_within_target"] = within
     out["replies_outside_coverage"] = uncovered
     if model.current_staff is not None:
-        out.update(
-            current_staff(
-                model, values, groups, covered, arrivals_work, weekly_hours, crisis_offhours
-            )
-        )
+        per_week = values["productive_hours_per_fte"] / WEEKS
+        out.update(today_by_week(model.current_staff, weekly_hours, per_week, crisis_offhours))
+        out.update(current_staff(model, values, groups, covered, arrivals_work))
     return out
+
+
+def _on_duty_by_role(
+    model: Model, on_duty: NDArray, agents_by_queue: list[NDArray], on_duty_week: NDArray
+) -> NDArray[np.float16]:
+    """(runs, hourly roles, 168) people on duty by role, mean over the weeks: each queue's
+    agents to its role; the on-duty role has the rest of the on-duty people."""
+    runs = on_duty.shape[0]
+    index = {r: i for i, r in enumerate(model.hourly_roles)}
+    out = np.zeros((runs, len(index), HOURS_PER_WEEK), dtype=np.float32)
+    for q, agents in zip(model.queues, agents_by_queue, strict=True):
+        if q.role != model.on_duty_role:
+            out[:, index[q.role]] += agents.reshape(runs, WEEKS, HOURS_PER_WEEK).mean(axis=1)
+    if model.on_duty_role is not None:
+        others = out.sum(axis=1)
+        out[:, index[model.on_duty_role]] = np.maximum(on_duty_week - others, 0)
+    return out.astype(np.float16)
+
+
+#: The columns of :func:`on_duty_masks`: when an on-duty hour falls.
+ON_DUTY_WHEN = ("all", "evening", "night", "weekend", "holiday")
+#: Evenings run from this hour to midnight; nights from midnight to :data:`DAY_STARTS`.
+EVENING_STARTS, DAY_STARTS = 18, 8
+
+
+def on_duty_masks(model: Model) -> NDArray[np.bool_]:
+    """(8736, 5) columns of :data:`ON_DUTY_WHEN`: every hour; evening hours (18:00 to
+    midnight); night hours (midnight to 08:00); Saturdays and Sundays; public holidays and
+    the scenario's extra days off."""
+    hour = np.arange(HOURS)
+    day, hod = hour // 24, hour % 24
+    return np.stack([
+        np.ones(HOURS, dtype=bool),
+        hod >= EVENING_STARTS,
+        hod < DAY_STARTS,
+        day % 7 >= 5,
+        model.year.holiday[day],
+    ], axis=1)
+
+
+def _hours_when(people: NDArray, when: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """(runs, 5) the hours of an (runs, 8736) array of people on duty in each column of
+    :func:`on_duty_masks`; row by row, so that the chunking never changes a sum (a matrix
+    product's blocking would)."""
+    return np.stack([people[:, when[:, j]].sum(axis=1, dtype=np.float64)
+                     for j in range(when.shape[1])], axis=1)
 
 
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
@@ -257,7 +323,8 @@ def _backlog_spread(
 def _weekly_flexible(
     model: Model, values: dict[str, NDArray], runs: int, n_roles: int
 ) -> dict[int, NDArray[np.float64]]:
-    """Hours a week by role of content, recurring work and listening reports."""
+    """Hours each week (runs, roles, weeks) of content, recurring work and listening
+    reports; content follows the calendar's content factors."""
     out = {k: np.zeros((runs, n_roles)) for k in (CONTENT, MONITORING, RECURRING)}
     for c in model.content:
         pieces = values[c.per_week]
@@ -270,8 +337,12 @@ def _weekly_flexible(
         out[RECURRING][:, role] += values[path] * times
     if model.report_hours is not None and model.on_duty_role is not None:
         out[MONITORING][:, model.on_duty_role] += values[model.report_hours]
-    return out
+    by_week = {k: np.repeat(v[:, :, None], WEEKS, axis=2) for k, v in out.items()}
+    calendar = content_factors(model.periods, values, runs)
+    if calendar is not None:
+        by_week[CONTENT] *= calendar[:, None, :]
+    return by_week
 
 
 
-__all__ = ["simulate_chunk"]
+__all__ = ["ON_DUTY_WHEN", "on_duty_masks", "simulate_chunk"]

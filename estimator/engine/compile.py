@@ -6,9 +6,7 @@ engine receives is complete and consistent, and the engine never re-checks it.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,16 +19,16 @@ from estimator.engine.calendar import (
     planning_year,
     run_lengths,
 )
+from estimator.engine.calendar_periods import PeriodSpec, period_specs
 from estimator.engine.queueing import StaffingTable
+from estimator.engine.staffing import Team, team_from_scenario
 from estimator.engine.streams import identity, identity_keys
 from estimator.scenario import Scenario, ScenarioError
 from estimator.scenario import quantities as dist
-from estimator.scenario.paths import DATA_DIR
+from estimator.scenario.profiles import read_profile
 
 KINDS = ("content", "engagement", "monitoring", "crisis", "recurring")
 CONTENT, ENGAGEMENT, MONITORING, CRISIS, RECURRING = range(5)
-
-_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
 @dataclass(frozen=True)
@@ -110,28 +108,9 @@ class Model:
     report_hours: str | None
     min_on_duty: int
     crisis_coverage: bool
-    current_staff: NDArray[np.float64] | None
-
-
-def _read_profile(name: str) -> NDArray[np.float64]:
-    path = Path(name) if name.endswith(".csv") else DATA_DIR / "profiles" / f"{name}.csv"
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    weights = np.full((7, 24), np.nan)
-    with path.open(encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        for row in rows:
-            day = row["weekday"].strip().lower()[:3]
-            d = _WEEKDAYS[day] if day in _WEEKDAYS else int(day)
-            weights[d, int(row["hour"])] = float(row["weight"])
-    if np.isnan(weights).any() or (weights < 0).any() or weights.sum() <= 0:
-        raise ValueError(f"{path}: expected 168 non-negative weights, one per weekday and hour")
-    return weights / weights.mean()
-
-
-def available_profiles() -> list[str]:
-    """Names of the arrival profiles shipped in ``data/profiles``."""
-    return sorted(p.stem for p in (DATA_DIR / "profiles").glob("*.csv"))
+    current_staff: Team | None  # today's people and the roles they can do
+    periods: tuple[PeriodSpec, ...] = ()  # the calendar's named periods
+    hourly_roles: tuple[int, ...] = ()  # roles with on-duty hours: the on-duty role, then queues'
 
 
 def compile_model(scenario: Scenario) -> Model:
@@ -192,18 +171,8 @@ def compile_model(scenario: Scenario) -> Model:
     for i, ch in enumerate(s.channels):
         key = channel_keys[i]
         if ch.profile not in profiles:
-            try:
-                profiles[ch.profile] = _read_profile(ch.profile)
-            except FileNotFoundError:
-                raise ScenarioError(
-                    f"channels[{i}].profile: expected a profile in data/profiles "
-                    f"({', '.join(available_profiles())}) or a CSV path, got {ch.profile!r}",
-                    field=f"channels[{i}].profile",
-                ) from None
-            except (ValueError, KeyError) as exc:
-                raise ScenarioError(
-                    f"channels[{i}].profile: {exc}", field=f"channels[{i}].profile"
-                ) from None
+            profiles[ch.profile] = read_profile(ch.profile, folder=s._folder,
+                                                field=f"channels[{i}].profile")
         if ch.per_day is not None:
             volume = draw(f"channels[{i}].per_day", f"{key}:volume", ch.per_day)
             per_1000 = 1.0
@@ -313,9 +282,11 @@ def compile_model(scenario: Scenario) -> Model:
             )
         )
 
+    periods = tuple(period_specs(s, year.start, draw))
+
     current = None
     if s.current_staff is not None:
-        current = np.array([s.current_staff.get(r, 0.0) for r in roles])
+        current = team_from_scenario(s.current_staff, roles, [s.role_label(r) for r in roles])
 
     model = Model(
         scenario=s,
@@ -339,6 +310,10 @@ def compile_model(scenario: Scenario) -> Model:
         min_on_duty=s.coverage.min_on_duty if on_duty_role is not None else 0,
         crisis_coverage=s.coverage.during_crisis == "24/7",
         current_staff=current,
+        periods=periods,
+        hourly_roles=tuple(dict.fromkeys(
+            ([on_duty_role] if on_duty_role is not None else []) + [q.role for q in queues]
+        )),
     )
     _check_capacity(model)
     return model

@@ -9,7 +9,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +17,11 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.plan import Plan, least_team
+from estimator.engine.role_profiles import role_profiles
+from estimator.engine.roster import RosterWeek, roster_week, with_bench
+from estimator.engine.staffing import allocate, fte_by_role
+from estimator.engine.todays_week import todays_week
 from estimator.scenario import quantities as dist
 
 if TYPE_CHECKING:
@@ -71,6 +76,8 @@ class Result:
     created: str = field(
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     )
+    _plans: dict[float, Plan] = field(default_factory=dict, init=False, repr=False)
+    _rosters: dict[str, RosterWeek] | None = field(default=None, init=False, repr=False)
     _summaries: dict[tuple[float, ...], dict[str, Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -139,23 +146,33 @@ class Result:
         return self.hours_by_kind() / self.productive_hours_per_fte[:, None]
 
     def risk_curve(self, team_fte: NDArray[np.float64] | None = None) -> dict[str, NDArray]:
-        """For each team size (total FTE): the chance the year's work fits, and the share of
-        weeks whose work fits (on-duty hours included, so a week that fits also meets the
-        response targets).
-
-        Team members are taken to share all roles' work, so this is an optimistic bound
-        for a team whose mix of roles differs from the need.
-        """
+        """For each team size (total FTE), the recommended team's mix of roles scaled to that
+        size: the chance the year's work fits (every role's), and the share of weeks whose
+        work fits (every role's, on-duty hours included). At the plan's own size the share
+        of weeks is the plan's ``plan_weeks_covered_share``."""
+        plan = self.plan()
+        total_plan = float(plan.fte.sum())
         if team_fte is None:
-            hi = max(float(np.percentile(self.fte_total(), 99.5)) * 1.3, 1.0)
-            team_fte = np.round(np.arange(0.0, hi + 0.05, 0.1), 6)
+            hi = max(float(np.percentile(self.fte_total(), 99.5)), total_plan) * 1.3
+            team_fte = np.round(np.arange(0.0, max(hi, 1.0) + 0.05, 0.1), 6)
         team_fte = np.asarray(team_fte, dtype=np.float64)
-        total = np.sort(self.fte_total())
-        year = np.searchsorted(total, team_fte + 1e-9, side="right") / total.size
-        per_week = self.productive_hours_per_fte[:, None] / WEEKS
-        weekly_need = np.sort((self.weekly_demand_hours() / per_week).ravel())
-        weeks = np.searchsorted(weekly_need, team_fte + 1e-9, side="right") / weekly_need.size
-        return {"team_fte": team_fte, "chance_year_met": year, "share_weeks_met": weeks}
+        mix = plan.fte / total_plan if total_plan > 0 else np.ones(len(self.roles))
+        # the least scale of the mix that meets each year, and each week
+        year = _least_scale(self.fte_by_role(), mix).ravel()
+        per_week = (self.productive_hours_per_fte / WEEKS)[:, None]
+        week = np.zeros(self.runs * WEEKS)
+        hours = self.arrays["weekly_hours_by_role"]
+        for r in range(len(self.roles)):
+            need = (hours[:, r, :] / per_week).ravel()
+            np.maximum(week, _least_scale(need[:, None], mix[r : r + 1]).ravel(), out=week)
+        year.sort()
+        week.sort()
+        tol = 1 + 1e-9
+        return {
+            "team_fte": team_fte,
+            "chance_year_met": np.searchsorted(year, team_fte * tol + 1e-12, "right") / year.size,
+            "share_weeks_met": np.searchsorted(week, team_fte * tol + 1e-12, "right") / week.size,
+        }
 
     def weekly_fte_by_role(self) -> NDArray[np.float64]:
         """(runs, roles, 52) FTE each week's work needs (average productive week)."""
@@ -174,22 +191,108 @@ class Result:
         weeks = self.arrays["crisis_weeks"] == crisis
         return float(np.median(demand[weeks])) if weeks.any() else float("nan")
 
-    def recommended_fte(self, percentile: float | None = None) -> dict[str, float]:
-        """FTE by role so that each role's weekly demand is met in ``percentile``% of weeks,
-        rounded up to the scenario's ``fte_step``."""
+    def plan(self, percentile: float | None = None) -> Plan:
+        """The recommended team: the least FTE by role (in ``plan.fte_step`` steps) that
+        meets all roles' weekly work together in ``percentile``% of the simulated weeks
+        (:func:`estimator.engine.plan.least_team`)."""
         p = self.percentile if percentile is None else percentile
-        step = self.model.scenario.plan.fte_step
-        per_week = (self.productive_hours_per_fte / WEEKS)[:, None]
-        hours = self.arrays["weekly_hours_by_role"]
-        # one role at a time: memory stays at one (runs x 52) array even at 100,000 runs
-        return {
-            r: round_up(float(np.percentile(hours[:, i, :] / per_week, p)), step)
-            for i, r in enumerate(self.roles)
-        }
+        if p not in self._plans:
+            self._plans[p] = least_team(
+                self.arrays["weekly_hours_by_role"], self.productive_hours_per_fte, p / 100,
+                self.model.scenario.plan.fte_step,
+            )
+        return self._plans[p]
+
+    def recommended_fte(self, percentile: float | None = None) -> dict[str, float]:
+        """FTE by role of the recommended team (:meth:`plan`)."""
+        fte = self.plan(percentile).fte
+        return {r: float(x) for r, x in zip(self.roles, fte, strict=True)}
+
+    def recommended_cost(self, percentile: float | None = None) -> float:
+        """Yearly cost of the recommended team: its FTE by role times each role's salary."""
+        return float(self.plan(percentile).fte @ self.salaries)
 
     def chance_staff_enough(self, fte: float) -> float:
         """Share of runs whose total FTE needed is at most ``fte``."""
         return float(np.mean(self.fte_total() <= fte + 1e-9))
+
+    # ------------------------------------------------------------------ people and roster
+    def on_duty_required(self) -> dict[str, NDArray[np.int64]]:
+        """(168,) whole people each role with on-duty hours needs on duty in a typical week,
+        Monday 00:00 first.
+
+        The median over runs of each hour of the week's mean people on duty, rounded to
+        whole people; at least ``coverage.min_on_duty`` for the on-duty role in the hours the
+        coverage covers in most weeks (crisis hours outside them round away)."""
+        by_role = self.arrays["on_duty_by_role_hour_of_week"].astype(np.float32)
+        median = np.median(by_role, axis=0)  # (hourly roles, 168)
+        weeks = self.model.covered.reshape(WEEKS, HOURS_PER_WEEK)
+        typical = weeks.mean(axis=0) > 0.5
+        out = {}
+        for i, r in enumerate(self.model.hourly_roles):
+            need = np.floor(median[i] + 0.5).astype(np.int64)
+            need[~typical] = np.where(median[i][~typical] >= 0.5, need[~typical], 0)
+            if r == self.model.on_duty_role:
+                need[typical] = np.maximum(need[typical], self.model.min_on_duty)
+            out[self.roles[r]] = need
+        return out
+
+    def rosters(self) -> dict[str, RosterWeek]:
+        """Each on-duty role's week of shifts (:func:`estimator.engine.roster.roster_week`)."""
+        if self._rosters is None:
+            cap = self.model.scenario.capacity
+            self._rosters = {
+                role: roster_week(need, max_shift_hours=cap.max_shift_hours,
+                                  days_per_week=cap.days_per_week,
+                                  hours_per_week=cap.hours_per_week)
+                for role, need in self.on_duty_required().items()
+            }
+        return self._rosters
+
+    def bench_days(self) -> tuple[float, float]:
+        """(working days a year to cover, days a person is away in them), means over runs.
+
+        Leave and sickness always need cover; public holidays only where they are covered."""
+        cap = self.model.scenario.capacity
+        days = cap.days_per_week * WEEKS
+        away = float(self.inputs["capacity.vacation_days"].mean()
+                     + self.inputs["capacity.sick_days"].mean())
+        if self.model.scenario.coverage.holidays == "none":
+            days -= self.model.holiday_workdays
+        else:
+            away += self.model.holiday_workdays
+        return float(days), away
+
+    def headcount(self) -> dict[str, dict[str, Any]]:
+        """People by role: ``rostered`` (the roster's people), ``bench`` (more people to keep
+        it staffed through leave and sickness), ``plan_fte`` and ``people``: the larger of
+        rostered + bench and the plan's FTE rounded up to whole people."""
+        days, away = self.bench_days()
+        rosters = self.rosters()
+        out = {}
+        for r, fte in self.recommended_fte().items():
+            roster = rosters.get(r)
+            rostered = roster.people if roster is not None else 0
+            staffed = with_bench(rostered, days, away)
+            out[r] = {
+                "rostered": rostered,
+                "bench": staffed - rostered,
+                "plan_fte": fte,
+                "people": max(staffed, math.ceil(fte - 1e-9)),
+            }
+        return out
+
+    def roster_rows(self) -> list[dict[str, Any]]:
+        """A typical week's shifts: ``person``, ``role``, ``day`` (Mon..Sun), ``start`` and
+        ``end`` (HH:MM), ``hours``."""
+        rows = []
+        for role, week in self.rosters().items():
+            label = self.model.scenario.role_label(role)
+            for s in week.shifts:
+                start, end = s.clock()
+                rows.append({"person": f"{label} {s.person + 1}", "role": role, "day": s.day,
+                             "start": start, "end": end, "hours": s.hours})
+        return rows
 
     # ------------------------------------------------------------------ today's staff
     @property
@@ -197,33 +300,68 @@ class Result:
         return self.model.current_staff is not None
 
     def current_staff_fte(self) -> dict[str, float]:
-        if self.model.current_staff is None:
+        """Today's FTE by role: each person's FTE split over their roles as their year's
+        work goes (mean over runs, :func:`estimator.engine.staffing.fte_by_role`), adding up
+        to today's total FTE."""
+        team = self.model.current_staff
+        if team is None:
             return {}
-        return {r: float(x) for r, x in zip(self.roles, self.model.current_staff, strict=True)}
+        fte = fte_by_role(self.hours_by_role(), self.productive_hours_per_fte, team).mean(axis=0)
+        return {r: round(float(x), 9) for r, x in zip(self.roles, fte, strict=True)}
+
+    def current_people(self) -> list[dict[str, Any]]:
+        """Today's people: ``name``, ``fte`` and ``roles`` (a shorthand role = FTE is one
+        entry named by its role)."""
+        team = self.model.current_staff
+        if team is None:
+            return []
+        return [
+            {"name": n, "fte": float(f), "roles": [r for r, c in zip(self.roles, row, strict=True)
+                                                   if c]}
+            for n, f, row in zip(team.names, team.fte, team.can, strict=True)
+        ]
+
+    def chance_today_enough(self) -> float:
+        """Share of runs in which today's people can do the whole year's work, each person
+        only in the roles they can do."""
+        team = self.model.current_staff
+        if team is None:
+            return float("nan")
+        fte, can = team.groups()
+        demand = self.hours_by_role()
+        done = allocate(demand, self.productive_hours_per_fte[:, None] * fte, can)
+        return float(np.mean((demand - done).sum(axis=1) <= 1e-6 * (1 + demand.sum(axis=1))))
 
     def current_staff_summary(self) -> dict[str, Any]:
-        """What today's team gets (see :func:`estimator.simulate._current_staff`)."""
+        """What today's team gets (see :mod:`estimator.engine.staffing`)."""
         a = self.arrays
-        staff = round(float(self.model.current_staff.sum()), 9)  # type: ignore[union-attr]
+        staff = self.model.current_staff.fte_total  # type: ignore[union-attr]
         overloaded = a["current_weeks_overloaded"]
         overtime = a["current_overtime_weekly"]
         replies = a["current_replies_weekly"]
         within = a["current_replies_within_weekly"]
         crisis_weeks = a["crisis_weeks"]
         gap = self.fte_total() - staff
+        unstaffed = a["current_unstaffed_hours"].mean(axis=0)
         out: dict[str, Any] = {
+            "people": self.current_people(),
             "fte": self.current_staff_fte(),
             "fte_total": staff,
             "capacity_hours_per_week_mean": float(a["current_capacity_per_week"].mean()),
             "gap_fte_p50": float(np.percentile(gap, 50)),
             "gap_fte_p90": float(np.percentile(gap, 90)),
-            "chance_enough": self.chance_staff_enough(staff),
+            "chance_enough": self.chance_today_enough(),
             "weeks_overloaded_share": float(overloaded.mean()),
             "overtime_hours_mean": float(overtime.sum(axis=1, dtype=np.float64).mean()),
             "replies_within_target_share": _share(
                 within.sum(dtype=np.float64), replies.sum(dtype=np.float64)
             ),
+            "unstaffed_hours_by_role": {r: float(h) for r, h in
+                                        zip(self.roles, unstaffed, strict=True)},
+            "unstaffed_hours_total": float(unstaffed.sum()),
         }
+        out["time_audit"] = todays_week(
+            self, out["capacity_hours_per_week_mean"], out.get("unstaffed_hours_by_role"))
         if crisis_weeks.any():
             out["crisis_week"] = {
                 "weeks_with_crisis_mean": float(crisis_weeks.sum(axis=1).mean()),
@@ -256,6 +394,8 @@ class Result:
         fte = self.fte_by_role()
         recommended = self.recommended_fte()
         rec_total = round(sum(recommended.values()), 6)
+        plan = self.plan()
+        headcount = self.headcount()
         hours_kind = self.hours_by_kind()
         cost = self.cost()
         s = self.model.scenario
@@ -278,14 +418,18 @@ class Result:
                               for i, k in enumerate(KINDS)},
             "hours_by_role": {r: _stats(h, (50, 90)) for r, h in
                               zip(self.roles, self.hours_by_role().T, strict=True)},
-            "cost_total": _stats(cost, (50, 90)),
+            "cost_total": {**_stats(cost, (50, 90)), "plan": self.recommended_cost()},
             "plan_percentile": self.percentile,
             "recommended_fte": recommended,
             "recommended_fte_total": rec_total,
-            "recommended_cost": float(
-                sum(recommended[r] * s.roles[r].salary for r in self.roles)
-            ),
+            "recommended_cost": self.recommended_cost(),
+            "plan_weeks_covered_share": plan.weeks_covered_share,
+            "plan_roles_own_percentiles_fte_total": plan.lower_bound_fte,
             "combine_or_contract": [r for r, x in recommended.items() if 0 < x < 0.5],
+            "headcount_by_role": {r: h["people"] for r, h in headcount.items()},
+            "headcount_total": sum(h["people"] for h in headcount.values()),
+            "headcount_detail": headcount,
+            "roster": self.roster_rows(),
             "coverage_hours_per_year": int(self.model.covered.sum()),
             "coverage_hours_with_crises_mean": float(self.arrays["covered_hours"].mean()),
             "crises_per_year_mean": float(self.arrays["crisis_count"].mean()),
@@ -305,6 +449,47 @@ class Result:
         }
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
+        out["calendar_peaks"] = self.calendar_peaks(recommended)
+        out["role_profiles"] = role_profiles(self, out.get("headcount_by_role"))
+        return out
+
+    def calendar_peaks(self, recommended: dict[str, float] | None = None) -> list[dict[str, Any]]:
+        """Each calendar period: the extra hours a week it brings, and whether the planned
+        team covers its weeks (the plan's percentile of demand within the team's productive
+        hours) or it needs temporary help, and how much."""
+        periods = self.model.periods
+        if not periods:
+            return []
+        recommended = self.recommended_fte() if recommended is None else recommended
+        demand = self.weekly_demand_hours()
+        per_week = self.productive_hours_per_fte / WEEKS
+        plan_hours = float(sum(recommended.values()) * per_week.mean())
+        in_any = np.logical_or.reduce([p.weeks for p in periods])
+        ordinary = demand[:, ~in_any].mean(axis=1) if (~in_any).any() else demand.mean(axis=1)
+        start = self.model.year.start
+        out = []
+        for p in periods:
+            weeks = np.flatnonzero(p.weeks)
+            if weeks.size == 0:
+                out.append({"name": p.name, "weeks": [], "in_planning_year": False})
+                continue
+            extra = float((demand[:, weeks].mean(axis=1) - ordinary).mean())
+            at_plan = np.percentile(demand[:, weeks], self.percentile, axis=0)
+            short = float(max(at_plan.max() - plan_hours, 0.0))
+            days = np.flatnonzero(p.days)
+            out.append({
+                "name": p.name,
+                "in_planning_year": True,
+                "weeks": [int(w) + 1 for w in weeks],
+                "first_day": (start + timedelta(days=int(days[0]))).isoformat(),
+                "last_day": (start + timedelta(days=int(days[-1]))).isoformat(),
+                "extra_hours_per_week": extra,
+                "peak_week_hours_at_plan_percentile": float(at_plan.max()),
+                "plan_hours_per_week": plan_hours,
+                "covered_by_plan": short == 0.0,
+                "temporary_help_hours_per_week": short,
+                "temporary_help_fte_in_those_weeks": short / float(per_week.mean()),
+            })
         return out
 
     def assumptions(self) -> dict[str, str]:
@@ -322,6 +507,7 @@ class Result:
         out.update({
             "capacity.hours_per_week": f"{cap.hours_per_week:g}",
             "capacity.days_per_week": f"{cap.days_per_week}",
+            "capacity.max_shift_hours": f"{cap.max_shift_hours}",
             "capacity.max_occupancy": f"{cap.max_occupancy:g}",
             "coverage.weekdays": cov.weekdays or "none",
             "coverage.weekends": cov.weekends or "none",
@@ -341,6 +527,7 @@ class Result:
         fte = self.fte_by_role()
         hours = self.arrays["hours_by_role_kind"].mean(axis=0)
         recommended = self.recommended_fte()
+        headcount = self.headcount()
         rows = []
         for i, r in enumerate(self.roles):
             row: dict[str, Any] = {
@@ -353,6 +540,7 @@ class Result:
                 "fte_p95": float(np.percentile(fte[:, i], 95)),
                 "recommended_fte": recommended[r],
                 "recommended_cost": recommended[r] * float(self.salaries[i]),
+                "headcount": headcount[r]["people"],
                 "current_fte": self.current_staff_fte().get(r, 0.0),
             }
             row.update({f"hours_{k}_mean": float(hours[i, j]) for j, k in enumerate(KINDS)})
@@ -404,6 +592,7 @@ class Result:
                 "demand_hours_p90": float(hi[w]),
                 "crisis_hours_mean": float(crisis[w]),
                 "chance_of_crisis": float(share[w]),
+                "calendar": ", ".join(p.name for p in self.model.periods if p.weeks[w]),
             }
             if self.has_current_staff:
                 row["current_capacity_hours"] = float(
@@ -466,12 +655,13 @@ def input_context(scenario: Any, path: str) -> str:
     >>> input_context(load_scenario("tests/data/model_example.toml"), "channels[0].per_day")
     'Replies: Instagram comments and DMs'
     """
-    m = re.match(r"(content|channels|work)\[(\d+)\]", path)
+    m = re.match(r"(content|channels|work|calendar)\[(\d+)\]", path)
     if m:
         item = getattr(scenario, m[1])[int(m[2])]
         return {"content": lambda: f"Content: {item.format}",
                 "channels": lambda: f"Replies: {item.platform} {item.kind}",
-                "work": lambda: f"Recurring: {item.task}"}[m[1]]()
+                "work": lambda: f"Recurring: {item.task}",
+                "calendar": lambda: f"Calendar: {item.name}"}[m[1]]()
     m = re.match(r"crises\.severity\[(\d+)\]", path)
     if m:
         return f"Crises: {scenario.crises.severity[int(m[1])].name}"
@@ -491,6 +681,14 @@ def input_label(scenario: Any, path: str) -> str:
     context = input_context(scenario, path)
     label = f"{context}, {text}" if context else text
     return f"{label} ({role})" if role else label
+
+
+def _least_scale(need: NDArray[np.float64], mix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(n,) the least total FTE of a team with role shares ``mix`` whose every role's FTE
+    covers ``need`` (n, roles) FTE; infinite where a role the mix leaves out is needed."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(need > 0, need / mix, 0.0)
+    return ratio.max(axis=1)
 
 
 def _share(part: float, whole: float) -> float:

@@ -25,6 +25,7 @@ from estimator.engine.compile import (
     compile_model,
 )
 from estimator.engine.inputs import draw_inputs
+from estimator.engine.memory import check_memory
 from estimator.engine.result import Result
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.scenario import Scenario, ScenarioError
@@ -92,6 +93,7 @@ def simulate_models(
     Every way gives the same numbers.
     """
     check_arguments(runs=runs, seed=seed)
+    check_memory(models, runs)
     bounds = chunk_bounds(runs, chunk_runs)
     values = [draw_inputs(m, seed, runs) for m in models]
     tasks = [(i, j) for i in range(len(models)) for j in range(len(bounds))]
@@ -140,10 +142,27 @@ def place(
         arrays[key][start:stop] = value
 
 
-def shutdown_workers() -> None:
-    """Stop the worker processes kept between simulations (they restart when needed)."""
+def shutdown_workers(*, kill: bool = False) -> None:
+    """Stop the worker processes kept between simulations (they restart when needed).
+
+    ``kill``: do not wait for the chunks they are computing (after a signal or Ctrl-C):
+    terminate them and collect them, so that no worker outlives the run.
+    """
     while _POOLS:
-        _POOLS.popitem()[1].shutdown(wait=True, cancel_futures=True)
+        pool = _POOLS.popitem()[1]
+        if not kill:
+            pool.shutdown(wait=True, cancel_futures=True)
+            continue
+        # ProcessPoolExecutor has no public way to stop a busy worker
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        for proc in workers:
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
 
 
 def check_arguments(*, runs: int, seed: int) -> None:
@@ -180,6 +199,9 @@ def _run_pool(
                 yield task, fut.result()
                 for nxt in itertools.islice(queue, 1):
                     pending[pool.submit(simulate_chunk, *args(nxt))] = nxt
+    except KeyboardInterrupt:  # Ctrl-C or a signal: the busy workers are stopped, not awaited
+        shutdown_workers(kill=True)
+        raise
     finally:
         for fut in pending:
             fut.cancel()
@@ -202,8 +224,18 @@ def _dask_client(scheduler: Any) -> tuple[Any, bool]:
             f"scheduler: expected a Dask scheduler address or Client, got {scheduler!r}",
             field="scheduler",
         )
+    from distributed.comm import resolve_address
+
     try:
-        return Client(scheduler, set_as_default=False), True
+        # checked before a Client exists: a Client that failed to start would try to close
+        # itself when collected, and print a traceback a minute later
+        resolve_address(scheduler)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ScenarioError(
+            f"scheduler: expected a Dask scheduler address like tcp://host:8786, got "
+            f"{scheduler!r} ({exc})", field="scheduler") from None
+    try:
+        return Client(scheduler, set_as_default=False, timeout="10s"), True
     except (OSError, TimeoutError, ValueError) as exc:
         raise ScenarioError(
             f"scheduler: cannot reach a Dask scheduler at {scheduler!r} ({exc})",
@@ -237,6 +269,17 @@ def _run_dask(
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is for the parent, which stops the workers itself (no traceback
+    from each worker); SIGTERM and SIGHUP end the worker at once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
     """A worker pool kept for the life of the process: the dashboard reruns often, and
     starting workers costs more than a preview run."""
@@ -250,7 +293,8 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
         method = "spawn" if os.name != "posix" else (
             "forkserver" if sys.version_info >= (3, 12) else "fork")
         ctx = multiprocessing.get_context(method)
-        pool = _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        pool = _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                                  initializer=_worker_signals)
         atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
 

@@ -81,27 +81,24 @@ def current_staff(
     groups: list[tuple[float, float, NDArray[np.float32]]],
     covered: NDArray[np.bool_],
     arrivals_work: NDArray[np.float32],
-    weekly_hours: NDArray[np.float64],
-    crisis_offhours: NDArray[np.float64],
 ) -> dict[str, NDArray]:
-    """What today's team gets: overloaded weeks, overtime, replies on target.
+    """Replies on target with today's team.
 
-    Today's people are taken to share all the work between them. Replies come first: the
-    team's productive hours, spread over the week's covered hours, are open to replies, and
-    what replies leave goes to everything else. The newest messages are answered first, as
-    social inboxes list them: a team that cannot keep up still answers today's messages on
-    time and leaves older ones behind, rather than falling ever further behind on all of
-    them. A message's share on target is a fluid estimate: the reply work the team can do
-    between its arrival and its deadline, less the work that arrives after it, over its
-    hour's work (a lower bound: not all the later work need be answered first). A week is
-    overloaded when its work
-    exceeds the team's hours; overtime is the work beyond them (done late or left undone),
-    and at least the crisis work outside normal hours.
+    Replies come first: the productive hours of everyone on today's team who can answer
+    (a role that answers a channel), spread over the week's covered hours, are open to
+    replies, and what replies leave goes to everything else
+    (:mod:`estimator.engine.staffing` counts overloaded weeks and overtime). The newest
+    messages are answered first, as social inboxes list them: a team that cannot keep up
+    still answers today's messages on time and leaves older ones behind, rather than
+    falling ever further behind on all of them. A message's share on target is a fluid
+    estimate: the reply work the team can do between its arrival and its deadline, less
+    the work that arrives after it, over its hour's work (a lower bound: not all the later
+    work need be answered first).
     """
     assert model.current_staff is not None
     runs = covered.shape[0]
-    capacity = model.current_staff.sum() * values["productive_hours_per_fte"] / WEEKS  # (runs,)
-    demand = weekly_hours.sum(axis=1)  # (runs, weeks)
+    answering = model.current_staff.fte_able([q.role for q in model.queues])
+    capacity = answering * values["productive_hours_per_fte"] / WEEKS  # (runs,)
     covered_per_week = weekly(covered)
     # Replies come first: a stretched team answers people before it makes content, watches
     # or reports, so all its hours are open to replies, spread over the covered hours.
@@ -146,11 +143,7 @@ def current_staff(
         replies_weekly += m.sum(axis=2, dtype=np.float64)
         within_weekly += np.einsum("rwh,rwh->rw", m, share.reshape(by_week), dtype=np.float64)
 
-    excess = np.maximum(demand - capacity[:, None], 0.0)
     return {
-        "current_capacity_per_week": capacity,
-        "current_weeks_overloaded": demand > capacity[:, None] + 1e-9,
-        "current_overtime_weekly": np.maximum(excess, crisis_offhours).astype(np.float32),
         "current_replies_weekly": replies_weekly.astype(np.float32),
         "current_replies_within_weekly": within_weekly.astype(np.float32),
     }

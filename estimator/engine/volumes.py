@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.calendar_periods import volume_factors
 from estimator.engine.compile import Model
 from estimator.engine.streams import BLOCK_RUNS, SHARED_DAY_KEY, block_generator
 
@@ -111,4 +112,7 @@ def daily_messages(
                 blocks, start, runs,
             )
             out[:, c] *= noise / shape
+    calendar = volume_factors(model.periods, values, runs, len(model.channels))
+    if calendar is not None:  # the calendar's busy (and quiet) periods
+        out *= calendar
     return out

@@ -1,4 +1,5 @@
-"""``brief.pdf``: one A4 page for a budget meeting."""
+"""``brief.pdf``: one A4 page for a budget meeting, and a second: today's week and what each
+role does."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from typing import Any
 from estimator.engine.result import Result
 from estimator.report.files import atomic_file
 from estimator.report.tables import assumption_rows
-from estimator.report.words import money, plain, today_sentences
+from estimator.report.words import (
+    calendar_sentence,
+    kind_label,
+    money,
+    people_sentences,
+    plain,
+    plan_sentence,
+    today_sentences,
+    todays_week_sentence,
+)
 from estimator.report.words import staff as _staff
 
 #: A4 portrait, in inches.
@@ -125,7 +135,6 @@ def brief_figure(result: Result) -> Any:
     s = result.summary(percentiles=(10, 50, 90, 95))
     cur = s["currency"]
     t = s["fte_total"]
-    plan = f"{s['plan_percentile']:g}%"
     with mpl.rc_context(charts.style(font_size=8)):
         fig = Figure(figsize=A4_INCHES)
         page = _Page(fig)
@@ -140,10 +149,10 @@ def brief_figure(result: Result) -> Any:
             f"{t['p90']:.1f} FTE in 8 years out of 10 (P10–P90), {t['p95']:.1f} FTE at P95. "
             f"It costs {money(s['cost_total']['p50'], cur)} a year (P50) to "
             f"{money(s['cost_total']['p90'], cur)} (P90).",
-            f"Plan for a team of {s['recommended_fte_total']:.1f} FTE, which meets the weekly "
-            f"work in {plan} of weeks, at {money(s['recommended_cost'], cur)} a year."
+            plain(plan_sentence(s))
             + (f" Today the programme has {_staff(s['current_staff']['fte_total'])} FTE."
                if "current_staff" in s else ""),
+            *([plain(calendar_sentence(s))] if calendar_sentence(s) else []),
         ], 96)
         page.text(left, 1.15, lead, fontsize=10, linespacing=1.45, gid="lead")
         y = 1.15 + (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.2
@@ -163,6 +172,24 @@ def brief_figure(result: Result) -> Any:
         page.text(col, y + 0.3, _wrap(_today_lines(s), 40, "  "), fontsize=8,
                   linespacing=1.45, gid="today")
         y += 0.3 + chart_h + 0.55
+
+        # People and shifts, in the room the assumptions can spare (at least their note and
+        # two lines stay): all sentences, else the first lines, else none
+        spare = page.h - 0.45 - y - 1.1  # what the assumptions' heading, note and 2 lines need
+        fits = int((spare - 0.48) / _line_height(8, 1.45))
+        lines: list[str] = []
+        for sentence in [*people_sentences(s), "A typical week's shifts: roster.csv and the "
+                                               "roster chart."]:
+            wrapped = _wrap([f"• {plain(sentence)}"], 130, "  ").splitlines()
+            if len(lines) + len(wrapped) > fits:
+                break
+            lines += wrapped
+        if lines:
+            people = "\n".join(lines)
+            page.text(left, y, "People and shifts", fontsize=11, fontweight="bold",
+                      gid="people_heading")
+            page.text(left, y + 0.28, people, fontsize=8, linespacing=1.45, gid="people")
+            y += 0.28 + (people.count("\n") + 1) * _line_height(8, 1.45) + 0.2
 
         page.text(left, y, "Main assumptions and where they are set", fontsize=11,
                   fontweight="bold", gid="assumptions_heading")
@@ -199,8 +226,9 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     size = 9 if len(rows) <= 8 else 8
     row_h = _line_height(size, 1.5)
     width = right - left
-    cols = [("Role", 0.0, "left"), ("Median FTE", 0.50, "right"), ("P90 FTE", 0.61, "right"),
-            (f"Planned FTE\n(P{s['plan_percentile']:g} of weeks)", 0.76, "right"),
+    cols = [("Role", 0.0, "left"), ("Median FTE", 0.44, "right"), ("P90 FTE", 0.54, "right"),
+            (f"Planned FTE\n({s['plan_percentile']:g}% of weeks)", 0.67, "right"),
+            ("People", 0.76, "right"),
             (f"Planned cost\na year ({cur})", 0.90, "right"), ("Today\nFTE", 1.0, "right")]
     for label, x, ha in cols:
         page.text(left + x * width, top, label, ha=ha, fontweight="bold", fontsize=size,
@@ -210,7 +238,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     y += 0.07
     total = {"label": "Total", "fte_p50": s["fte_total"]["p50"], "fte_p90": s["fte_total"]["p90"],
              "recommended_fte": s["recommended_fte_total"],
-             "recommended_cost": s["recommended_cost"],
+             "recommended_cost": s["recommended_cost"], "headcount": s["headcount_total"],
              "current_fte": sum(r["current_fte"] for r in every)}
     if hidden:
         rows.append({"label": f"{len(hidden)} more roles (see workbook.xlsx)",
@@ -218,6 +246,7 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
                      "fte_p90": sum(r["fte_p90"] for r in hidden),
                      "recommended_fte": sum(r["recommended_fte"] for r in hidden),
                      "recommended_cost": sum(r["recommended_cost"] for r in hidden),
+                     "headcount": sum(r["headcount"] for r in hidden),
                      "current_fte": sum(r["current_fte"] for r in hidden)})
     for row in [*rows, total]:
         is_total = row is total
@@ -226,7 +255,8 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
             y += 0.04
         mark = " *" if row.get("role") in small else ""
         cells = [row["label"] + mark, f"{row['fte_p50']:.1f}", f"{row['fte_p90']:.1f}",
-                 f"{row['recommended_fte']:.1f}", money(row["recommended_cost"], cur),
+                 f"{row['recommended_fte']:.1f}", f"{row['headcount']}",
+                 money(row["recommended_cost"], cur),
                  _staff(row["current_fte"]) if result.has_current_staff else "–"]
         for (_, x, ha), text in zip(cols, cells, strict=True):
             page.text(left + x * width, y, text, ha=ha, fontsize=size,
@@ -240,17 +270,131 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
     return y + 0.05 + len(notes) * _line_height(7, 1.4)
 
 
+#: The most task rows the second page's table of today's week shows.
+_MAX_WEEK_ROWS = 11
+
+
+def roles_page_figure(result: Result) -> Any:
+    """The brief's second page (A4 portrait): today's week (what today's team would need to
+    do all its work, against the hours it has, and what gets left undone first: the "other
+    duties as assigned" picture, as a sentence, a chart and a table) and, for each role, its
+    hours a week and the tasks that take most of them (the job descriptions' first lines)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from estimator.report import charts
+
+    s = result.summary()
+    with mpl.rc_context(charts.style(font_size=8)):
+        fig = Figure(figsize=A4_INCHES)
+        page = _Page(fig)
+        left, right = _MARGIN, page.w - _MARGIN
+        page.text(left, 0.45, f"TODAY'S WEEK AND WHAT EACH ROLE DOES · {result.scenario_name}"
+                  .upper(), fontsize=8, color=charts.GREY, fontweight="bold", gid="kicker")
+        y = 0.75
+        audit = (s.get("current_staff") or {}).get("time_audit")
+        if audit:
+            lead = _wrap([plain(todays_week_sentence(audit)),
+                          "The team does its work in this order: replies and crises first, "
+                          "then monitoring, then content, recurring work last; within each, "
+                          "the smaller tasks first. What its hours do not reach is left undone."],
+                         100)
+            page.text(left, y, lead, fontsize=10, linespacing=1.45, gid="week_lead")
+            y += (lead.count("\n") + 1) * _line_height(10, 1.45) + 0.15
+            chart_h = 3.1
+            ax = fig.add_axes((page.fx(left + 2.3), page.fy(y + chart_h),
+                               page.fx(right - left - 2.3), chart_h / page.h))
+            charts.plot_todays_week(result, ax=ax)
+            ax.set_title("")
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            y += chart_h + 0.55
+            y = _week_table(page, audit, y, left, right) + 0.3
+        else:
+            page.text(left, y, "The scenario gives no current staff: add [current_staff] to "
+                      "set today's team against its week.", fontsize=10, gid="week_lead")
+            y += 0.5
+        page.text(left, y, "What each role does (hours a week, the largest tasks)", fontsize=11,
+                  fontweight="bold", gid="roles_heading")
+        y += 0.3
+        lines = []
+        for p in s["role_profiles"].values():
+            if p["hours_per_week"] <= 0:
+                continue
+            top = "; ".join(f"{t['task']} {t['hours_per_week']:.1f} h" for t in p["tasks"][:3])
+            lines.append(f"{p['label']}: {p['hours_per_week']:.1f} h a week. {top}")
+        room = max(int((page.h - 0.55 - y) / _line_height(7.5, 1.4)), 2)
+        text = _wrap([f"• {x}" for x in lines], 120, "  ").split("\n")
+        if len(text) > room:
+            text = [*text[: room - 1], "… every role's draft job description is in roles/."]
+        page.text(left, y, "\n".join(text), fontsize=7.5, linespacing=1.4, gid="roles")
+        charts.add_footer(fig, result)
+    return fig
+
+
+def _week_table(page: _Page, audit: dict[str, Any], top: float, left: float,
+                right: float) -> float:
+    """Today's week as a table (tasks in the order the team does them); returns its end."""
+    from estimator.report.charts import GREY
+
+    width = right - left
+    cols = [("Task", 0.0, "left"), ("Kind of work", 0.50, "left"),
+            ("Needed\n(h a week)", 0.74, "right"), ("Done", 0.86, "right"),
+            ("Left undone", 1.0, "right")]
+    for label, x, ha in cols:
+        page.text(left + x * width, top, label, ha=ha, fontweight="bold", fontsize=8,
+                  linespacing=1.2, gid="week_header")
+    y = top + 2 * _line_height(8, 1.2) + 0.05
+    page.rule(left, right, y, color=GREY, lw=0.8)
+    y += 0.06
+    tasks = audit["tasks"]
+    shown = sorted(tasks, key=lambda t: -t["hours_needed_per_week"])[:_MAX_WEEK_ROWS]
+    keep = {id(t) for t in shown}
+    rows = [t for t in tasks if id(t) in keep]
+    rest = [t for t in tasks if id(t) not in keep]
+    if rest:
+        rows.append({"task": f"{len(rest)} smaller tasks", "kind": "",
+                     **{k: sum(t[k] for t in rest) for k in (
+                         "hours_needed_per_week", "hours_done_per_week",
+                         "hours_undone_per_week")}})
+    rows.append({"task": "All the work", "kind": "", "total": True,
+                 **{k: sum(t[k] for t in tasks) for k in (
+                     "hours_needed_per_week", "hours_done_per_week", "hours_undone_per_week")}})
+    for row in rows:
+        if row.get("total"):
+            page.rule(left, right, y - 0.02, color=GREY, lw=0.8)
+            y += 0.03
+        name = row["task"][:1].upper() + row["task"][1:]
+        cells = [textwrap.shorten(name, 62, placeholder="…"),
+                 kind_label(row["kind"]) if row["kind"] else "",
+                 f"{row['hours_needed_per_week']:.1f}", f"{row['hours_done_per_week']:.1f}",
+                 f"{row['hours_undone_per_week']:.1f}"]
+        for (_, x, ha), text in zip(cols, cells, strict=True):
+            page.text(left + x * width, y, text, ha=ha, fontsize=8,
+                      fontweight="bold" if row.get("total") else "normal", gid="week_cell")
+        y += _line_height(8, 1.45)
+    page.text(left, y + 0.03, f"Today's team has {audit['hours_available_per_week']:,.1f} "
+              "productive hours a week (after holidays, leave, training and admin). Every task "
+              "is in workbook.xlsx, sheet Today's week.", fontsize=7, color=GREY)
+    return y + 0.03 + _line_height(7, 1.4)
+
+
 def write_brief(result: Result, path: str | Path) -> Path:
-    """``brief.pdf``: one A4 page for a budget meeting (the headline number and its range,
-    the role table with cost, the key chart, what today's team gets, the main assumptions)."""
+    """``brief.pdf``: page one for a budget meeting (the headline number and its range,
+    the role table with cost, the key chart, what today's team gets, the main assumptions);
+    page two, today's week and what each role does (:func:`roles_page_figure`)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
     from estimator._version import __version__
 
     path = Path(path)
-    fig = brief_figure(result)
+    pages = [brief_figure(result), roles_page_figure(result)]
     meta = {"Title": f"Staffing estimate: {result.scenario_name}",
             "Creator": f"social-staffing-estimator {__version__}"}
     with atomic_file(path) as tmp:
-        fig.savefig(tmp, format="pdf", metadata=meta)
+        with PdfPages(tmp, metadata=meta) as pdf:
+            for fig in pages:
+                pdf.savefig(fig)
     return path
 
 

@@ -38,7 +38,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from estimator.report.words import KIND_LABELS
+from estimator.report.words import KIND_LABELS, KIND_WORDS, plain, todays_week_sentence
 from estimator.report.words import fte as _fte
 from estimator.report.words import money as _money
 from estimator.report.words import staff as _staff
@@ -61,7 +61,9 @@ __all__ = [
     "plot_fte_distribution",
     "plot_on_duty_heatmap",
     "plot_risk_curve",
+    "plot_roster",
     "plot_sensitivity",
+    "plot_todays_week",
     "plot_weekly_demand",
     "style",
 ]
@@ -303,7 +305,7 @@ def plot_fte_distribution(result: Result, *, ax: Axes | None = None) -> Axes:
         ax.text(p90, 0.97, f" P90 {_fte(p90)}", transform=lab, ha="left", va="top",
                 color=P90_COLOR, fontweight="bold", gid="p90")
         if today is not None:
-            chance = result.chance_staff_enough(today)
+            chance = result.chance_today_enough()  # each person in the roles they can do
             ax.axvline(today, color=TODAY_COLOR, lw=2.5, label=f"Today: {_staff(today)} FTE")
             side = "left" if today <= p50 else "right"
             ax.annotate(f"Today {_staff(today)} FTE:\nenough in {chance:.0%}\nof simulated years",
@@ -421,6 +423,13 @@ def plot_weekly_demand(result: Result, *, ax: Axes | None = None) -> Axes:
                     label="Crisis week in that year")
         ax.bar(weeks, crisis, width=0.8, color=CRISIS_COLOR, alpha=0.55, gid="crisis_hours",
                label="Crisis work (mean hours that week)")
+        top = max(float(hi.max()), float(demand[k].max()), 1.0) * 1.1
+        for n, period in enumerate(p for p in result.model.periods if p.weeks.any()):
+            first, last = np.flatnonzero(period.weeks)[[0, -1]] + 1
+            ax.axvspan(first - 0.5, last + 0.5, color=WEEKS_COLOR, alpha=0.12, lw=0,
+                       gid="calendar", label="Calendar period (scenario)" if n == 0 else None)
+            ax.text(first - 0.35, top, period.name, rotation=90, va="top", ha="left",
+                    fontsize="x-small", color=WEEKS_COLOR, gid="calendar_name")
         today = None
         if result.has_current_staff:
             today = float(result.arrays["current_capacity_per_week"].mean())
@@ -531,15 +540,20 @@ def plot_risk_curve(result: Result, *, ax: Axes | None = None) -> Axes:
         title = (f"A {plan:g}% chance that the year's work fits takes a team of "
                  f"{_fte(at_year)} FTE" if at_year is not None
                  else f"No team size shown reaches a {plan:g}% chance")
+        plan_fte = float(result.plan().fte.sum())
+        plan_share = 100 * result.plan().weeks_covered_share
+        ax.plot([plan_fte], [plan_share], "D", color=PLAN_COLOR, ms=10, gid="plan",
+                label=f"The plan: {_fte(plan_fte)} FTE, {plan_share:.0f}% of weeks")
         today = _today_total(result)
         if today is not None:
-            chance = result.chance_staff_enough(today)
-            share = float(np.interp(today, x, weeks))
+            c = result.current_staff_summary()
             ax.axvline(today, color=TODAY_COLOR, lw=2, gid="today",
                        label=f"Today: {_staff(today)} FTE")
             lines.append(f"Today's {_staff(today)} FTE:")
-            lines.append(f"  {chance:.0%} of years, {share:.0f}% of weeks")
-        lines += ["", "Assumes team members share", "all roles' work: an optimistic", "bound."]
+            lines.append(f"  {c['chance_enough']:.0%} of years, "
+                         f"{1 - c['weeks_overloaded_share']:.0%} of weeks")
+            lines.append("  (each person in their roles)")
+        lines += ["", "Team sizes: the plan's mix", "of roles, scaled."]
         ax.text(1.02, 0.0, "\n".join(lines), transform=ax.transAxes, ha="left", va="bottom",
                 fontsize="small", linespacing=1.5, gid="levels", parse_math=False)
         _title(ax, title)
@@ -548,7 +562,7 @@ def plot_risk_curve(result: Result, *, ax: Axes | None = None) -> Axes:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
         ax.grid(True, color="#DDDDDD", lw=0.8)
         ax.set_axisbelow(True)
-        ax.set_xlabel("Team size (FTE, all roles together)")
+        ax.set_xlabel("Team size (FTE, the plan's mix of roles)")
         ax.set_ylabel("Chance the work fits")
         _legend(ax, outside=True)
     return ax
@@ -561,14 +575,13 @@ def plot_cost(result: Result, *, ax: Axes | None = None) -> Axes:
         currency = s.scenario.currency
         cost = result.cost()
         p50, p90 = float(_pct(cost, 50)), float(_pct(cost, 90))
-        rec = result.recommended_fte()
-        rec_total = sum(rec.values())
-        rec_cost = float(sum(rec[r] * s.roles[r].salary for r in result.roles))
+        rec_total = float(result.plan().fte.sum())
+        rec_cost = result.recommended_cost()
         rows = [
             ("Needed, median (P50)", p50, P50_COLOR),
             ("Needed, P90 (9 years in 10)", p90, P90_COLOR),
-            (f"Planned team: {_fte(rec_total)} FTE\n(weekly work met in "
-             f"{result.percentile:g}% of weeks)", rec_cost, PLAN_COLOR),
+            (f"Planned team: {_fte(rec_total)} FTE\n(all work met in "
+             f"{100 * result.plan().weeks_covered_share:.0f}% of weeks)", rec_cost, PLAN_COLOR),
         ]
         today = _today_total(result)
         today_cost = 0.0
@@ -681,7 +694,131 @@ def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) ->
     return ax
 
 
+#: A colour for each kind of work (Okabe-Ito), in today's-week chart.
+KIND_COLORS = {
+    "engagement": OKABE_ITO["blue"],
+    "crisis": OKABE_ITO["vermillion"],
+    "monitoring": OKABE_ITO["sky_blue"],
+    "content": OKABE_ITO["bluish_green"],
+    "recurring": OKABE_ITO["orange"],
+}
+UNDONE_COLOR = OKABE_ITO["reddish_purple"]
+#: The most task rows today's-week chart draws; smaller tasks are grouped by kind of work.
+TODAYS_WEEK_ROWS = 16
+
+
+def _week_rows(tasks: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
+    """The audit's tasks in the order the team does them, with the smallest of each kind of
+    work grouped into one row when there are more than ``most``: each row keeps its place
+    in the order, so the available line still splits done from undone."""
+    if len(tasks) <= most:
+        return [dict(t, n=1) for t in tasks]
+    keep = {id(t) for t in sorted(tasks, key=lambda t: -t["hours_needed_per_week"])[:most - 5]}
+    rows: list[dict[str, Any]] = []
+    group: dict[str, Any] | None = None
+    for t in tasks:
+        if id(t) in keep:
+            group = None
+            rows.append(dict(t, n=1))
+            continue
+        if group is None or group["kind"] != t["kind"]:
+            group = {"task": "", "kind": t["kind"], "hours_needed_per_week": 0.0,
+                     "hours_done_per_week": 0.0, "hours_undone_per_week": 0.0, "n": 0}
+            rows.append(group)
+        for key in ("hours_needed_per_week", "hours_done_per_week", "hours_undone_per_week"):
+            group[key] += t[key]
+        group["n"] += 1
+        group["task"] = t["task"] if group["n"] == 1 else (
+            f"{group['n']} smaller tasks: {KIND_WORDS.get(t['kind'], t['kind'])}")
+    return rows
+
+
+def plot_todays_week(result: Result, *, ax: Axes | None = None) -> Axes:
+    """Today's week: the hours each task needs, laid end to end in the order the team does
+    them (replies and crises first, recurring work last), and the hours today's team has as
+    a line; what lies beyond the line is left undone (hatched)."""
+    with _Canvas(ax, result) as ax:
+        if not result.has_current_staff:
+            ax.text(0.5, 0.5, "The scenario gives no current staff:\nadd [current_staff] to "
+                    "see today's week", transform=ax.transAxes, ha="center", va="center",
+                    parse_math=False)
+            ax.set_xlabel("Hours a week")
+            ax.set_yticks([])
+            _title(ax, "No current staff to set against the work")
+            return ax
+        audit = result.current_staff_summary()["time_audit"]
+        rows = _week_rows(audit["tasks"], TODAYS_WEEK_ROWS)
+        have = audit["hours_available_per_week"]
+        need = audit["hours_needed_per_week"]
+        y = np.arange(len(rows))[::-1].astype(float)
+        start = np.concatenate([[0.0], np.cumsum([r["hours_needed_per_week"] for r in rows])])
+        done = np.array([r["hours_done_per_week"] for r in rows])
+        undone = np.array([r["hours_undone_per_week"] for r in rows])
+        for kind in dict.fromkeys(r["kind"] for r in rows):
+            mine = [i for i, r in enumerate(rows) if r["kind"] == kind]
+            label = KIND_LABELS.get(kind, kind)
+            shown = f"{label}: done" if done[mine].sum() > 0.05 else "_nolegend_"
+            ax.barh(y[mine], done[mine], left=start[mine], height=0.7,
+                    color=KIND_COLORS.get(kind, GREY), label=shown, gid=f"done:{kind}")
+        ax.barh(y, undone, left=start[:-1] + done, height=0.7, facecolor="white",
+                edgecolor=UNDONE_COLOR, hatch="///", lw=1.2, label="Left undone", gid="undone")
+        for yi, x0, r in zip(y, start[:-1], rows, strict=True):
+            ax.text(x0 + r["hours_needed_per_week"], yi, f" {r['hours_needed_per_week']:,.1f} h",
+                    va="center", ha="left", fontsize="small", gid="task_hours",
+                    parse_math=False)
+        ax.axvline(have, color=TODAY_COLOR, lw=2.5, gid="available",
+                   label=f"Today's team: {have:,.0f} hours a week")
+        ax.set_yticks(y, [textwrap.shorten(r["task"][:1].upper() + r["task"][1:], 52,
+                                           placeholder="…") for r in rows],
+                      fontsize="small", parse_math=False)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_xlim(0, max(need, have, 1.0) * 1.12)
+        ax.set_xlabel("Hours a week, laid end to end in the order the team does the work")
+        _title(ax, plain(todays_week_sentence(audit)))
+        _legend(ax, outside=True)
+    return ax
+
+
 #: The single-result charts by name (the file names of the exports).
+def plot_roster(result: Result, *, ax: Axes | None = None) -> Axes:
+    """A typical week's shifts of the on-duty roles: one row per person, the week across
+    (Monday to Sunday), each shift a bar; the title gives the people and the headcount."""
+    with _Canvas(ax, result) as ax:
+        rosters = result.rosters()
+        cap = result.model.scenario.capacity
+        names: list[str] = []
+        for role, week in rosters.items():
+            label = result.model.scenario.role_label(role)
+            first = len(names)
+            names += [f"{label} {p + 1}" for p in range(week.people)]
+            for s in week.shifts:
+                y = first + s.person
+                parts = [(s.start, min(s.hours, 168 - s.start))]
+                if s.start + s.hours > 168:  # Sunday night into Monday morning
+                    parts.append((0, s.start + s.hours - 168))
+                ax.broken_barh(parts, (y - 0.35, 0.7), color=PLAN_COLOR, gid="shift")
+        for d in range(1, 7):
+            ax.axvline(24 * d, color="#BBBBBB", lw=0.8)
+        ax.set_xlim(0, 168)
+        ax.set_xticks([24 * d + 12 for d in range(7)], WEEKDAYS[:7])
+        ax.tick_params(axis="x", length=0)
+        ax.set_ylim(len(names) - 0.5 if names else 0.5, -0.5)
+        ax.set_yticks(range(len(names)), names, parse_math=False)
+        ax.set_xlabel(f"A typical week (shifts of at most {cap.max_shift_hours} hours, "
+                      f"{cap.days_per_week} days a week each)")
+        if not names:
+            _title(ax, "No one needs to be on duty in a normal week")
+            return ax
+        hc = result.headcount()
+        rostered = sum(w.people for w in rosters.values())
+        bench = sum(hc[r]["bench"] for r in rosters)
+        total = sum(h["people"] for h in hc.values())
+        _title(ax, f"{rostered} people staff the on-duty hours, {rostered + bench} with cover "
+                   f"for leave; the plan is {total} people in all")
+    return ax
+
+
 CHARTS: dict[str, Callable[..., Axes]] = {
     "fte_distribution": plot_fte_distribution,
     "fte_by_role": plot_fte_by_role,
@@ -691,4 +828,6 @@ CHARTS: dict[str, Callable[..., Axes]] = {
     "risk_curve": plot_risk_curve,
     "cost": plot_cost,
     "sensitivity": plot_sensitivity,
+    "todays_week": plot_todays_week,
+    "roster": plot_roster,
 }

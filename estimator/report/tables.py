@@ -41,8 +41,12 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("FTE needed, median (P50)", "fte_total.p50", "FTE"),
         ("FTE needed, P90", "fte_total.p90", "FTE"),
         ("FTE needed, P95", "fte_total.p95", "FTE"),
-        (f"Planned team (weekly work met in {plan} of weeks)", "recommended_fte_total", "FTE"),
+        (f"Planned team (all roles' weekly work met together in {plan} of weeks)",
+         "recommended_fte_total", "FTE"),
+        ("Share of simulated weeks the planned team meets (measured)",
+         "plan_weeks_covered_share", "share"),
         ("Planned team, yearly cost", "recommended_cost", cur),
+        ("Planned team, people (headcount)", "headcount_total", "people"),
         ("Yearly cost of the FTE needed, mean", "cost_total.mean", cur),
         ("Yearly cost of the FTE needed, P50", "cost_total.p50", cur),
         ("Yearly cost of the FTE needed, P90", "cost_total.p90", cur),
@@ -76,6 +80,14 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
              "hours"),
             ("Replies within target with today's team",
              "current_staff.replies_within_target_share", "share"),
+            ("Work a year nobody on today's team can do", "current_staff.unstaffed_hours_total",
+             "hours"),
+            ("Today's week: hours of work it is given",
+             "current_staff.time_audit.hours_needed_per_week", "hours"),
+            ("Today's week: productive hours it has",
+             "current_staff.time_audit.hours_available_per_week", "hours"),
+            ("Today's week: hours left undone",
+             "current_staff.time_audit.hours_undone_per_week", "hours"),
         ]
         if "crisis_week" in s["current_staff"]:
             spec += [
@@ -144,6 +156,12 @@ def _explicit(scenario: Any, path: str) -> bool:
     return True
 
 
+def is_set_in_file(scenario: Any, path: str) -> bool:
+    """Whether the scenario file set the field at ``path`` (``channels[0].per_day``), rather
+    than leaving it to the estimator's default."""
+    return _explicit(scenario, path)
+
+
 def assumption_rows(result: Result) -> list[dict[str, Any]]:
     """Every assumption the run used: :meth:`Result.assumptions`, plus per-item quantities
     (handle times, response targets, crisis durations and surges), salaries and the plan.
@@ -209,9 +227,47 @@ def assumption_rows(result: Result) -> list[dict[str, Any]]:
     return rows
 
 
+ROSTER_FIELDS = ("person", "role", "day", "start", "end", "hours")
+
+
+def roster_rows(result: Result) -> list[dict[str, Any]]:
+    """A typical week's shifts (``roster.csv``): ``person``, ``role``, ``day`` (Mon..Sun),
+    ``start``, ``end`` (HH:MM), ``hours``; with no on-duty hours, the header alone."""
+    return result.roster_rows()
+
+
+def role_task_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per role and task (``role_profiles``): the role, the task, its kind of work,
+    hours a week and share of the role's hours; roles in the scenario's order, tasks largest
+    first."""
+    rows = []
+    for role, p in summary["role_profiles"].items():
+        for t in p["tasks"]:
+            rows.append({"role": role, "label": p["label"], "task": t["task"],
+                         "kind": _kind_label(t["kind"]), "hours_per_week": t["hours_per_week"],
+                         "share_of_role": t["share"]})
+    return rows
+
+
+def todays_week_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Today's week (``current_staff.time_audit``), one row per task in the order the team
+    does them: hours needed, done and left undone a week. Empty without current staff."""
+    audit = (summary.get("current_staff") or {}).get("time_audit")
+    if not audit:
+        return []
+    return [{"order": n, "task": t["task"], "kind": _kind_label(t["kind"]),
+             "roles": ", ".join(t["roles"]), "hours_needed_per_week": t["hours_needed_per_week"],
+             "hours_done_per_week": t["hours_done_per_week"],
+             "hours_undone_per_week": t["hours_undone_per_week"],
+             "share_undone": (t["hours_undone_per_week"] / t["hours_needed_per_week"]
+                              if t["hours_needed_per_week"] > 0 else 0.0)}
+            for n, t in enumerate(audit["tasks"], 1)]
+
+
 def write_tables(result: Result, folder: Path) -> list[Path]:
     """summary.json, the workbook's tables as CSV (summary, by_role, hours_by_kind, weekly,
-    assumptions), runs.csv and the scenario as run."""
+    assumptions, role_tasks, roster and, with current staff, todays_week), runs.csv
+    and the scenario as run."""
     summary = result.summary()
     paths = {
         "summary.json": lambda p: write_json(summary, p),
@@ -221,8 +277,12 @@ def write_tables(result: Result, folder: Path) -> list[Path]:
         "hours_by_kind.csv": lambda p: write_csv(hours_by_kind_rows(result), p),
         "weekly.csv": lambda p: write_csv(result.weekly_table(), p),
         "assumptions.csv": lambda p: write_csv(assumption_rows(result), p),
+        "roster.csv": lambda p: write_csv(roster_rows(result), p, ROSTER_FIELDS),
+        "role_tasks.csv": lambda p: write_csv(role_task_rows(summary), p),
         "scenario.toml": lambda p: p.write_text(to_toml(result.model.scenario), encoding="utf-8"),
     }
+    if result.has_current_staff:
+        paths["todays_week.csv"] = lambda p: write_csv(todays_week_rows(summary), p)
     written = []
     for name, write in paths.items():
         write(folder / name)

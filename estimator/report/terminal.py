@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from estimator.report.words import TRIAGED_LABEL, money, plain, signed_money, today_sentences
+from estimator.report.words import (
+    TRIAGED_LABEL,
+    calendar_sentence,
+    money,
+    people_sentences,
+    plain,
+    plan_sentence,
+    signed_money,
+    today_sentences,
+)
 
 
 def format_comparison(s: dict[str, Any]) -> str:
@@ -69,7 +78,6 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         return labels.get(role) or role.replace("_", " ").capitalize()
 
     current = s.get("current_staff")
-    pct = f"P{s['plan_percentile']:g}"
     width = max([len(_label(r)) for r in roles] + [22])
     lines = [
         f"{s['scenario']}: planning year {s['year']}, {s['runs']:,} runs, seed {s['seed']}",
@@ -77,22 +85,27 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"{s['contracted_hours_per_fte']:,.0f} contracted (shrinkage "
         f"{s['shrinkage']:.0%})",
         "",
-        f"{'FTE needed':<{width}} {'P50':>6} {'P90':>6} {'plan ' + pct:>9}"
+        f"{'FTE needed':<{width}} {'P50':>6} {'P90':>6} {'plan':>9} {'people':>6}"
         + (f" {'today':>6}" if current else ""),
     ]
+    people = s["headcount_by_role"]
     for r in roles:
         f = s["fte_by_role"][r]
         if f["p90"] == 0 and s["recommended_fte"][r] == 0 and not (current and current["fte"][r]):
             continue
-        row = f"{_label(r):<{width}} {f['p50']:6.2f} {f['p90']:6.2f} {s['recommended_fte'][r]:9.1f}"
+        row = (f"{_label(r):<{width}} {f['p50']:6.2f} {f['p90']:6.2f} "
+               f"{s['recommended_fte'][r]:9.1f} {people[r]:6d}")
         if current:
             row += f" {current['fte'][r]:6.2f}"
         lines.append(row)
     t = s["fte_total"]
-    row = f"{'Total':<{width}} {t['p50']:6.2f} {t['p90']:6.2f} {s['recommended_fte_total']:9.1f}"
+    row = (f"{'Total':<{width}} {t['p50']:6.2f} {t['p90']:6.2f} "
+           f"{s['recommended_fte_total']:9.1f} {s['headcount_total']:6d}")
     if current:
         row += f" {current['fte_total']:6.2f}"
-    lines += [row, ""]
+    lines += [row, "", plain(plan_sentence(s))]
+    lines += [plain(sentence) for sentence in people_sentences(s)]
+    lines.append("")
     c = s["cost_total"]
     lines.append(
         f"Yearly cost: {money(c['p50'], currency)} (P50), {money(c['p90'], currency)} (P90); "
@@ -118,6 +131,8 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
             "Under half an FTE (combine or contract): "
             + ", ".join(_label(r) for r in s["combine_or_contract"])
         )
+    if calendar_sentence(s):
+        lines.append(plain(calendar_sentence(s)))
     if current:
         lines.append("")
         lines += [plain(sentence) for sentence in today_sentences(s)]

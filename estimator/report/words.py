@@ -88,6 +88,13 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
         f"It answers **{c['replies_within_target_share']:.0%}** of replies within their "
         f"target (the needed team: {summary['replies_within_target_share']:.0%}).",
     ]
+    unstaffed = {r: h for r, h in c.get("unstaffed_hours_by_role", {}).items() if h >= 0.5}
+    if unstaffed:
+        labels = summary.get("role_labels", {})
+        roles = ", ".join(f"{labels.get(r, r).lower()} {h:,.0f}"
+                          for r, h in sorted(unstaffed.items(), key=lambda kv: -kv[1]))
+        out.insert(1, f"Nobody on it can do **{sum(unstaffed.values()):,.0f} hours** a year "
+                      f"of the work ({roles}).")
     cw = c.get("crisis_week")
     if cw:
         out.append(
@@ -97,3 +104,106 @@ def today_sentences(summary: dict[str, Any]) -> list[str]:
             f"{cw['overtime_hours_mean']:,.0f} hours over capacity, "
             f"{cw['replies_within_target_share']:.0%} of replies within target.")
     return out
+
+
+def plan_sentence(summary: dict[str, Any]) -> str:
+    """The plan in one marked sentence: its FTE, people, the share of weeks it meets and
+    its cost, every number from the summary."""
+    return (
+        f"Plan for a team of **{fte(summary['recommended_fte_total'])} FTE** "
+        f"(**{summary['headcount_total']} people**), which meets all roles' weekly work "
+        f"together in **{summary['plan_weeks_covered_share']:.0%}** of simulated weeks "
+        f"(the plan asks {summary['plan_percentile']:g}%), at "
+        f"**{money(summary['recommended_cost'], summary['currency'])}** a year."
+    )
+
+
+def people_sentences(summary: dict[str, Any], most_roles: int = 6) -> list[str]:
+    """The headcount in marked sentences: the people each on-duty role's shifts take and
+    the bench that covers their leave, then the people the other roles need (the
+    ``most_roles`` largest by name, the rest counted)."""
+    labels = summary.get("role_labels", {})
+    assumptions = summary.get("assumptions", {})
+    shift = assumptions.get("capacity.max_shift_hours", "9")
+    days = assumptions.get("capacity.days_per_week", "5")
+    out = []
+    for role, d in summary["headcount_detail"].items():
+        if not d["rostered"]:
+            continue
+        out.append(
+            f"{labels.get(role, role)}: **{d['rostered']} people** staff the on-duty hours "
+            f"(shifts of at most {shift} hours, {days} days a week), "
+            f"{d['rostered'] + d['bench']} with cover for leave and sickness; "
+            f"**{d['people']} people** for its {fte(d['plan_fte'])} FTE of work."
+        )
+    others = sorted(((r, d) for r, d in summary["headcount_detail"].items()
+                     if not d["rostered"] and d["people"]), key=lambda rd: -rd[1]["plan_fte"])
+    if others:
+        shown, rest = others[:most_roles], others[most_roles:]
+        text = ", ".join(f"{labels.get(r, r)} {d['people']} ({fte(d['plan_fte'])} FTE)"
+                         for r, d in shown)
+        if rest:
+            text += (f" and {len(rest)} more roles ({sum(d['people'] for _, d in rest)} "
+                     "people)")
+        out.append(f"Other roles, people (FTE of work): {text}.")
+    return out
+
+
+def calendar_sentence(summary: dict[str, Any]) -> str:
+    """One sentence on the calendar's peaks: what each adds and whether the planned team
+    covers it or it needs temporary help ("" when the scenario has no calendar)."""
+    parts = []
+    for p in summary.get("calendar_peaks", []):
+        if not p.get("in_planning_year"):
+            continue
+        weeks = p["weeks"]
+        span = f"week {weeks[0]}" if len(weeks) == 1 else f"weeks {weeks[0]}–{weeks[-1]}"
+        text = f"{p['name']} ({span}) adds **{p['extra_hours_per_week']:,.0f} hours** a week"
+        if p["covered_by_plan"]:
+            text += ", which the planned team covers"
+        else:
+            text += (f": cover it with temporary help, **{p['temporary_help_hours_per_week']:,.0f}"
+                     f" hours** a week ({p['temporary_help_fte_in_those_weeks']:.1f} FTE for "
+                     "those weeks)")
+        parts.append(text)
+    if not parts:
+        return ""
+    return "Busy periods: " + "; ".join(parts) + "."
+
+
+#: The kinds of work inside a sentence ("... left undone: recurring work and content").
+KIND_WORDS = {
+    "content": "content",
+    "engagement": "replies",
+    "monitoring": "monitoring",
+    "crisis": "crisis work",
+    "recurring": "recurring work",
+}
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def todays_week_sentence(audit: dict[str, Any]) -> str:
+    """Today's week in one marked sentence: the hours it has against the hours its work
+    needs, and what is left undone, the first dropped first (``current_staff.time_audit``)."""
+    need = audit["hours_needed_per_week"]
+    have = audit["hours_available_per_week"]
+    undone = audit["hours_undone_per_week"]
+    if undone <= 0.05:
+        return (f"Today's team has **{have:,.0f} hours a week** for the **{need:,.0f}** its "
+                "work needs: nothing is left undone in an average week.")
+    needed_by_kind: dict[str, float] = {}
+    for t in audit["tasks"]:
+        needed_by_kind[t["kind"]] = needed_by_kind.get(t["kind"], 0.0) + t["hours_needed_per_week"]
+    undone_by_kind: dict[str, float] = {}
+    for u in audit["left_undone"]:
+        undone_by_kind[u["kind"]] = undone_by_kind.get(u["kind"], 0.0) + u["hours_per_week"]
+    kinds = []
+    for kind, hours in undone_by_kind.items():
+        whole = hours >= needed_by_kind.get(kind, 0.0) - 0.05
+        kinds.append(KIND_WORDS.get(kind, kind) if whole else
+                     f"part of the {KIND_WORDS.get(kind, kind)}")
+    return (f"Today's team has **{have:,.0f} hours a week** for the **{need:,.0f}** its work "
+            f"needs: **{undone:,.0f} hours a week are left undone**, first {_and(kinds)}.")

@@ -9,8 +9,15 @@ from typing import Any
 import numpy as np
 
 from estimator.engine.result import Result
-from estimator.report.files import atomic_file
-from estimator.report.tables import assumption_rows, hours_by_kind_rows, summary_rows
+from estimator.report.files import FORMULA_STARTS, atomic_file
+from estimator.report.tables import (
+    assumption_rows,
+    hours_by_kind_rows,
+    role_task_rows,
+    roster_rows,
+    summary_rows,
+    todays_week_rows,
+)
 from estimator.report.words import kind_label as _kind_label
 
 #: Spreadsheet number formats.
@@ -40,6 +47,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("fte_p90", "FTE P90", FMT_FTE),
         ("fte_p95", "FTE P95", FMT_FTE),
         ("recommended_fte", f"Planned FTE ({plan} of weeks)", FMT_FTE),
+        ("headcount", "People (headcount)", FMT_WHOLE),
         ("salary", f"Salary a year ({cur})", FMT_MONEY),
         ("recommended_cost", f"Planned cost a year ({cur})", FMT_MONEY),
         ("current_fte", "Today's FTE", FMT_FTE),
@@ -52,7 +60,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         "label": "Total (percentiles of the total)", "fte_mean": s["fte_total"]["mean"],
         "fte_p50": s["fte_total"]["p50"], "fte_p90": s["fte_total"]["p90"],
         "fte_p95": s["fte_total"]["p95"], "recommended_fte": s["recommended_fte_total"],
-        "recommended_cost": s["recommended_cost"],
+        "recommended_cost": s["recommended_cost"], "headcount": s["headcount_total"],
         "current_fte": sum(r["current_fte"] for r in by_role),
         **{f"hours_{k}_mean": sum(r[f"hours_{k}_mean"] for r in by_role) for k in kinds},
     }
@@ -99,27 +107,69 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("influence", "Influence on total FTE (rank correlation)", FMT_DECIMAL),
         ("source", "Source", None),
     ]
+    roster_cols: list[tuple[str, str, str | None]] = [
+        ("person", "Person", None), ("role", "Role key", None), ("day", "Day", None),
+        ("start", "Start", None), ("end", "End", None), ("hours", "Hours", FMT_WHOLE),
+    ]
     summary_cols: list[tuple[str, str, str | None]] = [
         ("measure", "Measure", None), ("value", "Value", None), ("unit", "Unit", None),
         ("key", "Key in summary.json", None),
     ]
+    task_cols: list[tuple[str, str, str | None]] = [
+        ("label", "Role", None), ("task", "Task", None), ("kind", "Kind of work", None),
+        ("hours_per_week", "Hours a week (mean)", "0.0"),
+        ("share_of_role", "Share of the role's hours", FMT_SHARE),
+    ]
+    week_task_cols: list[tuple[str, str, str | None]] = [
+        ("order", "Order the team does it in", FMT_WHOLE), ("task", "Task", None),
+        ("kind", "Kind of work", None), ("roles", "Roles", None),
+        ("hours_needed_per_week", "Hours needed a week", "0.0"),
+        ("hours_done_per_week", "Hours done a week", "0.0"),
+        ("hours_undone_per_week", "Hours left undone a week", "0.0"),
+        ("share_undone", "Share left undone", FMT_SHARE),
+    ]
+    week_rows = todays_week_rows(s)
+    week_total = [{"task": "All the work", "hours_needed_per_week":
+                   s["current_staff"]["time_audit"]["hours_needed_per_week"],
+                   "hours_done_per_week": sum(r["hours_done_per_week"] for r in week_rows),
+                   "hours_undone_per_week": sum(r["hours_undone_per_week"] for r in week_rows)},
+                  {"task": "Hours today's team has a week",
+                   "hours_needed_per_week":
+                   s["current_staff"]["time_audit"]["hours_available_per_week"]}
+                  ] if week_rows else []
+    todays = ([("Today's week", week_task_cols, week_rows, week_total)]
+              if result.has_current_staff else [])
     return [
         ("Summary", summary_cols, summary_rows(result, s), []),
         ("FTE by role", role_cols, by_role, [role_total]),
         ("Hours by kind", kind_cols, kind_rows, [kind_total]),
         ("Weekly demand", week_cols, weekly, []),
         ("Assumptions", assumption_cols, assumption_rows(result), []),
+        ("Role tasks", task_cols, role_task_rows(s), []),
+        *todays,
+        ("Roster", roster_cols, roster_rows(result), []),
     ]
 
 
+def _as_text(cell: Any) -> None:
+    """A text cell stays text: openpyxl would store a string starting with ``=`` as a
+    formula (a scenario name ``=HYPERLINK(...)`` would become a live link)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # Excel and LibreOffice keep it text when edited
+
+
 _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs": FMT_COUNT,
+                 "people": FMT_WHOLE,
                  "replies": FMT_COUNT, "crises": "0.0", "weeks": "0.0", "%": "0"}
 
 
 def write_workbook(result: Result, path: str | Path) -> Path:
-    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand and
-    Assumptions. Numbers are stored as numbers with formats ('0.0' for FTE, '#,##0' for hours
-    and money, '0%' for shares); the header row is frozen and the columns sized."""
+    """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand,
+    Assumptions, Role tasks, (with current staff) Today's week, and Roster. Numbers are
+    stored as numbers with formats ('0.0' for FTE, '#,##0' for hours and money, '0%' for
+    shares); the header row is frozen and the columns sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -164,6 +214,9 @@ def write_workbook(result: Result, path: str | Path) -> Path:
                 shown = (f"{cell.value:,.1f}" if isinstance(cell.value, float)
                          else str(cell.value if cell.value is not None else ""))
                 widths[j] = max(widths[j], len(shown))
+        for row_cells in ws.iter_rows():
+            for cell in row_cells:
+                _as_text(cell)
         for j, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(j + 1)].width = min(max(w + 2, 8), 60)
         ws.freeze_panes = "A2"

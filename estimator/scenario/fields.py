@@ -50,6 +50,9 @@ def field_docs() -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
 
     def walk(model: type[BaseModel], prefix: str) -> None:
+        if model.model_config.get("extra") == "allow":  # role = value keys ([current_staff])
+            meaning = (model.__doc__ or "").strip().splitlines()[-1].strip()
+            rows.append((f"{prefix}<role>", "number", "", meaning))
         for name, f in model.model_fields.items():
             path = f"{prefix}{name}"
             inner = inner_model(f.annotation)

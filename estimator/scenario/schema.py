@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import holidays as holidays_lib
@@ -19,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     field_validator,
     model_validator,
@@ -100,6 +102,9 @@ class Capacity(_Model):
     )
     max_occupancy: float = Field(
         default=0.85, ge=0.01, le=1, description="Most of an on-duty hour that replies may take."
+    )
+    max_shift_hours: int = Field(
+        default=9, ge=1, le=24, description="Longest shift on duty in a day (whole hours)."
     )
 
     @model_validator(mode="after")
@@ -323,11 +328,134 @@ class Work(_Model):
     )
 
 
+class Person(_Model):
+    """One person on today's team."""
+
+    name: str = Field(min_length=1, description="Who (a name or a job title).")
+    fte: float = Field(
+        gt=0, le=1,
+        description="Share of a full-time job spent on social media (0.25 = 10 h of 40).",
+    )
+    roles: list[str] = Field(description="The roles in [roles] this person can do.")
+
+    @field_validator("roles")
+    @classmethod
+    def _some_role(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("expected at least one role from [roles], got an empty list")
+        return list(dict.fromkeys(v))
+
+
+class CurrentStaff(_Model):
+    """Today's team: people with the roles they can do, and/or role = FTE as a shorthand.
+
+    Shorthand: FTE of people who do this role alone (e.g. community_manager = 2).
+    """
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, float] = Field(init=False)  # role = FTE, checked as numbers
+
+    people: list[Person] = Field(
+        default_factory=list, description="[[current_staff.people]]: name, fte, roles."
+    )
+
+    @property
+    def shorthand(self) -> dict[str, float]:
+        """The role = FTE entries (people who do that role alone)."""
+        return dict(self.__pydantic_extra__ or {})
+
+    def get(self, role: str, default: float = 0.0) -> float:
+        """The shorthand FTE of ``role`` (``default`` when the file gives none)."""
+        return self.shorthand.get(role, default)
+
+    def fte_total(self) -> float:
+        """Today's FTE on social media, people and shorthand together."""
+        return sum(self.shorthand.values()) + sum(p.fte for p in self.people)
+
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+class CalendarPeriod(_Model):
+    """A named period of the year (move-in, Black Friday, an election) that multiplies channel
+    volumes and content cadence for its days."""
+
+    name: str = Field(min_length=1, description="e.g. 'move-in week', 'Black Friday'.")
+    start: Annotated[date, Strict(False)] | str = Field(
+        description="First day: a date (2027-08-16), or 'MM-DD' with every_year = true."
+    )
+    end: Annotated[date, Strict(False)] | str = Field(
+        description="Last day (included): a date, or 'MM-DD' with every_year = true."
+    )
+    every_year: bool = Field(
+        default=False, description="The same month-days every year (start and end as 'MM-DD')."
+    )
+    volume_factor: NonNegative = Field(
+        default=1, description="Multiplier on channel volumes for its days."
+    )
+    platforms: list[str] = Field(
+        default_factory=list, description="Only these platforms' volumes; [] = every channel."
+    )
+    content_factor: NonNegative = Field(
+        default=1, description="Multiplier on content cadence (per_week) for its days."
+    )
+
+    def first_last(self, year: int) -> tuple[date, date]:
+        """The period's first and last day in ``year`` (an every-year period that wraps over
+        New Year ends in the next year)."""
+        if not self.every_year:
+            return _as_date(self.start), _as_date(self.end)
+        (m1, d1), (m2, d2) = _month_day(self.start), _month_day(self.end)
+        first = date(year, m1, min(d1, 28) if (m1, d1) == (2, 29) else d1)
+        last = date(year, m2, min(d2, 28) if (m2, d2) == (2, 29) else d2)
+        if last < first:
+            last = date(year + 1, last.month, last.day)
+        return first, last
+
+
+def _as_date(v: date | str) -> date:
+    return v if isinstance(v, date) else date.fromisoformat(v)
+
+
+def _month_day(v: date | str) -> tuple[int, int]:
+    if isinstance(v, date):
+        return v.month, v.day
+    m = _MONTH_DAY.match(v)
+    if not m:
+        raise ValueError(v)
+    month, day = int(m.group(1)), int(m.group(2))
+    date(2028, month, day)  # a real month-day (2028 is a leap year)
+    return month, day
+
+
+def _check_period(i: int, p: CalendarPeriod, channel_platforms: list[str]) -> None:
+    for key in ("start", "end"):
+        v = getattr(p, key)
+        try:
+            _month_day(v) if p.every_year else _as_date(v)
+        except ValueError:
+            want = ("a month-day like '08-16' (every_year = true)" if p.every_year
+                    else "a date like 2027-08-16 (or every_year = true with '08-16')")
+            raise FieldProblem(f"calendar[{i}].{key}", f"expected {want}, got {v!r}") from None
+    first, last = p.first_last(2027)
+    if not p.every_year and last < first:
+        raise FieldProblem(f"calendar[{i}].end", f"expected a day on or after start "
+                           f"({first.isoformat()}), got {last.isoformat()}")
+    for j, platform in enumerate(p.platforms):
+        if platform not in channel_platforms:
+            near = difflib.get_close_matches(platform, channel_platforms, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise FieldProblem(f"calendar[{i}].platforms[{j}]",
+                               f"expected a platform of a [[channels]] entry, got "
+                               f"{platform!r}{hint}")
+
+
 class Plan(_Model):
     """How the recommendation is made."""
 
     percentile: float = Field(
-        default=90, ge=50, lt=100, description="Weekly demand is met in this share of weeks (%)."
+        default=90, ge=50, lt=100,
+        description="All roles' weekly work is met together in this share of weeks (%).",
     )
     fte_step: float = Field(
         default=0.1, ge=0.001, le=1, description="FTE are rounded up to this step."
@@ -336,6 +464,16 @@ class Plan(_Model):
 
 class Scenario(_Model):
     """One scenario file."""
+
+    # The folder of the file it was loaded from: a profile CSV named by a relative path is
+    # looked for there. Not a field: it is not written out and two scenarios that differ
+    # only in it are equal.
+    _folder: Path | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
 
     scenario: ScenarioInfo
     capacity: Capacity = Field(default_factory=Capacity)
@@ -347,10 +485,22 @@ class Scenario(_Model):
     monitoring: Monitoring | None = None
     crises: Crises = Field(default_factory=Crises)
     work: list[Work] = Field(default_factory=list)
-    current_staff: dict[str, float] | None = Field(
-        default=None, description="Today's team: FTE by role."
+    current_staff: CurrentStaff | None = Field(
+        default=None,
+        description="Today's team: role = FTE (people who do that role alone) and "
+        "[[current_staff.people]].",
     )
     plan: Plan = Field(default_factory=Plan)
+    calendar: list[CalendarPeriod] = Field(
+        default_factory=list, description="Named periods with more (or less) work."
+    )
+
+    @model_validator(mode="after")
+    def _periods(self) -> Scenario:
+        platforms = list(dict.fromkeys(ch.platform for ch in self.channels))
+        for i, p in enumerate(self.calendar):
+            _check_period(i, p, platforms)
+        return self
 
     @model_validator(mode="after")
     def _in_range(self) -> Scenario:
@@ -414,17 +564,45 @@ class Scenario(_Model):
                 raise FieldProblem(
                     path, f"expected a role declared in [roles], got {role!r}{hint}"
                 )
-        for role, fte in (self.current_staff or {}).items():
-            if fte < 0:
-                raise FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+        if self.current_staff is not None:
+            for role, fte in self.current_staff.shorthand.items():
+                if fte < 0:
+                    raise FieldProblem(f"current_staff.{role}", f"expected FTE >= 0, got {fte:g}")
+            names: set[str] = set()
+            for i, person in enumerate(self.current_staff.people):
+                if person.name in names:
+                    raise FieldProblem(
+                        f"current_staff.people[{i}].name",
+                        f"expected a name no other person has, got {person.name!r} again",
+                    )
+                names.add(person.name)
+        first = date.fromisocalendar(self.scenario.year, 1, 1)  # the planning year's Monday
+        last = first + timedelta(days=363)
+        for i, day in enumerate(self.scenario.extra_holidays):
+            if not first <= day <= last:
+                raise FieldProblem(
+                    f"scenario.extra_holidays[{i}]",
+                    f"expected a date in the planning year {self.scenario.year} ({first} to "
+                    f"{last}, ISO weeks 1-52), got {day}")
+        if self.scenario.subdivision and not self.scenario.country:
+            raise FieldProblem(
+                "scenario.subdivision",
+                f"expected a scenario.country with a subdivision, got "
+                f"{self.scenario.subdivision!r} and no country")
         if self.scenario.country:
             try:
-                holidays_lib.country_holidays(
-                    self.scenario.country,
-                    subdiv=self.scenario.subdivision or None,
-                    years=self.scenario.year,
-                )
-            except NotImplementedError:
+                holidays_lib.country_holidays(self.scenario.country, years=self.scenario.year)
+                if self.scenario.subdivision:
+                    holidays_lib.country_holidays(
+                        self.scenario.country, subdiv=self.scenario.subdivision,
+                        years=self.scenario.year)
+            except NotImplementedError as exc:
+                if self.scenario.subdivision and "subdiv" in str(exc).lower():
+                    raise FieldProblem(
+                        "scenario.subdivision",
+                        f"expected a subdivision of {self.scenario.country}, got "
+                        f"{self.scenario.subdivision!r}",
+                    ) from None
                 raise FieldProblem(
                     "scenario.country",
                     "expected a country code the holidays package knows (e.g. 'US', 'GB', "
@@ -453,7 +631,12 @@ class Scenario(_Model):
                 (f"crises.severity[{i}].extra_hours_per_day.{r}", r) for r in s.extra_hours_per_day
             ]
         refs += [(f"work[{i}].role", w.role) for i, w in enumerate(self.work)]
-        refs += [(f"current_staff.{r}", r) for r in (self.current_staff or {})]
+        if self.current_staff is not None:
+            refs += [(f"current_staff.{r}", r) for r in self.current_staff.shorthand]
+            for i, person in enumerate(self.current_staff.people):
+                refs += [
+                    (f"current_staff.people[{i}].roles[{j}]", r) for j, r in enumerate(person.roles)
+                ]
         return refs
 
     def platforms(self) -> list[str]:

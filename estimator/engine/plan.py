@@ -1,0 +1,149 @@
+"""The recommended team: the least FTE by role that meets all its work together in the
+planned share of weeks.
+
+A week is met when every role's hours that week fit in its FTE times the productive hours
+of an average week (docs/model.md, "One plan"). The cells are the simulated weeks, every
+run's 52. Per-role percentiles do not make such a team: each role met in 90% of weeks
+leaves all of them met together in fewer (65% on the university scenario), and summing
+them overshoots the total. :func:`least_team` searches FTE in ``fte_step`` steps:
+
+1. start from each role's own percentile, a lower bound (a team that meets all roles in a
+   share of weeks meets each role in at least that share);
+2. while the team meets fewer weeks than asked, add steps to the role that gains the most
+   weeks per step (over the weeks in which that role alone falls short);
+3. then take back, one at a time, the step that loses the fewest weeks, while the team
+   still meets the share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from estimator.engine.calendar import WEEKS
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A team of FTE by role and the share of simulated weeks in which it meets all work."""
+
+    fte: NDArray[np.float64]  # (roles,)
+    weeks_covered_share: float
+    lower_bound_fte: float  # the sum of the roles' own percentiles, in steps
+
+
+def steps_needed(
+    weekly_hours: NDArray[np.floating], productive_hours_per_fte: NDArray[np.float64],
+    step: float,
+) -> NDArray[np.int32]:
+    """(roles, runs x weeks) steps of FTE each week's work needs, role by role (int16 where
+    every week fits, halving the memory at 100,000 runs; int32 otherwise)."""
+    per_week = (productive_hours_per_fte / WEEKS)[:, None]
+    runs, n_roles, weeks = weekly_hours.shape
+    most = float(weekly_hours.max(initial=0.0) / per_week.min(initial=np.inf) / step) + 1
+    dtype = np.int16 if most < np.iinfo(np.int16).max else np.int32
+    out = np.empty((n_roles, runs * weeks), dtype=dtype)
+    for r in range(n_roles):  # one role at a time: one (runs x weeks) float array at once
+        need = weekly_hours[:, r, :] / per_week
+        out[r] = np.ceil(need.ravel() / step - 1e-9).clip(0)
+    return out
+
+
+def weeks_covered_share(
+    weekly_hours: NDArray[np.floating], productive_hours_per_fte: NDArray[np.float64],
+    fte: NDArray[np.float64],
+) -> float:
+    """Share of simulated weeks in which every role's hours fit in ``fte`` (by role) times
+    the productive hours of an average week."""
+    per_week = (productive_hours_per_fte / WEEKS)[:, None]
+    met = np.ones(weekly_hours.shape[0] * weekly_hours.shape[2], bool)
+    for r in range(weekly_hours.shape[1]):
+        met &= (weekly_hours[:, r, :] <= fte[r] * per_week * (1 + 1e-9) + 1e-9).ravel()
+    return float(met.mean())
+
+
+def least_team(
+    weekly_hours: NDArray[np.floating],
+    productive_hours_per_fte: NDArray[np.float64],
+    share: float,
+    step: float,
+) -> Plan:
+    """The least team (FTE by role in ``step`` steps) that meets all roles' work together in
+    at least ``share`` of the simulated weeks.
+
+    Parameters
+    ----------
+    weekly_hours
+        (runs, roles, weeks) hours of work by role.
+    productive_hours_per_fte
+        (runs,) productive hours of one FTE a year.
+    share
+        Share of weeks to meet, e.g. 0.9.
+    step
+        FTE are whole numbers of this step.
+
+    Examples
+    --------
+    Two roles whose busy weeks never coincide: each alone needs 1 FTE in 3 weeks of 4,
+    both together 2 FTE in every week.
+
+    >>> hours = np.array([[[0, 0, 0, 10], [0, 0, 10, 0]]], dtype=float)  # 1 run, 4 weeks
+    >>> p = least_team(hours, np.array([520.0]), 0.75, 1.0)  # 10 productive hours a week
+    >>> p.fte.tolist(), p.weeks_covered_share
+    ([1.0, 0.0], 0.75)
+    """
+    k = steps_needed(weekly_hours, productive_hours_per_fte, step)
+    n_roles, cells = k.shape
+    goal = int(np.ceil(share * cells - 1e-9))
+    if n_roles == 0 or cells == 0:
+        return Plan(np.zeros(n_roles), 1.0, 0.0)
+    # the roles' own percentiles: a lower bound on each role of any team that meets the share
+    at = max(goal - 1, 0)
+    x = np.array([np.partition(k[r], at)[at] for r in range(n_roles)], dtype=np.int64)
+    lower = float(x.sum() * step)
+    short = (k > x[:, None]).sum(axis=0)  # roles falling short in each week
+    # Adding steps never loses a week, so the search works on the weeks still short only.
+    active = np.flatnonzero(short > 0)
+    met_before = cells - active.size
+    k_act, short_act = k[:, active], short[active]
+    rounds = 0
+    while met_before + int((short_act == 0).sum()) < goal:
+        # the weeks one role alone leaves short, and by how many steps
+        alone = np.flatnonzero(short_act == 1)
+        best, best_by = -1, 1
+        if alone.size:
+            ks = k_act[:, alone]
+            role = np.argmax(ks > x[:, None], axis=0)
+            extra = ks[role, np.arange(alone.size)] - x[role]
+            width = int(extra.max()) + 1
+            gains = np.bincount(role * width + extra, minlength=n_roles * width).reshape(
+                n_roles, width)
+            per_step = np.cumsum(gains, axis=1)[:, 1:] / np.arange(1, gains.shape[1])
+            best, by = np.unravel_index(int(np.argmax(per_step)), per_step.shape)
+            best, best_by = int(best), int(by) + 1
+        if best < 0:  # no week is one role short: raise the role short in most weeks
+            best = int(np.argmax((k_act > x[:, None]).sum(axis=1)))
+        old = x[best]
+        x[best] += best_by
+        short_act -= (k_act[best] > old) & (k_act[best] <= x[best])
+        rounds += 1
+        if rounds % 8 == 0:  # drop the weeks now met
+            keep = short_act > 0
+            met_before += int((~keep).sum())
+            k_act, short_act = k_act[:, keep], short_act[keep]
+    short = (k > x[:, None]).sum(axis=0)
+    # take back steps the share can spare: each time the step that loses the fewest weeks
+    while True:
+        met = np.flatnonzero(short == 0)
+        spare = met.size - goal
+        lost = (k[:, met] == x[:, None]).sum(axis=1)  # weeks each role's last step holds
+        lost[x == 0] = met.size + 1
+        r = int(np.argmin(lost))
+        if lost[r] > spare:
+            break
+        short += k[r] == x[r]
+        x[r] -= 1
+    fte = np.round(x * step, 6)
+    return Plan(fte, float((short == 0).mean()), round(lower, 6))
