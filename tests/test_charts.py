@@ -313,10 +313,9 @@ def test_roster_draws_each_shift_of_each_person(result):
         x1, y1 = path.vertices.max(axis=0)
         seen.append((round((y0 + y1) / 2), round(x0), round(x1 - x0)))
     assert sorted(seen) == drawn
-    hc = result.headcount()
     rostered = sum(w.people for w in result.rosters().values())
-    assert title(ax).startswith(f"{rostered} people staff the on-duty hours")
-    assert title(ax).endswith(f"the plan is {sum(h['people'] for h in hc.values())} people "
+    assert title(ax).startswith(f"The on-duty hours take {rostered} people on shifts")
+    assert title(ax).endswith(f"the plan is {result.summary()['headcount_total']} people "
                               "in all")
     assert f"at most {result.model.scenario.capacity.max_shift_hours} hours" in ax.get_xlabel()
 

@@ -343,7 +343,8 @@ def test_the_people_view_shows_todays_people_the_headcount_and_the_roster(tmp_pa
     assert "Communications coordinator" in view and "0.25" in view  # today's people
     assert "Someone on today's team can do every role" in view
     assert f"<b>{s['headcount_total']}</b>" in view  # the headcount, and the roster's people
-    assert f"{s['headcount_detail']['community_manager']['rostered']} people</b> staff" in view
+    rostered = s["headcount_detail"]["community_manager"]["rostered"]
+    assert f"take <b>{rostered} {'person' if rostered == 1 else 'people'}</b> on shifts" in view
     assert f"{s['headcount_total']} people" in dash.headline.value
     dash.tabs.selected_index = PEOPLE_TAB
     assert dash.images[PEOPLE_TAB].value  # the roster chart is drawn when the tab opens

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from estimator.engine.compile import Model
 
 DEFAULT_PERCENTILES = (50, 90, 95)
+#: Roles planned under this many FTE are candidates to combine with another or contract.
+COMBINE_BELOW_FTE = 0.5
 
 
 def _stats(x: NDArray, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, float]:
@@ -266,7 +268,12 @@ class Result:
     def headcount(self) -> dict[str, dict[str, Any]]:
         """People by role: ``rostered`` (the roster's people), ``bench`` (more people to keep
         it staffed through leave and sickness), ``plan_fte`` and ``people``: the larger of
-        rostered + bench and the plan's FTE rounded up to whole people."""
+        rostered + bench and the plan's FTE rounded up to whole people.
+
+        A role under half an FTE with no shifts to staff is not a person of its own
+        (``combined``: true, ``people`` 0): such roles are counted together by
+        :meth:`combined_headcount`, as one or more people who combine them, or a contract.
+        """
         days, away = self.bench_days()
         rosters = self.rosters()
         out = {}
@@ -274,13 +281,25 @@ class Result:
             roster = rosters.get(r)
             rostered = roster.people if roster is not None else 0
             staffed = with_bench(rostered, days, away)
+            combined = not rostered and 0 < fte < COMBINE_BELOW_FTE
             out[r] = {
                 "rostered": rostered,
                 "bench": staffed - rostered,
                 "plan_fte": fte,
-                "people": max(staffed, math.ceil(fte - 1e-9)),
+                "people": 0 if combined else max(staffed, math.ceil(fte - 1e-9)),
+                "combined": combined,
             }
         return out
+
+    def combined_headcount(self) -> dict[str, Any] | None:
+        """The roles under half an FTE with no shifts, together: ``roles``, their ``fte``
+        and the ``people`` it takes if one person combines them (or a contract for that many
+        FTE); None when there are none."""
+        small = {r: d["plan_fte"] for r, d in self.headcount().items() if d["combined"]}
+        if not small:
+            return None
+        fte = round(sum(small.values()), 6)
+        return {"roles": list(small), "fte": fte, "people": math.ceil(fte - 1e-9)}
 
     def roster_rows(self) -> list[dict[str, Any]]:
         """A typical week's shifts: ``person``, ``role``, ``day`` (Mon..Sun), ``start`` and
@@ -396,6 +415,7 @@ class Result:
         rec_total = round(sum(recommended.values()), 6)
         plan = self.plan()
         headcount = self.headcount()
+        combined = self.combined_headcount()
         hours_kind = self.hours_by_kind()
         cost = self.cost()
         s = self.model.scenario
@@ -425,9 +445,12 @@ class Result:
             "recommended_cost": self.recommended_cost(),
             "plan_weeks_covered_share": plan.weeks_covered_share,
             "plan_roles_own_percentiles_fte_total": plan.lower_bound_fte,
-            "combine_or_contract": [r for r, x in recommended.items() if 0 < x < 0.5],
+            "combine_or_contract": [r for r, x in recommended.items()
+                                    if 0 < x < COMBINE_BELOW_FTE],
             "headcount_by_role": {r: h["people"] for r, h in headcount.items()},
-            "headcount_total": sum(h["people"] for h in headcount.values()),
+            "headcount_combined": combined,
+            "headcount_total": sum(h["people"] for h in headcount.values())
+            + (combined["people"] if combined else 0),
             "headcount_detail": headcount,
             "roster": self.roster_rows(),
             "coverage_hours_per_year": int(self.model.covered.sum()),
@@ -541,6 +564,7 @@ class Result:
                 "recommended_fte": recommended[r],
                 "recommended_cost": recommended[r] * float(self.salaries[i]),
                 "headcount": headcount[r]["people"],
+                "headcount_combined": headcount[r]["combined"],
                 "current_fte": self.current_staff_fte().get(r, 0.0),
             }
             row.update({f"hours_{k}_mean": float(hours[i, j]) for j, k in enumerate(KINDS)})

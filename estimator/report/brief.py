@@ -255,7 +255,8 @@ def _role_table(page: _Page, result: Result, s: dict[str, Any], top: float, left
             y += 0.04
         mark = " *" if row.get("role") in small else ""
         cells = [row["label"] + mark, f"{row['fte_p50']:.1f}", f"{row['fte_p90']:.1f}",
-                 f"{row['recommended_fte']:.1f}", f"{row['headcount']}",
+                 f"{row['recommended_fte']:.1f}",
+                 "shared" if row.get("headcount_combined") else f"{row['headcount']}",
                  money(row["recommended_cost"], cur),
                  _staff(row["current_fte"]) if result.has_current_staff else "–"]
         for (_, x, ha), text in zip(cols, cells, strict=True):

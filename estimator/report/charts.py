@@ -38,7 +38,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from estimator.report.words import KIND_LABELS, KIND_WORDS, plain, todays_week_sentence
+from estimator.report.words import KIND_LABELS, KIND_WORDS, people, plain, todays_week_sentence
 from estimator.report.words import fte as _fte
 from estimator.report.words import money as _money
 from estimator.report.words import staff as _staff
@@ -813,9 +813,9 @@ def plot_roster(result: Result, *, ax: Axes | None = None) -> Axes:
         hc = result.headcount()
         rostered = sum(w.people for w in rosters.values())
         bench = sum(hc[r]["bench"] for r in rosters)
-        total = sum(h["people"] for h in hc.values())
-        _title(ax, f"{rostered} people staff the on-duty hours, {rostered + bench} with cover "
-                   f"for leave; the plan is {total} people in all")
+        total = result.summary()["headcount_total"]
+        _title(ax, f"The on-duty hours take {people(rostered)} on shifts, {rostered + bench} "
+                   f"with cover for leave; the plan is {people(total)} in all")
     return ax
 
 

@@ -93,8 +93,9 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f = s["fte_by_role"][r]
         if f["p90"] == 0 and s["recommended_fte"][r] == 0 and not (current and current["fte"][r]):
             continue
+        shared = s["headcount_detail"][r]["combined"]
         row = (f"{_label(r):<{width}} {f['p50']:6.2f} {f['p90']:6.2f} "
-               f"{s['recommended_fte'][r]:9.1f} {people[r]:6d}")
+               f"{s['recommended_fte'][r]:9.1f} {'shared' if shared else people[r]:>6}")
         if current:
             row += f" {current['fte'][r]:6.2f}"
         lines.append(row)

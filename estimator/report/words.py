@@ -131,22 +131,32 @@ def people_sentences(summary: dict[str, Any], most_roles: int = 6) -> list[str]:
         if not d["rostered"]:
             continue
         out.append(
-            f"{labels.get(role, role)}: **{d['rostered']} people** staff the on-duty hours "
-            f"(shifts of at most {shift} hours, {days} days a week), "
+            f"{labels.get(role, role)}: the on-duty hours take **{people(d['rostered'])}** on "
+            f"shifts (at most {shift} hours, {days} days a week), "
             f"{d['rostered'] + d['bench']} with cover for leave and sickness; "
-            f"**{d['people']} people** for its {fte(d['plan_fte'])} FTE of work."
+            f"**{people(d['people'])}** for its {fte(d['plan_fte'])} FTE of work."
         )
     others = sorted(((r, d) for r, d in summary["headcount_detail"].items()
                      if not d["rostered"] and d["people"]), key=lambda rd: -rd[1]["plan_fte"])
     if others:
         shown, rest = others[:most_roles], others[most_roles:]
-        text = ", ".join(f"{labels.get(r, r)} {d['people']} ({fte(d['plan_fte'])} FTE)"
+        text = ", ".join(f"{labels.get(r, r)} {people(d['people'])} ({fte(d['plan_fte'])} FTE)"
                          for r, d in shown)
         if rest:
-            text += (f" and {len(rest)} more roles ({sum(d['people'] for _, d in rest)} "
-                     "people)")
-        out.append(f"Other roles, people (FTE of work): {text}.")
+            text += f" and {len(rest)} more roles ({people(sum(d['people'] for _, d in rest))})"
+        out.append(f"Other roles (FTE of work): {text}.")
+    combined = summary.get("headcount_combined")
+    if combined:
+        names = ", ".join(labels.get(r, r) for r in combined["roles"])
+        out.append(
+            f"Under half an FTE each: {names}, **{fte(combined['fte'])} FTE** of work together: "
+            f"**{people(combined['people'])}** combining them, or a contract for that work.")
     return out
+
+
+def people(n: int) -> str:
+    """A count of people: ``1 person``, ``3 people``."""
+    return f"{n} person" if n == 1 else f"{n} people"
 
 
 def calendar_sentence(summary: dict[str, Any]) -> str:
