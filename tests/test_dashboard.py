@@ -306,9 +306,10 @@ def test_export_writes_every_chart_of_a_full_run(tmp_path: Path) -> None:
     assert dash.result.runs == 160, "exports come from a full run, not the preview"
     assert sorted(p.stem for p in written) == sorted(
         ["fte_distribution", "fte_by_role", "fte_by_kind", "weekly_demand", "on_duty_heatmap",
-         "risk_curve", "cost", "sensitivity", "todays_week", "roster"])
+         "risk_curve", "cost", "sensitivity", "todays_week", "roster", "variance_shares",
+         "bad_years"])
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in written)
-    assert "Saved 10 chart files" in dash.file_message.value
+    assert "Saved 12 chart files" in dash.file_message.value
 
 
 # --------------------------------------------------------------------------- notebook helpers
@@ -361,3 +362,23 @@ def test_the_people_view_shows_todays_people_the_headcount_and_the_roster(tmp_pa
 def test_the_dashboard_rejects_an_unknown_scenario_name() -> None:
     with pytest.raises(ScenarioError, match="no such scenario file"):
         Dashboard("no-such-scenario", run_on_start=False)
+
+
+def test_what_moves_it_shows_variance_shares_bad_years_and_swings(tmp_path: Path) -> None:
+    dash = dash_of("nonprofit", tmp_path)
+    tab = [t for t, _ in CHART_TABS].index("What moves it")
+    dash.tabs.selected_index = tab
+    images = [bytes(im.value) for im in dash.tab_images[tab]]
+    assert len(images) == 3 and all(im.startswith(b"\x89PNG") for im in images)
+    assert len(set(images)) == 3
+
+
+def test_full_run_to_a_precision(tmp_path: Path) -> None:
+    dash = dash_of("nonprofit", tmp_path)
+    dash.precision.value = 0.1
+    assert "+/- 0.1" in dash.full_button.description
+    assert dash.full_run()
+    r = dash.result
+    assert r.precision is not None and r.precision["reached"] and r.runs % 32 == 0
+    assert "within the +/- 0.1 FTE asked" in dash.status.value and dash.is_full_run
+    assert "How sure: P90" in dash.headline.value

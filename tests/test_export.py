@@ -21,7 +21,7 @@ from estimator.report import brief, charts, figures, outputs, tables, workbook
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
 SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions",
-          "Role tasks", "Today's week", "Roster"]
+          "Role tasks", "Today's week", "Roster", "What moves it"]
 
 
 @pytest.fixture(scope="module")

@@ -59,6 +59,21 @@ def _whole(name: str, minimum: int, maximum: int | None = None):
     return parse
 
 
+def _positive(name: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not (value > 0 and value != float("inf")):
+            raise argparse.ArgumentTypeError(
+                f"{name}: expected a number above 0 (FTE), got {text!r}")
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
 def add_run_options(p: argparse.ArgumentParser, *, runs: int = DEFAULT_RUNS) -> None:
     """Options every simulating command shares."""
     p.add_argument("--runs", type=_whole("runs", 1), default=runs,
@@ -84,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(run)
     run.add_argument("--percentile", type=float, default=None,
                      help="plan the recommended team at this percentile (default: the scenario's)")
+    run.add_argument("--precision", type=_positive("precision"), default=None, metavar="H",
+                     help="instead of --runs: add runs until the P90 of total FTE is known "
+                          "within +/- H FTE at 95%% (up to --max-runs)")
+    run.add_argument("--max-runs", type=_whole("max-runs", 32), default=None,
+                     help="the most runs --precision may make (default 100,000)")
     add_scheduler_option(run)
     run.set_defaults(handler=cmd_run)
 
@@ -192,14 +212,37 @@ def progress_bar(total: int, quiet: bool, desc: str = "runs"):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from estimator.engine.runner import simulate
-
     scenario = load_scenario(args.scenario)
     if args.percentile is not None:
         from estimator.scenario import with_values
 
         scenario = with_values(scenario, {"plan.percentile": args.percentile},
                                source="--percentile")
+    if args.precision is not None:
+        result = _run_to_precision(args, scenario)
+    else:
+        if args.max_runs is not None:
+            raise ScenarioError("max-runs: expected with --precision, got it alone",
+                                field="max-runs")
+        result = _run(args, scenario)
+    if args.out is not None:
+        from estimator.report.outputs import write_run_outputs
+
+        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1,
+                          source=args.scenario)
+    summary = result.summary()
+    if args.json:
+        print(dumps(summary, indent=2))
+    else:
+        print(format_summary(summary))
+        if args.out is not None:
+            print(f"\nWritten to {args.out}/")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace, scenario: Any) -> Any:
+    from estimator.engine.runner import simulate
+
     bar = progress_bar(args.runs, args.quiet)
     try:
         if getattr(args, "scheduler", None):
@@ -214,19 +257,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    if args.out is not None:
-        from estimator.report.outputs import write_run_outputs
+    return result
 
-        write_run_outputs(result, args.out, jobs=args.jobs or os.cpu_count() or 1,
-                          source=args.scenario)
-    summary = result.summary()
-    if args.json:
-        print(dumps(summary, indent=2))
-    else:
-        print(format_summary(summary))
-        if args.out is not None:
-            print(f"\nWritten to {args.out}/")
-    return EXIT_OK
+
+def _run_to_precision(args: argparse.Namespace, scenario: Any) -> Any:
+    """``--precision H``: runs added until the P90 is known within +/- H; each step's
+    half-width on stderr, so the reader sees it shrink."""
+    from estimator.engine.runner import PRECISION_MAX_RUNS, simulate_to_precision
+
+    if getattr(args, "scheduler", None):
+        raise ScenarioError("precision: expected --jobs, not --scheduler, with --precision",
+                            field="precision")
+
+    def step(runs: int, p90: float, achieved: float) -> None:
+        if not args.quiet:
+            print(f"precision: {runs:,} runs, P90 {p90:.2f} FTE +/- {achieved:.3f} "
+                  f"(asked +/- {args.precision:g})", file=sys.stderr, flush=True)
+
+    return simulate_to_precision(
+        scenario, args.precision, seed=args.seed, jobs=args.jobs, on_step=step,
+        max_runs=args.max_runs or PRECISION_MAX_RUNS)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

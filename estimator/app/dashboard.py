@@ -44,11 +44,18 @@ import ipywidgets as W
 
 from estimator.app.controls import Control, build_controls
 from estimator.engine.result import Result
-from estimator.engine.runner import DEFAULT_SEED, simulate
+from estimator.engine.runner import DEFAULT_SEED, simulate, simulate_to_precision
 from estimator.report import charts
 from estimator.report.files import slug
 from estimator.report.words import fte as _fte
-from estimator.report.words import money, people_sentences, to_html, today_sentences
+from estimator.report.words import (
+    interval_sentence,
+    money,
+    people_sentences,
+    precision_sentence,
+    to_html,
+    today_sentences,
+)
 from estimator.report.words import staff as _staff
 from estimator.scenario import (
     Scenario,
@@ -75,12 +82,21 @@ CHART_TABS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("Week by week", charts.plot_weekly_demand),
     ("Cost", charts.plot_cost),
     ("Kind of work", charts.plot_fte_by_kind),
-    ("What moves it", charts.plot_sensitivity),
+    ("What moves it", charts.plot_variance_shares),
     ("Today's week", charts.plot_todays_week),
     ("People", charts.plot_roster),
 )
 #: The tab that shows people: today's people and their roles, the headcount, the roster.
 PEOPLE_TAB = len(CHART_TABS) - 1
+#: Further charts shown below a tab's first one, by tab title.
+MORE_CHARTS: dict[str, tuple[Callable[..., Any], ...]] = {
+    "What moves it": (charts.plot_bad_years, charts.plot_sensitivity),
+}
+#: The precisions the full run may ask for instead of a number of simulated years.
+PRECISION_OPTIONS: tuple[tuple[str, float | None], ...] = (
+    ("the years given", None), ("P90 known +/- 0.2 FTE", 0.2),
+    ("P90 known +/- 0.1 FTE", 0.1), ("P90 known +/- 0.05 FTE", 0.05),
+)
 CHART_INCHES = (7.2, 4.0)
 CHART_DPI = 100
 CHART_FONT_SIZE = 10
@@ -117,6 +133,13 @@ def chart_size(tab: int, result: Result) -> tuple[float, float]:
     if CHART_TABS[tab][1] is charts.plot_todays_week:  # a row a task, up to 16
         return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.4)
     return CHART_INCHES
+
+
+def tab_pngs(tab: int, result: Result) -> list[bytes]:
+    """Every chart of a tab as PNG bytes: its first chart, then those of :data:`MORE_CHARTS`."""
+    title, first = CHART_TABS[tab]
+    return [png(first, result, chart_size(tab, result)),
+            *(png(plot, result) for plot in MORE_CHARTS.get(title, ()))]
 
 
 def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CHART_INCHES,
@@ -189,6 +212,9 @@ class Dashboard:
         scenario (``"university"``); the University scenario by default.
     preview_runs, full_runs
         Simulated years behind a control change, and behind the **Full run** button.
+    full_precision
+        If set, the **Full run** adds simulated years until the P90 of total FTE is known
+        within +/- this many FTE at 95% (the "Precision" menu beside the button sets it).
     seed
         The one seed (common random numbers across every change).
     jobs
@@ -202,6 +228,7 @@ class Dashboard:
     scenario: Scenario | str | Path | None = None
     preview_runs: int = PREVIEW_RUNS
     full_runs: int = FULL_RUNS
+    full_precision: float | None = None
     seed: int = DEFAULT_SEED
     jobs: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     save_dir: Path | str | None = None
@@ -235,6 +262,13 @@ class Dashboard:
         self.full_button = W.Button(description=f"Full run ({self.full_runs:,} years)",
                                     icon="play", button_style="primary",
                                     layout=W.Layout(width="210px"))
+        self.precision = W.Dropdown(
+            description="or until", options=PRECISION_OPTIONS,
+            value=self.full_precision if self.full_precision in dict(
+                (v, k) for k, v in PRECISION_OPTIONS) else None,
+            layout=W.Layout(width="260px"), style={"description_width": "60px"})
+        self.precision.observe(self._on_precision, "value")
+        self._on_precision(None)
         self.reset_button = W.Button(description="Reset controls", icon="undo",
                                      layout=W.Layout(width="150px"))
         self.status = W.HTML()
@@ -245,14 +279,19 @@ class Dashboard:
         self.headline.add_class("sse-headline")
         self.today = W.HTML()
         self.today.add_class("sse-today")
-        self.images = [W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
-                       for _ in CHART_TABS]
+        def image() -> W.Image:
+            return W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
+
+        self.images = [image() for _ in CHART_TABS]  # each tab's first chart
+        #: every chart of each tab: its first, then those of MORE_CHARTS
+        self.tab_images = [[im, *(image() for _ in MORE_CHARTS.get(title, ()))]
+                           for im, (title, _) in zip(self.images, CHART_TABS, strict=True)]
         self.people = W.HTML()
         self.people.add_class("sse-people")
         self.tabs = W.Tab(children=[
-            W.VBox([self.people, im], layout=W.Layout(width="100%")) if i == PEOPLE_TAB
-            else W.Box([im], layout=W.Layout(width="100%"))
-            for i, im in enumerate(self.images)], titles=[t for t, _ in CHART_TABS])
+            W.VBox([self.people, *ims] if i == PEOPLE_TAB else ims,
+                   layout=W.Layout(width="100%"))
+            for i, ims in enumerate(self.tab_images)], titles=[t for t, _ in CHART_TABS])
         self.controls_box = W.Accordion(layout=W.Layout(width="100%"))
         self.file_name = W.Text(description="Save as", layout=W.Layout(width="330px"),
                                 style={"description_width": "60px"})
@@ -284,7 +323,7 @@ class Dashboard:
         self.file_name.observe(lambda _c: self._hide_overwrite(), "value")
         self.tabs.observe(lambda _c: self._safely(self._draw_visible), "selected_index")
 
-        top = W.HBox([self.picker, self.full_button, self.reset_button],
+        top = W.HBox([self.picker, self.full_button, self.precision, self.reset_button],
                      layout=W.Layout(flex_flow="row wrap", align_items="center"))
         files = W.HBox([self.file_name, self.save_button, self.overwrite_button,
                         self.export_button],
@@ -397,15 +436,28 @@ class Dashboard:
         return self._run(self.preview_runs, self.jobs)
 
     def full_run(self) -> bool:
-        """Rerun with ``full_runs`` simulated years on every core (the numbers to quote)."""
+        """Rerun with ``full_runs`` simulated years on every core (the numbers to quote), or,
+        with ``full_precision``, until the P90 is known within +/- that many FTE."""
         self.status.value = self._status_text(running=self.full_runs)
         self.full_button.disabled = True
         try:
-            return self._run(self.full_runs, None)
+            return self._run(self.full_runs, None, precision=self.full_precision)
         finally:
             self.full_button.disabled = False
 
-    def _run(self, runs: int, jobs: int | None) -> bool:
+    def _on_precision(self, _change: Any) -> None:
+        self.full_precision = self.precision.value
+        self.full_button.description = (
+            f"Full run ({self.full_runs:,} years)" if self.full_precision is None
+            else f"Full run (P90 +/- {self.full_precision:g})")
+
+    @property
+    def is_full_run(self) -> bool:
+        """Whether the numbers on show come from a full run (the ones to quote)."""
+        r = self.result
+        return r is not None and (r.runs >= self.full_runs or r.precision is not None)
+
+    def _run(self, runs: int, jobs: int | None, precision: float | None = None) -> bool:
         t0 = time.perf_counter()
         timings = _Timings()
         try:
@@ -415,7 +467,10 @@ class Dashboard:
             return False
         timings.scenario = time.perf_counter() - t0
         try:
-            result = simulate(scenario, runs=runs, seed=self.seed, jobs=jobs)
+            if precision is None:
+                result = simulate(scenario, runs=runs, seed=self.seed, jobs=jobs)
+            else:
+                result = simulate_to_precision(scenario, precision, seed=self.seed, jobs=jobs)
         except ScenarioError as exc:
             self._show_error(exc)
             return False
@@ -427,12 +482,13 @@ class Dashboard:
         timings.numbers = time.perf_counter() - t1
         t2 = time.perf_counter()
         shown = self.tabs.selected_index or 0
-        image = png(CHART_TABS[shown][1], result, chart_size(shown, result))
+        images = tab_pngs(shown, result)
         timings.chart = time.perf_counter() - t2
         self.edited, self.result, self.error = scenario, result, ""
         for c in self.controls:
             c.mark(False)
-        self.images[shown].value = image
+        for widget, image in zip(self.tab_images[shown], images, strict=True):
+            widget.value = image
         self.headline.value = headline
         self.today.value = today
         self.people.value = people
@@ -451,7 +507,8 @@ class Dashboard:
     def _draw(self, i: int) -> None:
         if self.result is None:
             return
-        self.images[i].value = png(CHART_TABS[i][1], self.result, chart_size(i, self.result))
+        for widget, image in zip(self.tab_images[i], tab_pngs(i, self.result), strict=True):
+            widget.value = image
         self._stale.discard(i)
 
     def _status_text(self, running: int | None = None) -> str:
@@ -460,9 +517,11 @@ class Dashboard:
         r = self.result
         if r is None:
             return ""
-        kind = "Full run" if r.runs >= self.full_runs else "Preview"
+        kind = "Full run" if self.is_full_run else "Preview"
         more = ("" if kind == "Full run" else
                 f" · press <b>Full run</b> for {self.full_runs:,} years before you quote a number")
+        if r.precision is not None:
+            more = f" · {html.escape(precision_sentence(r.summary()))}"
         return (f"<span style='color:#5F5F5F'>{kind}: {r.runs:,} simulated years, seed "
                 f"{r.seed} · updated in {self.timings.total:.2f} s{more}</span>")
 
@@ -596,7 +655,7 @@ class Dashboard:
         ``charts/<scenario>-<date-time>`` under ``save_dir``, so nothing is replaced."""
         from estimator.report.figures import export_charts
 
-        if self.result is None or self.result.runs < self.full_runs:
+        if not self.is_full_run:
             if not self.full_run():
                 return []
         assert self.result is not None
@@ -632,6 +691,9 @@ def headline_html(result: Result) -> str:
         f"{_fte(fte['p50'])}</span> <b>FTE</b> (median), "
         f"<span class='sse-fte-p90' style='font-size:1.4em;font-weight:bold;color:#0072B2'>"
         f"{_fte(fte['p90'])}</span> <b>FTE</b> in 9 years out of 10 (P90)</div>"
+        f"<div class='sse-how-sure' style='color:#5F5F5F;font-size:0.9em'>How sure: "
+        f"{html.escape(interval_sentence(s, 90))} (Monte Carlo error of {s['runs']:,} "
+        f"simulated years)</div>"
         f"<div>Team to plan for: <b class='sse-team'>{_fte(s['recommended_fte_total'])} FTE"
         f"</b>, <b class='sse-people'>{s['headcount_total']} people</b> (all roles' weekly "
         f"work met together in {s['plan_weeks_covered_share']:.0%} of simulated weeks), "

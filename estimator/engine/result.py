@@ -17,9 +17,11 @@ from numpy.typing import NDArray
 
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
+from estimator.engine.intervals import with_intervals
 from estimator.engine.plan import Plan, least_team
 from estimator.engine.role_profiles import role_profiles
 from estimator.engine.roster import RosterWeek, roster_week, with_bench
+from estimator.engine.sensitivity import risk_summary
 from estimator.engine.staffing import allocate, fte_by_role
 from estimator.engine.todays_week import todays_week
 from estimator.scenario import quantities as dist
@@ -80,6 +82,8 @@ class Result:
     )
     _plans: dict[float, Plan] = field(default_factory=dict, init=False, repr=False)
     _rosters: dict[str, RosterWeek] | None = field(default=None, init=False, repr=False)
+    #: How a run to a precision ended (:func:`estimator.engine.runner.simulate_to_precision`).
+    precision: dict[str, Any] | None = None
     _summaries: dict[tuple[float, ...], dict[str, Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -432,13 +436,15 @@ class Result:
             "productive_hours_per_fte": _stats(self.productive_hours_per_fte, (10, 50, 90)),
             "shrinkage": float(np.mean(self.shrinkage)),
             "shrinkage_percentiles": _stats(self.shrinkage, (10, 50, 90)),
-            "fte_total": _stats(self.fte_total(), percentiles),
+            "fte_total": with_intervals(_stats(self.fte_total(), percentiles),
+                                        self.fte_total(), percentiles),
             "fte_by_role": {r: _stats(fte[:, i], percentiles) for i, r in enumerate(self.roles)},
             "hours_by_work": {k: _stats(hours_kind[:, i], (10, 50, 90))
                               for i, k in enumerate(KINDS)},
             "hours_by_role": {r: _stats(h, (50, 90)) for r, h in
                               zip(self.roles, self.hours_by_role().T, strict=True)},
-            "cost_total": {**_stats(cost, (50, 90)), "plan": self.recommended_cost()},
+            "cost_total": {**with_intervals(_stats(cost, (50, 90)), cost, (50, 90)),
+                           "plan": self.recommended_cost()},
             "plan_percentile": self.percentile,
             "recommended_fte": recommended,
             "recommended_fte_total": rec_total,
@@ -470,6 +476,7 @@ class Result:
             "assumptions": self.assumptions(),
             "sensitivity": self.input_swing(5),
         }
+        out.update(risk_summary(self, lambda path: input_label(s, path)))
         if self.has_current_staff:
             out["current_staff"] = self.current_staff_summary()
         out["calendar_peaks"] = self.calendar_peaks(recommended)

@@ -13,6 +13,7 @@ from estimator.report.files import atomic_file
 from estimator.report.tables import assumption_rows
 from estimator.report.words import (
     calendar_sentence,
+    interval_sentence,
     kind_label,
     money,
     people_sentences,
@@ -148,7 +149,7 @@ def brief_figure(result: Result) -> Any:
             f"That is the median of {s['runs']:,} simulated years: {t['p10']:.1f} to "
             f"{t['p90']:.1f} FTE in 8 years out of 10 (P10–P90), {t['p95']:.1f} FTE at P95. "
             f"It costs {money(s['cost_total']['p50'], cur)} a year (P50) to "
-            f"{money(s['cost_total']['p90'], cur)} (P90).",
+            f"{money(s['cost_total']['p90'], cur)} (P90). {interval_sentence(s, 90)}.",
             plain(plan_sentence(s))
             + (f" Today the programme has {_staff(s['current_staff']['fte_total'])} FTE."
                if "current_staff" in s else ""),

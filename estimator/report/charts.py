@@ -62,7 +62,9 @@ __all__ = [
     "plot_on_duty_heatmap",
     "plot_risk_curve",
     "plot_roster",
+    "plot_bad_years",
     "plot_sensitivity",
+    "plot_variance_shares",
     "plot_todays_week",
     "plot_weekly_demand",
     "style",
@@ -694,6 +696,55 @@ def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) ->
     return ax
 
 
+def _risk(result: Result) -> dict[str, Any]:
+    """The summary's sensitivity indices and bad-year drivers (computed once per result)."""
+    return result.summary()
+
+
+def _no_inputs(ax: Axes) -> Axes:
+    ax.text(0.5, 0.5, "Every input of this scenario is an exact number:\n"
+            "give a range to the ones you are unsure of", transform=ax.transAxes,
+            ha="center", va="center", parse_math=False)
+    ax.set_axis_off()
+    _title(ax, "No uncertain inputs")
+    return ax
+
+
+def plot_variance_shares(result: Result, *, ax: Axes | None = None, top: int = 8) -> Axes:
+    """Where the uncertainty in total FTE comes from: each input's share of its variance
+    alone (first-order index) and with its interactions (total index), largest first."""
+    from estimator.report.words import variance_sentence
+
+    with _Canvas(ax, result) as ax:
+        risk = _risk(result)
+        rows = [r for r in risk["sensitivity_indices"] if r["total"] > 0][:top]
+        if not risk["sensitivity_indices"]:
+            return _no_inputs(ax)
+        if not rows:
+            ax.set_axis_off()
+            _title(ax, variance_sentence(risk, short=True))
+            return ax
+        rows = rows[::-1]
+        y = np.arange(len(rows))
+        first = np.array([r["first_order"] for r in rows])
+        total = np.array([r["total"] for r in rows])
+        ax.barh(y, total, height=0.6, color="white", edgecolor=OKABE_ITO["blue"], lw=1.2,
+                label="With its interactions (total index)")
+        bars = ax.barh(y, first, height=0.6, color=OKABE_ITO["blue"],
+                       label="Alone (first-order index)")
+        ax.bar_label(bars, labels=[f" {v:.0%}" for v in first], padding=2, fontsize="small",
+                     parse_math=False)
+        ax.set_yticks(y, [textwrap.fill(r["label"], 44) for r in rows], fontsize="small")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+        _room_for_labels(ax, float(max(total.max(initial=0), first.max(initial=0))), 0.25)
+        explained = sum(r["first_order"] for r in risk["sensitivity_indices"])
+        ax.set_xlabel(f"Share of the variance of total FTE ({result.runs:,} runs; all inputs "
+                      f"alone: {explained:.0%}, the rest is chance and interactions)")
+        _title(ax, variance_sentence(risk, short=True))
+        _legend(ax, outside=True)
+    return ax
+
+
 #: A colour for each kind of work (Okabe-Ito), in today's-week chart.
 KIND_COLORS = {
     "engagement": OKABE_ITO["blue"],
@@ -780,6 +831,38 @@ def plot_todays_week(result: Result, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def plot_bad_years(result: Result, *, ax: Axes | None = None, top: int = 8) -> Axes:
+    """What drives the years above the P90 of total FTE: the FTE each input's first-order
+    effect adds to those years, with where its draws sat in them."""
+    from estimator.report.words import bad_years_sentence
+
+    with _Canvas(ax, result) as ax:
+        risk = _risk(result)
+        bad = risk["bad_year_drivers"]
+        rows = [d for d in bad["drivers"] if d["fte_added"] > 0][:top]
+        if not rows:
+            if not risk["sensitivity_indices"]:
+                return _no_inputs(ax)
+            ax.set_axis_off()
+            _title(ax, bad_years_sentence(risk, short=True))
+            return ax
+        rows = rows[::-1]
+        y = np.arange(len(rows))
+        added = np.array([d["fte_added"] for d in rows])
+        bars = ax.barh(y, added, height=0.6, color=OKABE_ITO["vermillion"],
+                       label="FTE it adds to those years")
+        ax.bar_label(bars, labels=[f" +{v:.2f} FTE (its draws there average its "
+                                   f"P{100 * d['mean_quantile']:.0f})"
+                                   for v, d in zip(added, rows, strict=True)],
+                     padding=2, fontsize="small", parse_math=False)
+        ax.set_yticks(y, [textwrap.fill(d["label"], 44) for d in rows], fontsize="small")
+        _room_for_labels(ax, float(added.max()), 0.7)
+        ax.set_xlabel(f"FTE each input adds, alone, to the {bad['runs']:,} years above the "
+                      f"P90 ({_fte(bad['threshold_fte'])} FTE)")
+        _title(ax, bad_years_sentence(risk, short=True))
+    return ax
+
+
 #: The single-result charts by name (the file names of the exports).
 def plot_roster(result: Result, *, ax: Axes | None = None) -> Axes:
     """A typical week's shifts of the on-duty roles: one row per person, the week across
@@ -828,6 +911,8 @@ CHARTS: dict[str, Callable[..., Axes]] = {
     "risk_curve": plot_risk_curve,
     "cost": plot_cost,
     "sensitivity": plot_sensitivity,
+    "variance_shares": plot_variance_shares,
+    "bad_years": plot_bad_years,
     "todays_week": plot_todays_week,
     "roster": plot_roster,
 }

@@ -20,7 +20,7 @@ from estimator.scenario import quantities as dist
 def _lookup(data: dict[str, Any], key: str) -> Any:
     node: Any = data
     for part in key.split("."):
-        node = node[part]
+        node = node[int(part)] if isinstance(node, list) else node[part]
     return node
 
 
@@ -41,6 +41,12 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("FTE needed, median (P50)", "fte_total.p50", "FTE"),
         ("FTE needed, P90", "fte_total.p90", "FTE"),
         ("FTE needed, P95", "fte_total.p95", "FTE"),
+    ]
+    for p in ("p50", "p90", "p95"):  # how sure each percentile is
+        for end, side in ((0, "low"), (1, "high")):
+            spec.append((f"FTE needed, {p.upper()}: 95% Monte Carlo interval, {side}",
+                         f"fte_total.{p}_ci95.{end}", "FTE"))
+    spec += [
         (f"Planned team (all roles' weekly work met together in {plan} of weeks)",
          "recommended_fte_total", "FTE"),
         ("Share of simulated weeks the planned team meets (measured)",
@@ -50,6 +56,8 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
         ("Yearly cost of the FTE needed, mean", "cost_total.mean", cur),
         ("Yearly cost of the FTE needed, P50", "cost_total.p50", cur),
         ("Yearly cost of the FTE needed, P90", "cost_total.p90", cur),
+        ("Yearly cost, P90: 95% Monte Carlo interval, low", "cost_total.p90_ci95.0", cur),
+        ("Yearly cost, P90: 95% Monte Carlo interval, high", "cost_total.p90_ci95.1", cur),
         ("Contracted hours per FTE a year", "contracted_hours_per_fte", "hours"),
         ("Productive hours per FTE a year, mean", "productive_hours_per_fte.mean", "hours"),
         ("Shrinkage (share of contracted hours lost), mean", "shrinkage", "share"),
@@ -102,12 +110,44 @@ def summary_rows(result: Result, summary: dict[str, Any] | None = None) -> list[
                 ("Replies within target in a crisis week, today's team",
                  "current_staff.crisis_week.replies_within_target_share", "share"),
             ]
+    if s.get("recommended_cost_ci95"):
+        spec += [("Planned team, yearly cost: 95% Monte Carlo interval, low",
+                  "recommended_cost_ci95.0", cur),
+                 ("Planned team, yearly cost: 95% Monte Carlo interval, high",
+                  "recommended_cost_ci95.1", cur)]
+    if "precision" in s:
+        spec += [("Precision asked: P90 of total FTE within +/-",
+                  "precision.target_half_width_fte", "FTE"),
+                 ("Precision reached: P90 of total FTE within +/-",
+                  "precision.half_width_fte", "FTE")]
     rows = [{"measure": m, "value": _lookup(s, k), "unit": u, "key": k} for m, k, u in spec]
     labels = s.get("role_labels", {})
     if s["combine_or_contract"]:
         rows.append({"measure": "Roles under half an FTE (combine or contract)",
                      "value": ", ".join(labels.get(r, r) for r in s["combine_or_contract"]),
                      "unit": "", "key": "combine_or_contract"})
+    return rows
+
+
+def risk_rows(result: Result, summary: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One row per uncertain input (and the crisis count): its share of the variance of
+    total FTE, alone and with interactions, and what it does to the years above the P90;
+    for the workbook's sheet "What moves it"."""
+    s = result.summary() if summary is None else summary
+    bad = {d["path"]: d for d in s["bad_year_drivers"]["drivers"]}
+    rows = []
+    for r in s["sensitivity_indices"]:
+        d = bad.get(r["path"], {})
+        rows.append({"label": r["label"], "first_order": r["first_order"],
+                     "total": r["total"], "fte_added": d.get("fte_added"),
+                     "mean_quantile": d.get("mean_quantile"), "field": r["path"]})
+    for path, d in bad.items():
+        if path not in {r["path"] for r in s["sensitivity_indices"]}:
+            rows.append({"label": d["label"], "first_order": None, "total": None,
+                         "fte_added": d["fte_added"], "mean_quantile": d["mean_quantile"],
+                         "field": path})
+    rows.sort(key=lambda r: -(r["fte_added"] or 0.0) if r["first_order"] is None
+              else -r["first_order"])
     return rows
 
 

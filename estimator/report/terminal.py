@@ -6,13 +6,17 @@ from typing import Any
 
 from estimator.report.words import (
     TRIAGED_LABEL,
+    bad_years_sentence,
     calendar_sentence,
+    interval_sentence,
     money,
     people_sentences,
     plain,
     plan_sentence,
+    precision_sentence,
     signed_money,
     today_sentences,
+    variance_sentence,
 )
 
 
@@ -68,6 +72,18 @@ def format_sweep(sweep: Any) -> str:
     return "\n".join(lines)
 
 
+def _intervals(s: dict[str, Any]) -> str:
+    """Each percentile of total FTE with its 95% Monte Carlo interval."""
+    t = s["fte_total"]
+    parts = []
+    for key in sorted((k[:-5] for k in t if k.endswith("_ci95")), key=lambda k: float(k[1:])):
+        low, high = t[f"{key}_ci95"]
+        span = ("not bounded by these runs" if low is None or high is None
+                else f"{low:.2f}-{high:.2f}")
+        parts.append(f"{key.upper()} {span}")
+    return ", ".join(parts)
+
+
 def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
     """The readable summary table ``estimator run`` prints."""
     currency = currency or s.get("currency", "USD")
@@ -104,7 +120,13 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
            f"{s['recommended_fte_total']:9.1f} {s['headcount_total']:6d}")
     if current:
         row += f" {current['fte_total']:6.2f}"
-    lines += [row, "", plain(plan_sentence(s))]
+    lines += [row, ""]
+    if "p90_ci95" in t:
+        lines.append(" ".join(filter(None, [
+            f"How sure: {interval_sentence(s, 90)} ({s['runs']:,} runs).",
+            precision_sentence(s)])))
+        lines.append(f"  95% intervals of total FTE: {_intervals(s)}")
+    lines.append(plain(plan_sentence(s)))
     lines += [plain(sentence) for sentence in people_sentences(s)]
     lines.append("")
     c = s["cost_total"]
@@ -127,6 +149,8 @@ def format_summary(s: dict[str, Any], currency: str | None = None) -> str:
         f"Replies within target with the needed team: {s['replies_within_target_share']:.0%} "
         f"({s['replies_outside_coverage_share']:.0%} of messages arrive outside covered hours)"
     )
+    if s.get("sensitivity_indices"):
+        lines.append(f"What moves it: {variance_sentence(s)}. {bad_years_sentence(s)}.")
     if s["combine_or_contract"]:
         lines.append(
             "Under half an FTE (combine or contract): "

@@ -157,6 +157,86 @@ def people_sentences(summary: dict[str, Any], most_roles: int = 6) -> list[str]:
 def people(n: int) -> str:
     """A count of people: ``1 person``, ``3 people``."""
     return f"{n} person" if n == 1 else f"{n} people"
+def plus_minus(value: float) -> str:
+    """A Monte Carlo half-width as a reader writes it, rounded *up* so that the claim holds:
+    one decimal from 0.1 FTE, else two significant digits.
+
+    >>> plus_minus(0.16), plus_minus(0.1), plus_minus(0.0123)
+    ('0.2', '0.1', '0.013')
+    """
+    import math
+
+    if value >= 0.1 - 1e-12:
+        return f"{math.ceil(round(value * 10, 9)) / 10:.1f}"
+    if value <= 0:
+        return "0"
+    digits = 1 - math.floor(math.log10(value))
+    scale = 10**digits
+    return f"{math.ceil(round(value * scale, 9)) / scale:g}"
+
+
+def interval_sentence(summary: dict[str, Any], percentile: float = 90) -> str:
+    """How sure a percentile of total FTE is: ``P90 9.1 FTE, within +/- 0.2 at 95%``."""
+    from estimator.engine.intervals import half_width
+
+    t = summary["fte_total"]
+    key = f"p{percentile:g}"
+    value = t[key]
+    interval = t.get(f"{key}_ci95")
+    if interval is None:
+        return f"P{percentile:g} {fte(value)} FTE"
+    hw = half_width(interval, value)
+    if hw == float("inf"):
+        return (f"P{percentile:g} {fte(value)} FTE ({summary['runs']:,} runs are too few to "
+                f"bound it at 95%)")
+    return f"P{percentile:g} {fte(value)} FTE, within +/- {plus_minus(hw)} at 95%"
+
+
+def precision_sentence(summary: dict[str, Any]) -> str:
+    """How a run to a precision ended, or ``""`` when the run count was given."""
+    p = summary.get("precision")
+    if not p:
+        return ""
+    asked = plus_minus(p["target_half_width_fte"])
+    if p["reached"]:
+        return (f"It took {p['runs']:,} runs to know the P{p['percentile']:g} within the "
+                f"+/- {asked} FTE asked.")
+    return (f"Stopped at the cap of {p['max_runs']:,} runs before the P{p['percentile']:g} was "
+            f"known within +/- {asked} FTE: it is known within +/- "
+            f"{plus_minus(p['half_width_fte'])}.")
+
+
+def _short(label: str) -> str:
+    """An input's label without its item's kind (``Replies: ``): for titles."""
+    return label.split(": ", 1)[-1]
+
+
+def _fte_amount(value: float) -> str:
+    return f"{value:.1f}" if abs(value) >= 0.1 else f"{value:.2f}"
+
+
+def variance_sentence(summary: dict[str, Any], short: bool = False) -> str:
+    """The input that explains most of the uncertainty in total FTE, as a finding
+    (``short``: the label without its item's kind, for a chart title)."""
+    rows = summary.get("sensitivity_indices") or []
+    if not rows or rows[0]["first_order"] <= 0:
+        return "No uncertain input explains a measurable share of the uncertainty"
+    top = rows[0]
+    label = _short(top["label"]) if short else top["label"]
+    label = label[:1].upper() + label[1:]
+    return f"{label} explains {top['first_order']:.0%} of the uncertainty in total FTE"
+
+
+def bad_years_sentence(summary: dict[str, Any], short: bool = False) -> str:
+    """What drives the years above the P90, as a finding (``short``: for a chart title)."""
+    bad = summary.get("bad_year_drivers") or {}
+    drivers = [d for d in bad.get("drivers", []) if d["fte_added"] > 0]
+    if not bad.get("runs") or not drivers:
+        return "No input stands out in the years above the P90"
+    top = drivers[0]
+    label = _short(top["label"]) if short else top["label"]
+    return (f"Years above the P90 need {_fte_amount(bad['excess_fte'])} FTE more than the "
+            f"average; {label} adds {_fte_amount(top['fte_added'])} FTE of it")
 
 
 def calendar_sentence(summary: dict[str, Any]) -> str:

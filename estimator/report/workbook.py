@@ -13,6 +13,7 @@ from estimator.report.files import FORMULA_STARTS, atomic_file
 from estimator.report.tables import (
     assumption_rows,
     hours_by_kind_rows,
+    risk_rows,
     role_task_rows,
     roster_rows,
     summary_rows,
@@ -111,6 +112,16 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("person", "Person", None), ("role", "Role key", None), ("day", "Day", None),
         ("start", "Start", None), ("end", "End", None), ("hours", "Hours", FMT_WHOLE),
     ]
+    risk_cols: list[tuple[str, str, str | None]] = [
+        ("label", "Input", None),
+        ("first_order", "Share of the variance of total FTE, alone (first-order index)",
+         FMT_SHARE),
+        ("total", "Share with its interactions (total index)", FMT_SHARE),
+        ("fte_added", "FTE it adds to the years above the P90 (alone)", FMT_DECIMAL),
+        ("mean_quantile", "Where its draws sat in those years (mean quantile; 0.5 = as usual)",
+         FMT_DECIMAL),
+        ("field", "Field in the scenario file", None),
+    ]
     summary_cols: list[tuple[str, str, str | None]] = [
         ("measure", "Measure", None), ("value", "Value", None), ("unit", "Unit", None),
         ("key", "Key in summary.json", None),
@@ -148,6 +159,7 @@ def _sheets(result: Result) -> list[tuple[str, list[tuple[str, str, str | None]]
         ("Role tasks", task_cols, role_task_rows(s), []),
         *todays,
         ("Roster", roster_cols, roster_rows(result), []),
+        ("What moves it", risk_cols, risk_rows(result, s), []),
     ]
 
 
@@ -167,8 +179,8 @@ _UNIT_FORMATS = {"FTE": FMT_FTE, "hours": FMT_HOURS, "share": FMT_SHARE, "runs":
 
 def write_workbook(result: Result, path: str | Path) -> Path:
     """``workbook.xlsx``: sheets Summary, FTE by role, Hours by kind, Weekly demand,
-    Assumptions, Role tasks, (with current staff) Today's week, and Roster. Numbers are
-    stored as numbers with formats ('0.0' for FTE, '#,##0' for hours and money, '0%' for
+    Assumptions, Role tasks, (with current staff) Today's week, Roster and What moves it.
+    Numbers are stored as numbers with formats ('0.0' for FTE, '#,##0' for hours and money, '0%' for
     shares); the header row is frozen and the columns sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

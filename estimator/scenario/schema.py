@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from estimator.scenario.correlations import Correlation, check_correlations
 from estimator.scenario.errors import FieldProblem
 from estimator.scenario.quantities import (
     Growth,
@@ -494,6 +495,10 @@ class Scenario(_Model):
     calendar: list[CalendarPeriod] = Field(
         default_factory=list, description="Named periods with more (or less) work."
     )
+    correlations: list[Correlation] = Field(
+        default_factory=list,
+        description="Rank correlations between uncertain inputs drawn once per run.",
+    )
 
     @model_validator(mode="after")
     def _periods(self) -> Scenario:
@@ -553,6 +558,11 @@ class Scenario(_Model):
                     f"(volume x growth x staffed crisis surge x handle time), got up to "
                     f"{erlangs:.3g}",
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _correlated(self) -> Scenario:
+        check_correlations(self)
         return self
 
     @model_validator(mode="after")
