@@ -14,6 +14,8 @@ full programme larger than any shipped scenario):
 - 1,000 runs in one process (target: 0.25 s on a quiet 2-core machine);
 - peak memory at 100,000 runs (target: under 1 GB), in a child process, with and without
   ``--out`` (``--full`` only: several minutes);
+- ``estimator run data/scenarios/university.toml --runs 5000 --out DIR``: the simulation and
+  the files of ``--out`` (2 workers), each timed (target: the files in a few seconds);
 - a straightforward per-hour Python loop of the same on-duty model on one run, which must
   give the same on-duty hours as the engine (a cross-check as much as a yardstick).
 
@@ -130,6 +132,21 @@ def bench_scenario(path: Path, rounds: int, full: bool) -> dict[str, object]:
     return report
 
 
+def out_folder_seconds(runs: int = 5000) -> dict[str, float]:
+    """The main command's ``--out`` on university.toml: simulate, then write every file."""
+    from estimator.report.outputs import write_run_outputs
+
+    scenario = load_scenario(ROOT / "data" / "scenarios" / "university.toml")
+    t = time.perf_counter()
+    result = simulate(scenario, runs=runs, seed=1, jobs=2)
+    simulated = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as folder:
+        t = time.perf_counter()
+        write_run_outputs(result, Path(folder) / "out", jobs=2)
+        written = time.perf_counter() - t
+    return {"runs": runs, "simulate_s": round(simulated, 2), "files_s": round(written, 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, action="append", default=None,
@@ -150,6 +167,7 @@ def main() -> None:
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
         "scenarios": [bench_scenario(p, args.rounds, args.full) for p in paths],
     }
+    report["university_5000_runs_out"] = out_folder_seconds()
     loop, engine, loop_seconds = naive_on_duty_hours(paths[0], seed=1, run=0)
     report["naive_loop"] = {"seconds_per_run": round(loop_seconds / 2, 2),
                             "on_duty_hours": round(loop, 1),
