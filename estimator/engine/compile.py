@@ -113,41 +113,109 @@ class Model:
     hourly_roles: tuple[int, ...] = ()  # roles with on-duty hours: the on-duty role, then queues'
 
 
+class _Draws(list):
+    """The uncertain inputs a model draws per run, collected as the stages name them."""
+
+    def __call__(self, path: str, key: str, q: dist.QuantityValue) -> str:
+        self.append(Draw(path, key, q))
+        return path
+
+
+@dataclass(frozen=True)
+class _Year:
+    year: PlanningYear
+    covered: NDArray[np.bool_]
+    normal: NDArray[np.bool_]
+    holiday_workdays: int
+
+
+@dataclass(frozen=True)
+class _OnDuty:
+    """Who is on duty in covered hours, and what watching the accounts costs."""
+
+    role: int | None
+    monitoring_minutes: str | None
+    platforms_watched: int
+    report_hours: str | None
+
+
 def compile_model(scenario: Scenario) -> Model:
-    """Turn a validated scenario into the engine's arrays and tables."""
+    """Turn a validated scenario into the engine's arrays and tables, stage by stage: the
+    year and its covered hours, content, channels and their pooled queues, who is on duty,
+    recurring work, crises, the calendar's periods and today's team."""
     s = scenario
     roles = tuple(s.roles)
     ri = {r: i for i, r in enumerate(roles)}
-    draws: list[Draw] = []
-
-    def draw(path: str, key: str, q: dist.QuantityValue) -> str:
-        draws.append(Draw(path, key, q))
-        return path
-
+    draw = _Draws()
     cap = s.capacity
     for name in ("vacation_days", "sick_days", "training_hours_per_week", "admin_share"):
         draw(f"capacity.{name}", f"capacity:{name}", getattr(cap, name))
+    y = _compile_year(s)
+    content = _compile_content(s, ri, draw)
+    channels, profiles = _compile_channels(s, draw)
+    queues = _compile_queues(s, ri, channels, y.covered)
+    on_duty = _compile_on_duty(s, ri, draw)
+    work = _compile_work(s, ri, draw)
+    severities = _compile_severities(s, ri, draw)
+    periods = tuple(period_specs(s, y.year.start, draw))
+    current = None
+    if s.current_staff is not None:
+        current = team_from_scenario(s.current_staff, roles, [s.role_label(r) for r in roles])
 
+    model = Model(
+        scenario=s,
+        roles=roles,
+        year=y.year,
+        covered=y.covered,
+        normal=y.normal,
+        holiday_workdays=y.holiday_workdays,
+        profiles=profiles,
+        channels=channels,
+        shared_day_share=s.engagement.shared_day_share,
+        queues=queues,
+        content=content,
+        work=work,
+        severities=severities,
+        draws=list(draw),
+        on_duty_role=on_duty.role,
+        monitoring_minutes=on_duty.monitoring_minutes,
+        platforms_watched=on_duty.platforms_watched,
+        report_hours=on_duty.report_hours,
+        min_on_duty=s.coverage.min_on_duty if on_duty.role is not None else 0,
+        crisis_coverage=s.coverage.during_crisis == "24/7",
+        current_staff=current,
+        periods=periods,
+        hourly_roles=tuple(dict.fromkeys(
+            ([on_duty.role] if on_duty.role is not None else []) + [q.role for q in queues]
+        )),
+    )
+    _check_capacity(model)
+    return model
+
+
+def _compile_year(s: Scenario) -> _Year:
+    """The planning year, its covered hours and each person's normal working hours."""
+    cap = s.capacity
     year = planning_year(s)
     covered = covered_hours(year, s.coverage)
-    normal = normal_hours(year, s)
     holiday_workdays = int(((year.weekday < cap.days_per_week) & year.holiday).sum())
     if cap.days_per_week * WEEKS - holiday_workdays <= 0:
         raise ScenarioError("capacity.days_per_week: expected working days left after holidays")
+    if s.channels and not covered.any():
+        raise ScenarioError(
+            "coverage: expected some covered hours when [[channels]] need replies, got none",
+            field="coverage",
+        )
+    return _Year(year, covered, normal_hours(year, s), holiday_workdays)
 
-    platforms_total = len(s.platforms())
 
+def _compile_content(s: Scenario, ri: dict[str, int], draw: _Draws) -> list[ContentSpec]:
+    """Each content format: its cadence, platforms, adaptation, publishing and effort."""
     # Random keys by what an input is, never by its position (docs/model.md, "Randomness").
-    content_keys = identity_keys([f"content:{identity(c.format)}" for c in s.content])
-    channel_keys = identity_keys(
-        [f"channel:{identity(ch.platform, ch.kind)}" for ch in s.channels]
-    )
-    work_keys = identity_keys([f"work:{identity(w.task, w.role)}" for w in s.work])
-    severity_keys = identity_keys([f"crisis:{identity(sev.name)}" for sev in s.crises.severity])
-
+    keys = identity_keys([f"content:{identity(c.format)}" for c in s.content])
     content = []
     for i, c in enumerate(s.content):
-        key = content_keys[i]
+        key = keys[i]
         content.append(
             ContentSpec(
                 per_week=draw(f"content[{i}].per_week", f"{key}:per_week", c.per_week),
@@ -165,11 +233,19 @@ def compile_model(scenario: Scenario) -> Model:
                 ),
             )
         )
+    return content
 
+
+def _compile_channels(
+    s: Scenario, draw: _Draws
+) -> tuple[list[ChannelSpec], dict[str, NDArray[np.float64]]]:
+    """Each reply channel (its volume, growth, day-to-day spread, handle time and target)
+    and the hour-of-week profiles they arrive by."""
+    keys = identity_keys([f"channel:{identity(ch.platform, ch.kind)}" for ch in s.channels])
     profiles: dict[str, NDArray[np.float64]] = {}
     channels = []
     for i, ch in enumerate(s.channels):
-        key = channel_keys[i]
+        key = keys[i]
         if ch.profile not in profiles:
             profiles[ch.profile] = read_profile(ch.profile, folder=s._folder,
                                                 field=f"channels[{i}].profile")
@@ -198,12 +274,14 @@ def compile_model(scenario: Scenario) -> Model:
                 noise_key=f"{key}:daily",
             )
         )
+    return channels, profiles
 
-    if s.channels and not covered.any():
-        raise ScenarioError(
-            "coverage: expected some covered hours when [[channels]] need replies, got none",
-            field="coverage",
-        )
+
+def _compile_queues(
+    s: Scenario, ri: dict[str, int], channels: list[ChannelSpec], covered: NDArray[np.bool_]
+) -> list[QueueSpec]:
+    """One pooled queue per role that answers channels."""
+    cap = s.capacity
     shortest_stretch = int(run_lengths(covered).min()) if covered.any() else 1
     queues = []
     for role in dict.fromkeys(ch.role for ch in s.channels):
@@ -233,90 +311,59 @@ def compile_model(scenario: Scenario) -> Model:
                 spread_hours=min(s.coverage.backlog_hours, shortest_stretch),
             )
         )
+    return queues
 
-    monitoring_minutes = report_hours = None
-    platforms_watched = 0
-    on_duty_role: int | None = None
-    if s.monitoring is not None:
-        on_duty_role = ri[s.monitoring.role]
-        platforms_watched = len(set(s.monitoring.platforms))
-        monitoring_minutes = draw(
+
+def _compile_on_duty(s: Scenario, ri: dict[str, int], draw: _Draws) -> _OnDuty:
+    """The on-duty role (monitoring's, else the first channel's) and monitoring's load."""
+    if s.monitoring is None:
+        return _OnDuty(ri[s.channels[0].role] if s.channels else None, None, 0, None)
+    return _OnDuty(
+        role=ri[s.monitoring.role],
+        monitoring_minutes=draw(
             "monitoring.minutes_per_covered_hour",
             "monitoring:minutes",
             s.monitoring.minutes_per_covered_hour,
-        )
-        report_hours = draw(
+        ),
+        platforms_watched=len(set(s.monitoring.platforms)),
+        report_hours=draw(
             "monitoring.report_hours_per_week",
             "monitoring:reports",
             s.monitoring.report_hours_per_week,
-        )
-    elif s.channels:
-        on_duty_role = ri[s.channels[0].role]
-
-    work = []
-    for i, w in enumerate(s.work):
-        path = draw(f"work[{i}].hours_per_week", work_keys[i], w.hours_per_week)
-        work.append((ri[w.role], path, float(platforms_total if w.per_platform else 1)))
-
-    draw("crises.per_year", "crises:per_year", s.crises.per_year)
-    severities = []
-    for i, sev in enumerate(s.crises.severity):
-        severities.append(
-            SeveritySpec(
-                name=sev.name,
-                share=sev.share,
-                days=sev.days,
-                surge=sev.surge,
-                half_life_hours=sev.half_life_hours,
-                extra=tuple(
-                    (
-                        ri[r],
-                        draw(
-                            f"crises.severity[{i}].extra_hours_per_day.{r}",
-                            f"{severity_keys[i]}:extra:{identity(r)}",
-                            q,
-                        ),
-                    )
-                    for r, q in sev.extra_hours_per_day.items()
-                ),
-            )
-        )
-
-    periods = tuple(period_specs(s, year.start, draw))
-
-    current = None
-    if s.current_staff is not None:
-        current = team_from_scenario(s.current_staff, roles, [s.role_label(r) for r in roles])
-
-    model = Model(
-        scenario=s,
-        roles=roles,
-        year=year,
-        covered=covered,
-        normal=normal,
-        holiday_workdays=holiday_workdays,
-        profiles=profiles,
-        channels=channels,
-        shared_day_share=s.engagement.shared_day_share,
-        queues=queues,
-        content=content,
-        work=work,
-        severities=severities,
-        draws=draws,
-        on_duty_role=on_duty_role,
-        monitoring_minutes=monitoring_minutes,
-        platforms_watched=platforms_watched,
-        report_hours=report_hours,
-        min_on_duty=s.coverage.min_on_duty if on_duty_role is not None else 0,
-        crisis_coverage=s.coverage.during_crisis == "24/7",
-        current_staff=current,
-        periods=periods,
-        hourly_roles=tuple(dict.fromkeys(
-            ([on_duty_role] if on_duty_role is not None else []) + [q.role for q in queues]
-        )),
+        ),
     )
-    _check_capacity(model)
-    return model
+
+
+def _compile_work(s: Scenario, ri: dict[str, int], draw: _Draws) -> list[tuple[int, str, float]]:
+    """Recurring work: (role, draw path of its hours a week, times it counts)."""
+    keys = identity_keys([f"work:{identity(w.task, w.role)}" for w in s.work])
+    platforms_total = len(s.platforms())
+    return [
+        (ri[w.role], draw(f"work[{i}].hours_per_week", keys[i], w.hours_per_week),
+         float(platforms_total if w.per_platform else 1))
+        for i, w in enumerate(s.work)
+    ]
+
+
+def _compile_severities(s: Scenario, ri: dict[str, int], draw: _Draws) -> list[SeveritySpec]:
+    """The crises' rate and each severity class with its extra hours by role."""
+    draw("crises.per_year", "crises:per_year", s.crises.per_year)
+    keys = identity_keys([f"crisis:{identity(sev.name)}" for sev in s.crises.severity])
+    return [
+        SeveritySpec(
+            name=sev.name,
+            share=sev.share,
+            days=sev.days,
+            surge=sev.surge,
+            half_life_hours=sev.half_life_hours,
+            extra=tuple(
+                (ri[r], draw(f"crises.severity[{i}].extra_hours_per_day.{r}",
+                             f"{keys[i]}:extra:{identity(r)}", q))
+                for r, q in sev.extra_hours_per_day.items()
+            ),
+        )
+        for i, sev in enumerate(s.crises.severity)
+    ]
 
 
 def _check_capacity(model: Model) -> None:
