@@ -6,7 +6,7 @@ last night's work lands on the first morning. A run has a few hundred openings i
 8,736 hours, so the released work is computed per opening (the arrivals of the uncovered
 stretch before it, from one cumulative sum) and written into those hours only, instead of
 as a chain of full (runs x hours) passes. The same numbers as the straightforward
-construction, up to the order of floating-point additions (checked in tests/test_speed.py).
+construction, up to the order of floating-point additions (checked in tests/engine/test_speed.py).
 
 A search over several clearing times takes :func:`backlog_openings` once and
 :func:`spread_openings` per candidate: a few hundred writes a run each, not three passes.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import warnings
-from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
@@ -16,8 +15,9 @@ from matplotlib.figure import Figure
 from estimator import __version__, load_scenario, simulate, with_values
 from estimator.report import charts
 from estimator.report.words import money
+from tests.conftest import ROOT
 
-EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
+EXAMPLE = ROOT / "tests" / "data" / "model_example.toml"
 FRENCH = "Spécialiste vidéo verticale"
 RUSSIAN = "Менеджер сообщества"
 

@@ -18,8 +18,9 @@ from openpyxl import load_workbook
 from estimator import load_scenario, simulate, with_values
 from estimator.app.cli import main
 from estimator.report import brief, charts, figures, outputs, tables, workbook
+from tests.conftest import ROOT
 
-EXAMPLE = Path(__file__).resolve().parent / "data" / "model_example.toml"
+EXAMPLE = ROOT / "tests" / "data" / "model_example.toml"
 SHEETS = ["Summary", "FTE by role", "Hours by kind", "Weekly demand", "Assumptions",
           "Role tasks", "Today's week", "Roster", "What moves it"]
 

@@ -1,5 +1,5 @@
 """The dashboard driven in process: its controls are tied to scenario fields, and moving them
-moves the outputs the right way. (tests/test_browser.py drives it in a real browser.)"""
+moves the outputs the right way. (tests/app/test_browser.py drives it in a real browser.)"""
 
 from __future__ import annotations
 
@@ -15,10 +15,9 @@ from estimator.app.dashboard import CHART_TABS, Dashboard
 from estimator.scenario import ScenarioError, get_value
 from estimator.scenario.explain import explain, source_comments
 from estimator.scenario.quantities import LogNormal, Pert
+from tests.conftest import EXAMPLE, ROOT, SHIPPED
 
-from .conftest import EXAMPLE, SHIPPED
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "data" / "scenarios"
+SCENARIOS = ROOT / "data" / "scenarios"
 RUNS = 96  # three blocks of 32 runs: enough for the direction of a change, and quick
 
 
