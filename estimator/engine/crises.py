@@ -26,20 +26,57 @@ _POOL = 64  # crisis draws kept per run; a run's k-th crisis always uses the sam
 
 
 class Crises:
-    """The crises of a chunk of runs, as hourly arrays and as (crisis, hour) pairs."""
+    """The crises of a chunk of runs: the (run, hour) cells they touch, and (crisis, hour)
+    pairs.
+
+    Crises touch a few hundred of a run's 8,736 hours, so they are kept as cells (in the
+    row-major order of ``numpy.nonzero``); the dense (runs, hours) views :attr:`surge`,
+    :attr:`factor` and :attr:`active` are built once, on first use.
+    """
 
     def __init__(self, runs: int) -> None:
+        self.runs = runs
         self.count = np.zeros(runs)
-        self.surge = np.zeros((runs, HOURS), dtype=FLOAT)  # staffed excess over 1
+        # the cells where a crisis is active (sorted run-major), and the staffed excess over 1
+        self.active_run = np.zeros(0, dtype=np.int64)
+        self.active_hour = np.zeros(0, dtype=np.int64)
+        self.cell_surge = np.zeros(0, dtype=FLOAT)
         # hours with triaged messages: run, hour, and the excess over the staffed multiplier
         self.triage_run = np.zeros(0, dtype=np.int64)
         self.triage_hour = np.zeros(0, dtype=np.int64)
         self.triage_excess = np.zeros(0)
-        self.active = np.zeros((runs, HOURS), dtype=bool)
         self.weeks = np.zeros((runs, WEEKS), dtype=bool)
         self.pair_week_cells = np.zeros(0, dtype=np.int64)
         self.pair_offhours = np.zeros(0, dtype=bool)
         self.extra_by_role: dict[int, NDArray[np.float64]] = {}
+        self._dense: dict[str, NDArray] = {}
+
+    @property
+    def surge(self) -> NDArray[np.float32]:
+        """(runs, hours): the staffed excess of the volume multiplier over 1 (0 outside crises)."""
+        if "surge" not in self._dense:
+            out = np.zeros((self.runs, HOURS), dtype=FLOAT)
+            out[self.active_run, self.active_hour] = self.cell_surge
+            self._dense["surge"] = out
+        return self._dense["surge"]
+
+    @property
+    def factor(self) -> NDArray[np.float32]:
+        """(runs, hours): the staffed volume multiplier, ``1 + surge``."""
+        if "factor" not in self._dense:
+            out = np.ones((self.runs, HOURS), dtype=FLOAT)
+            out[self.active_run, self.active_hour] += self.cell_surge
+            self._dense["factor"] = out
+        return self._dense["factor"]
+
+    @property
+    def active(self) -> NDArray[np.bool_]:
+        """(runs, hours): True in every hour some crisis is active."""
+        if "active" not in self._dense:
+            out = np.zeros((self.runs, HOURS), dtype=bool)
+            out[self.active_run, self.active_hour] = True
+            self._dense["active"] = out
+        return self._dense["active"]
 
 
 def draw_crises(
@@ -83,12 +120,16 @@ def draw_crises(
 
     out = Crises(runs)
     out.count = counts.astype(np.float64)
-    total = np.bincount(cell, weights=excess, minlength=runs * HOURS).reshape(runs, HOURS)
+    # the distinct cells in sorted (row-major) order: the same order and the same sums, pair
+    # by pair, as a dense bincount read back with numpy.nonzero
+    cells, pair_cell = np.unique(cell, return_inverse=True)
+    total = np.bincount(pair_cell, weights=excess, minlength=cells.size)
     staffed_max = model.scenario.crises.triage.staffed_surge_max - 1
-    out.surge = np.minimum(total, staffed_max).astype(FLOAT)
-    out.triage_run, out.triage_hour = np.nonzero(total > staffed_max)
-    out.triage_excess = total[out.triage_run, out.triage_hour] - staffed_max
-    out.active = np.bincount(cell, minlength=runs * HOURS).reshape(runs, HOURS) > 0
+    out.active_run, out.active_hour = np.divmod(cells, HOURS)
+    out.cell_surge = np.minimum(total, staffed_max).astype(FLOAT)
+    over = total > staffed_max
+    out.triage_run, out.triage_hour = out.active_run[over], out.active_hour[over]
+    out.triage_excess = total[over] - staffed_max
     week_cell = run[pair] * WEEKS + hour // HOURS_PER_WEEK
     out.weeks = np.bincount(week_cell, minlength=runs * WEEKS).reshape(runs, WEEKS) > 0
     out.pair_week_cells = week_cell

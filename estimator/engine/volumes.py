@@ -31,16 +31,29 @@ def weekly(hourly: NDArray) -> NDArray[np.float64]:
 def hourly(
     model: Model, daily: NDArray, channels: tuple[int, ...], per_message: list[float]
 ) -> NDArray[np.float32]:
-    """(runs, hours): the channels' expected rate each hour, times ``per_message`` each."""
+    """(runs, hours): the channels' expected rate each hour, times ``per_message`` each.
+
+    Separable by day: each profile's day totals times its hour-of-week weights, written
+    straight into the result (one pass over the hourly array for the first profile, one
+    more for each further one).
+    """
     runs = daily.shape[0]
-    out = np.zeros((runs, WEEKS, 7, 24), dtype=FLOAT)
     by_profile: dict[str, list[int]] = {}
     for c in channels:
         by_profile.setdefault(model.channels[c].profile, []).append(c)
-    for name, members in by_profile.items():
+    out = np.empty((runs, WEEKS, 7, 24), dtype=FLOAT)
+    if not by_profile:
+        out.fill(0)
+    scratch = None
+    for i, (name, members) in enumerate(by_profile.items()):
         day_total = sum(daily[:, c] * (per_message[c] / 24.0) for c in members)
-        out += (day_total.astype(FLOAT).reshape(runs, WEEKS, 7, 1)
-                * model.profiles[name].astype(FLOAT)[None, None])
+        days = day_total.astype(FLOAT).reshape(runs, WEEKS, 7, 1)
+        profile = model.profiles[name].astype(FLOAT)[None, None]
+        if i == 0:
+            np.multiply(days, profile, out=out)
+        else:
+            scratch = np.multiply(days, profile, out=scratch)
+            out += scratch
     return out.reshape(runs, HOURS)
 
 

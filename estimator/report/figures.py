@@ -17,9 +17,6 @@ from estimator.report.files import slug
 CHART_FORMATS = ("png", "svg", "pdf")
 
 
-
-
-
 def _check_formats(formats: Sequence[str] | str) -> tuple[str, ...]:
     if isinstance(formats, str):
         formats = (formats,)
@@ -31,9 +28,18 @@ def _check_formats(formats: Sequence[str] | str) -> tuple[str, ...]:
     return out
 
 
+#: zlib level of the PNGs: 3 writes a slide-sized chart about a third faster than the
+#: default 6, for files about a quarter larger (the pixels are the same).
+PNG_COMPRESS_LEVEL = 3
+
+
 def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
                 title: str = "") -> list[Path]:
-    """Save ``fig`` as ``stem.png`` (300 dpi), ``stem.svg`` and ``stem.pdf``."""
+    """Save ``fig`` as ``stem.png`` (300 dpi), ``stem.svg`` and ``stem.pdf``.
+
+    The figure's layout is computed once and kept for every format: constrained layout
+    otherwise runs again, with a dry draw, for each file.
+    """
     import matplotlib as mpl
 
     from estimator._version import __version__
@@ -43,12 +49,23 @@ def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
     meta = {"png": {"Software": software, "Title": title},
             "svg": {"Creator": software, "Title": title},
             "pdf": {"Creator": software, "Title": title}}
+    extra: dict[str, dict[str, Any]] = {
+        "png": {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}}}
     written = []
     with mpl.rc_context(style()):
-        for fmt in _check_formats(formats):
-            path = stem.with_name(f"{stem.name}.{fmt}")
-            fig.savefig(path, format=fmt, dpi=SLIDE_DPI, metadata=meta[fmt])
-            written.append(path)
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            fig.draw_without_rendering()
+            fig.set_layout_engine("none")
+        try:
+            for fmt in _check_formats(formats):
+                path = stem.with_name(f"{stem.name}.{fmt}")
+                fig.savefig(path, format=fmt, dpi=SLIDE_DPI, metadata=meta[fmt],
+                            **extra.get(fmt, {}))
+                written.append(path)
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     return written
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from estimator.engine.result import Result
 from estimator.report.brief import write_brief
@@ -26,12 +27,50 @@ def write_run_outputs(result: Result, out_dir: str | Path, *, charts: bool = Tru
     """Everything ``estimator run --out DIR`` writes, atomically: the tables (JSON, CSV),
     ``workbook.xlsx``, ``brief.pdf``, ``roles/<role>.md`` (a job-description draft per role;
     ``source``, the scenario file, gives each number's source) and, with ``charts``,
-    ``charts/`` (PNG, SVG, PDF; drawn by ``jobs`` worker processes)."""
+    ``charts/`` (PNG, SVG, PDF; drawn by ``jobs`` worker processes). With ``jobs`` > 1 the
+    brief is drawn by a worker process of its own while the rest is written."""
     with atomic_dir(out_dir) as tmp:
-        write_tables(result, tmp)
-        write_job_descriptions(result, tmp / "roles", source=source)
-        write_workbook(result, tmp / "workbook.xlsx")
-        write_brief(result, tmp / "brief.pdf")
-        if charts:
-            export_charts(result, tmp / "charts", jobs=jobs)
+        result.summary()  # once, before any worker forks: every file reads the same one
+        brief = _brief_in_worker(result, tmp / "brief.pdf") if jobs > 1 else None
+        if brief is None:
+            write_brief(result, tmp / "brief.pdf")
+        try:
+            write_tables(result, tmp)
+            write_job_descriptions(result, tmp / "roles", source=source)
+            write_workbook(result, tmp / "workbook.xlsx")
+            if charts:
+                export_charts(result, tmp / "charts", jobs=jobs)
+        finally:
+            if brief is not None:
+                pool, future = brief
+                try:
+                    future.result()  # re-raises the worker's error, if any
+                finally:
+                    pool.shutdown()
     return Path(out_dir)
+
+
+#: What the brief's worker process draws: set before it forks, so that a large result is
+#: shared, not pickled.
+_BRIEF: dict[str, Any] = {}
+
+
+def _write_brief_job() -> None:
+    write_brief(_BRIEF["result"], _BRIEF["path"])
+
+
+def _brief_in_worker(result: Result, path: Path) -> tuple[Any, Any] | None:
+    """(pool, future) of the brief written by a forked worker; None where fork is missing."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _BRIEF.update(result=result, path=path)
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        future = pool.submit(_write_brief_job)
+    finally:
+        # the worker forks on submit and keeps its own copy; the parent lets go of its one
+        _BRIEF.clear()
+    return pool, future

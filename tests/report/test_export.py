@@ -98,7 +98,8 @@ def test_svgs_and_pdfs_are_valid_and_slide_sized(out):
 
 def test_the_brief_is_three_a4_pages(out):
     brief = out / "brief.pdf"
-    assert pdf_pages(brief) == 3  # the budget page, the assumptions, then today's week and the roles
+    # the budget page, the assumptions, then today's week and the roles
+    assert pdf_pages(brief) == 3
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]",
                        brief.read_bytes())
     assert len(boxes) == 3
@@ -172,8 +173,8 @@ def test_nothing_on_the_brief_runs_off_the_page(result):
     big = with_values(load_scenario(EXAMPLE), {
         f"roles.extra_role_{i}": {"salary": 50000} for i in range(14)
     } | {"current_staff": {f"extra_role_{i}": 1.0 for i in range(14)}})
-    for r, fig in [(r, make(r)) for r in (result, simulate(big, runs=50, seed=2))
-                   for make in (brief.brief_figure, brief.assumptions_figure)]:
+    for fig in [make(r) for r in (result, simulate(big, runs=50, seed=2))
+                for make in (brief.brief_figure, brief.assumptions_figure)]:
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
         page = fig.bbox
