@@ -50,7 +50,7 @@ def bin_count(runs: int) -> int:
     all but ``~1 / bins**2`` of its variance.
 
     >>> bin_count(1000), bin_count(100_000)
-    (15, 50)
+    (16, 50)
     """
     return int(min(50, max(2, round(runs**0.5 / 2))))
 

@@ -67,8 +67,8 @@ def day_factor_cvs(daily_cv: float, shared_share: float) -> tuple[float, float]:
 
     >>> [round(x, 4) for x in day_factor_cvs(0.4, 0.5)]
     [0.2828, 0.2722]
-    >>> day_factor_cvs(0.4, 0.0), day_factor_cvs(0.4, 1.0)
-    ((0.0, 0.4), (0.4, 0.0))
+    >>> [tuple(round(x, 12) for x in day_factor_cvs(0.4, s)) for s in (0.0, 1.0)]
+    [(0.0, 0.4), (0.4, 0.0)]
     """
     shared_var = shared_share * daily_cv**2
     own_var = (1 + daily_cv**2) / (1 + shared_var) - 1

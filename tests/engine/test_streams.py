@@ -40,6 +40,8 @@ def _with_inserted_first(data: dict) -> dict:
     data["channels"].insert(0, NEW_CHANNEL)
     data["content"].insert(0, NEW_CONTENT)
     data["work"].insert(0, NEW_WORK)
+    # the file's sources are keyed by field path, so they move with their items
+    data["sources"] = {_shifted(path): text for path, text in data.get("sources", {}).items()}
     return data
 
 
