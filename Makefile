@@ -39,9 +39,10 @@ lab: setup
 dashboard: setup
 	$(BIN)/voila notebooks/02_dashboard.ipynb --no-browser
 
-benchmark: setup
-	$(BIN)/python benchmarks/bench_engine.py
+benchmark: setup browser
+	$(BIN)/python benchmarks/bench_engine.py --json benchmarks/results_engine.json
 	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_browser.py
 
 lint: setup
 	$(BIN)/ruff check estimator tests benchmarks

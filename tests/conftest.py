@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from estimator.scenario import Scenario, validate_scenario
+from estimator.scenario import Scenario, load_scenario, validate_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "model_example.toml"
@@ -42,6 +42,20 @@ def minimal(**tables: Any) -> dict[str, Any]:
         else:
             data[key] = value
     return data
+
+
+def coordinator_only() -> dict[str, Any]:
+    """Today's team as people: one coordinator, a quarter of their time, who does every role
+    of the reference scenario (the "other duties as assigned" case)."""
+    return {"people": [{"name": "Coordinator", "fte": 0.25,
+                        "roles": list(load_scenario(EXAMPLE).roles)}]}
+
+
+def everyone(n: int) -> dict[str, Any]:
+    """``n`` full-time people who can each do every role of the reference scenario."""
+    roles = list(load_scenario(EXAMPLE).roles)
+    return {"people": [{"name": f"Person {i + 1}", "fte": 1.0, "roles": roles}
+                       for i in range(n)]}
 
 
 def scenario_of(data: dict[str, Any]) -> Scenario:

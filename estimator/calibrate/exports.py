@@ -114,6 +114,21 @@ def _where(table: Table, i: int, col: int) -> str:
     return f"{table.name}: row {table.line_numbers[i]}, column {table.header[col]!r}"
 
 
+def _row_time(table: Table, i: int, col: int, reader: TimeReader, example: str,
+              no_time: list[int]) -> datetime | None:
+    """Row ``i``'s time; None (and the row noted in ``no_time``) when the cell is empty; a
+    one-line error naming the row and column when it is not a time."""
+    cell = table.rows[i][col]
+    if not cell:
+        no_time.append(table.line_numbers[i])
+        return None
+    t = reader.parse(cell)
+    if t is None:
+        raise ExportError(f"{_where(table, i, col)}: expected a date and time such as "
+                          f"{example}, got {cell!r}")
+    return t
+
+
 def _read_inbound(table: Table, layout: Layout, tz: ZoneInfo | None, platform: str | None,
                   business_hours: tuple[int, int], inbound: dict[str, Inbound]) -> ReadNotes:
     reader = TimeReader(tz)
@@ -124,14 +139,10 @@ def _read_inbound(table: Table, layout: Layout, tz: ZoneInfo | None, platform: s
     business = (layout.response_time is not None
                 and "business" in table.header[layout.response_time].lower())
     for i, row in enumerate(table.rows):
-        cell = row[layout.time]
-        if not cell:
-            no_time.append(table.line_numbers[i])
-            continue
-        t = reader.parse(cell)
+        t = _row_time(table, i, layout.time, reader,
+                      "2026-09-07T08:04:00-04:00 or 09/07/2026 08:04", no_time)
         if t is None:
-            raise ExportError(f"{_where(table, i, layout.time)}: expected a date and time such "
-                              f"as 2026-09-07T08:04:00-04:00 or 09/07/2026 08:04, got {cell!r}")
+            continue
         if layout.needs_reply is not None:
             flag = row[layout.needs_reply].strip().lower()
             if flag not in _TRUE | _FALSE:
@@ -214,14 +225,9 @@ def _read_posts(table: Table, layout: Layout, tz: ZoneInfo | None, posts: Posts)
     seen_ids: set[tuple[str, str]] = set()
     used = 0
     for i, row in enumerate(table.rows):
-        cell = row[layout.time]
-        if not cell:
-            no_time.append(table.line_numbers[i])
-            continue
-        t = reader.parse(cell)
+        t = _row_time(table, i, layout.time, reader, "09/07/2026 08:04", no_time)
         if t is None:
-            raise ExportError(f"{_where(table, i, layout.time)}: expected a date and time such "
-                              f"as 09/07/2026 08:04, got {cell!r}")
+            continue
         fmt = " ".join(row[layout.post_type].strip().lower().replace("_", " ").split())  # type: ignore[index]
         if not fmt:
             raise ExportError(f"{_where(table, i, layout.post_type)}: expected a post type, "  # type: ignore[arg-type]

@@ -63,17 +63,10 @@ class TimeReader:
             return None
 
     def _spreadsheet(self, text: str) -> datetime | None:
-        formats = (self._format,) if self._format else _SPREADSHEET_FORMATS
-        for fmt in formats:
-            try:
-                t = datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-            self._format = fmt
-            return t
-        if self._format and formats == (self._format,):
-            # a day-first file whose first rows also read month first: look again
-            for fmt in _SPREADSHEET_FORMATS:
+        # the format the file's earlier rows used first; then every format again, for a
+        # day-first file whose first rows also read month first
+        for formats in ((self._format,) if self._format else (), _SPREADSHEET_FORMATS):
+            for fmt in formats:
                 try:
                     t = datetime.strptime(text, fmt)
                 except ValueError:

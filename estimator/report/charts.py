@@ -672,12 +672,7 @@ def plot_sensitivity(result: Result, *, ax: Axes | None = None, top: int = 8) ->
         rows = result.input_swing(top)
         middle = float(_pct(result.fte_total(), 50))
         if not rows:
-            ax.text(0.5, 0.5, "Every input of this scenario is an exact number:\n"
-                    "give a range to the ones you are unsure of", transform=ax.transAxes,
-                    ha="center", va="center", parse_math=False)
-            ax.set_axis_off()
-            _title(ax, "No uncertain inputs")
-            return ax
+            return _no_inputs(ax)
         rows = rows[::-1]  # the largest swing on top
         y = np.arange(len(rows))
         low = np.array([r["fte_p50_when_low"] for r in rows])

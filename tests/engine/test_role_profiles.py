@@ -12,22 +12,9 @@ from estimator import load_scenario, simulate, with_values
 from estimator.engine.calendar import HOURS, WEEKS
 from estimator.engine.role_profiles import role_profiles, role_tasks
 from estimator.engine.todays_week import PRIORITY, todays_week
-from tests.conftest import EXAMPLE, SHIPPED, minimal, scenario_of
+from tests.conftest import EXAMPLE, SHIPPED, coordinator_only, everyone, minimal, scenario_of
 
 UNIVERSITY = next(p for p in SHIPPED if p.stem == "university")
-
-
-def _coordinator_only() -> dict:
-    """Today's team as people: one coordinator, a quarter of their time, who does every role."""
-    return {"people": [{"name": "Coordinator", "fte": 0.25,
-                        "roles": list(load_scenario(EXAMPLE).roles)}]}
-
-
-def _everyone(n: int) -> dict:
-    """``n`` full-time people who can each do every role."""
-    roles = list(load_scenario(EXAMPLE).roles)
-    return {"people": [{"name": f"Person {i + 1}", "fte": 1.0, "roles": roles}
-                       for i in range(n)]}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +25,7 @@ def university():
 @pytest.fixture(scope="module")
 def coordinator():
     """The "other duties as assigned" case: one coordinator at a quarter of their time."""
-    s = with_values(load_scenario(EXAMPLE), {"current_staff": _coordinator_only()})
+    s = with_values(load_scenario(EXAMPLE), {"current_staff": coordinator_only()})
     return simulate(s, runs=64, seed=2)
 
 
@@ -196,7 +183,7 @@ def test_a_quarter_time_coordinator_needs_more_hours_than_it_has(coordinator):
 
 
 def test_a_large_team_leaves_nothing_undone():
-    s = with_values(load_scenario(EXAMPLE), {"current_staff": _everyone(40)})
+    s = with_values(load_scenario(EXAMPLE), {"current_staff": everyone(40)})
     audit = simulate(s, runs=32, seed=2).summary()["current_staff"]["time_audit"]
     assert audit["hours_available_per_week"] > audit["hours_needed_per_week"]
     assert audit["left_undone"] == []

@@ -4,13 +4,13 @@ Role tasks and Today's week."""
 from __future__ import annotations
 
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from openpyxl import load_workbook
 
 from estimator import load_scenario, simulate, with_values
 from estimator.report import brief, workbook
 from estimator.report.words import plain, todays_week_sentence
 from tests.conftest import EXAMPLE
+from tests.layout_check import off_page
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +48,7 @@ def test_nothing_on_the_second_page_runs_off_it(result):
     big = simulate(load_scenario("data/scenarios/enterprise.toml"), runs=16, seed=1)
     for r in (result, big):
         fig = brief.roles_page_figure(r)
-        renderer = FigureCanvasAgg(fig).get_renderer()
-        fig.draw(renderer)
-        page = fig.bbox
-        for text in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()):
-            if not text.get_text():
-                continue
-            box = text.get_window_extent(renderer)
-            assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, text.get_text()[:60]
-            assert box.y0 >= page.y0 - 1 and box.y1 <= page.y1 + 1, text.get_text()[:60]
+        assert off_page(fig) == []
 
 
 def test_without_current_staff_the_page_still_lists_the_roles():

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from estimator import load_scenario, simulate, with_values
 from estimator.report import charts
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, coordinator_only, everyone
 
 
 def axes():
@@ -21,22 +21,9 @@ def title(ax) -> str:
     return ax.get_title(loc="left").replace("\n", " ")
 
 
-def _coordinator_only() -> dict:
-    """Today's team as people: one coordinator, a quarter of their time, who does every role."""
-    return {"people": [{"name": "Coordinator", "fte": 0.25,
-                        "roles": list(load_scenario(EXAMPLE).roles)}]}
-
-
-def _everyone(n: int) -> dict:
-    """``n`` full-time people who can each do every role."""
-    roles = list(load_scenario(EXAMPLE).roles)
-    return {"people": [{"name": f"Person {i + 1}", "fte": 1.0, "roles": roles}
-                       for i in range(n)]}
-
-
 @pytest.fixture(scope="module")
 def coordinator():
-    s = with_values(load_scenario(EXAMPLE), {"current_staff": _coordinator_only()})
+    s = with_values(load_scenario(EXAMPLE), {"current_staff": coordinator_only()})
     return simulate(s, runs=64, seed=2)
 
 
@@ -93,7 +80,7 @@ def test_many_tasks_are_grouped_without_losing_the_order(coordinator):
 
 
 def test_a_team_with_enough_hours():
-    s = with_values(load_scenario(EXAMPLE), {"current_staff": _everyone(40)})
+    s = with_values(load_scenario(EXAMPLE), {"current_staff": everyone(40)})
     ax = charts.plot_todays_week(simulate(s, runs=16, seed=1), ax=axes())
     assert "nothing is left undone" in title(ax)
     assert sum(p.get_width() for p in bars(ax, "undone")) == pytest.approx(0)

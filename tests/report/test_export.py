@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from openpyxl import load_workbook
 
 from estimator import load_scenario, simulate, with_values
 from estimator.app.cli import main
 from estimator.report import brief, charts, figures, outputs, tables, workbook
 from tests.conftest import ROOT
+from tests.layout_check import off_page
 
 EXAMPLE = ROOT / "tests" / "data" / "model_example.toml"
 SHEETS = ["Summary", "Replies by channel", "FTE by role", "Hours by kind", "Weekly demand",
@@ -175,15 +175,7 @@ def test_nothing_on_the_brief_runs_off_the_page(result):
     } | {"current_staff": {f"extra_role_{i}": 1.0 for i in range(14)}})
     for fig in [make(r) for r in (result, simulate(big, runs=50, seed=2))
                 for make in (brief.brief_figure, brief.assumptions_figure)]:
-        renderer = FigureCanvasAgg(fig).get_renderer()
-        fig.draw(renderer)
-        page = fig.bbox
-        for text in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()):
-            if not text.get_text():
-                continue
-            box = text.get_window_extent(renderer)
-            assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, text.get_text()[:60]
-            assert box.y0 >= page.y0 - 1 and box.y1 <= page.y1 + 1, text.get_text()[:60]
+        assert off_page(fig) == []
 
 
 def test_the_brief_without_current_staff(tmp_path):
