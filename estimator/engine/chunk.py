@@ -61,7 +61,6 @@ from estimator.engine.service import (
     current_staff,
     staff_queue,
 )
-from estimator.engine.service import backlog_spread as _backlog_spread  # noqa: F401
 from estimator.engine.staffing import today_by_week
 from estimator.engine.streams import BLOCK_RUNS
 from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
@@ -134,14 +133,16 @@ def simulate_chunk(
     spreads = np.ones((runs, len(model.queues)), dtype=np.int64)
     ones = [1.0] * len(model.channels)
     for qi, q in enumerate(model.queues):
-        messages = [hourly(model, daily, (c,), ones) for c in q.channels]
+        messages = np.empty((len(q.channels), runs, HOURS), FLOAT)
+        for j, c in enumerate(q.channels):
+            hourly(model, daily, (c,), ones, out=messages[j])
         work = sum(m * FLOAT(model.channels[c].handle_minutes / 60)
                    for m, c in zip(messages, q.channels, strict=True))
         base = _inbox(model, q, work, messages)
         inbox = base
         if crises is not None:
             factor = 1 + crises.surge
-            inbox = _inbox(model, q, work * factor, [m * factor for m in messages])
+            inbox = _inbox(model, q, work * factor, messages * factor[None])
         free = idle_on_duty if q.role == model.on_duty_role else None
         staffing = staff_queue(inbox, covered, next_covered, occupancy, free)
         factors[:, qi] = staffing.factor
@@ -280,7 +281,7 @@ def simulate_chunk(
     return out
 
 
-def _inbox(model: Model, q: QueueSpec, work: NDArray, messages: list[NDArray]) -> Inbox:
+def _inbox(model: Model, q: QueueSpec, work: NDArray, messages: NDArray) -> Inbox:
     return Inbox(
         spec=q,
         work=work.astype(FLOAT, copy=False),

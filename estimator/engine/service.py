@@ -31,8 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from estimator.engine.backlog import released_backlog
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import LIVE_MINUTES, Model, QueueSpec
+from estimator.engine.queue_kernel import least_k_by_run, on_time_by_run, split_targets
 from estimator.engine.queue_model import (
     best_share,
     fluid_backlog,
@@ -53,7 +55,7 @@ class Inbox:
 
     spec: QueueSpec
     work: NDArray[np.float32]  # (runs, hours) reply work arriving, person-hours
-    messages: list[NDArray[np.float32]]  # per channel of the queue, (runs, hours)
+    messages: NDArray[np.float32]  # (channels of the queue, runs, hours)
     targets_hours: list[float]  # per channel
     levels: list[float]  # per channel: the service level asked for
     handle_minutes: float  # the pooled average
@@ -67,49 +69,11 @@ class Inbox:
     def subset(self, rows: NDArray[np.int64]) -> Inbox:
         """The same inbox for some of its runs."""
         return Inbox(
-            spec=self.spec, work=self.work[rows], messages=[m[rows] for m in self.messages],
+            spec=self.spec, work=self.work[rows], messages=self.messages[:, rows],
             targets_hours=self.targets_hours, levels=self.levels,
             handle_minutes=self.handle_minutes,
             windows={n: w[rows] for n, w in self.window_cache().items()},
         )
-
-
-def backlog_release(arrivals: NDArray[np.float32], covered: NDArray[np.bool_]) -> NDArray:
-    """(runs, hours) work that arrived in uncovered hours, released at the next covered hour
-    (float64). The year is a circle: the last night's work lands on the first morning."""
-    runs = arrivals.shape[0]
-    covered = np.broadcast_to(covered, arrivals.shape)
-    release = np.zeros((runs, HOURS))
-    if covered.all() or not covered.any(axis=1).all():
-        return release
-    waiting = np.where(covered, 0, arrivals).cumsum(axis=1, dtype=np.float64)
-    last_covered = np.where(covered, np.arange(HOURS), -1)
-    np.maximum.accumulate(last_covered, axis=1, out=last_covered)
-    at_last = np.take_along_axis(waiting, np.maximum(last_covered, 0), axis=1)
-    backlog = waiting - np.where(last_covered >= 0, at_last, 0.0)  # waiting since last covered
-    release[:, 1:] = np.where(covered[:, 1:], backlog[:, :-1], 0.0)
-    # the tail of the year (after its last covered hour) carries over to the first opening
-    release[np.arange(runs), np.argmax(covered, axis=1)] += backlog[:, -1]
-    return release
-
-
-def spread_release(release: NDArray, spread_hours: int) -> NDArray[np.float32]:
-    """The released work cleared evenly over ``spread_hours`` hours from its release."""
-    if spread_hours > 1:
-        cum = release.cumsum(axis=1)
-        shifted = np.zeros_like(cum)
-        shifted[:, spread_hours:] = cum[:, :-spread_hours]
-        release = (cum - shifted) / spread_hours
-    return release.astype(FLOAT)
-
-
-def backlog_spread(
-    arrivals: NDArray[np.float32], covered: NDArray[np.bool_], spread_hours: int
-) -> NDArray[np.float32]:
-    """Work that arrived in uncovered hours, landing in the covered hours that clear it:
-    released at the next covered hour and cleared evenly over ``spread_hours`` hours (at
-    most the shortest covered stretch, so all of them covered)."""
-    return spread_release(backlog_release(arrivals, covered), spread_hours)
 
 
 def row_dot(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float64]:
@@ -127,7 +91,8 @@ def on_time_messages(
     *,
     by_week: bool = False,
 ) -> NDArray[np.float64]:
-    """Messages answered within target, per channel, with this reply capacity.
+    """Messages answered within target, per channel, with this reply capacity (the queue
+    model compiled, :mod:`estimator.engine.queue_kernel`).
 
     Parameters
     ----------
@@ -140,6 +105,30 @@ def on_time_messages(
     by_week
         Per week (runs, channels, 52) instead of per run (runs, channels).
     """
+    index, wholes, parts = split_targets(inbox.targets_hours)
+    distinct = list(dict.fromkeys(inbox.targets_hours))
+    live = np.array([t * 60 < LIVE_MINUTES for t in distinct])
+    multiplier = np.zeros((1, 1, 1), FLOAT)
+    if live.any():
+        multiplier = np.ones((len(distinct), *inbox.work.shape), FLOAT)
+        for t in np.flatnonzero(live):
+            multiplier[t] = live_service_level(people, inbox.work, inbox.handle_minutes,
+                                               distinct[t] * 60)
+    out = on_time_by_run(np.ascontiguousarray(inbox.work, FLOAT),
+                         np.ascontiguousarray(capacity, FLOAT), inbox.messages, index, wholes,
+                         parts, multiplier, live, WEEKS if by_week else 1)
+    return out if by_week else out[:, :, 0]
+
+
+def on_time_messages_reference(
+    inbox: Inbox,
+    capacity: NDArray[np.float32],
+    people: NDArray[np.float32],
+    *,
+    by_week: bool = False,
+) -> NDArray[np.float64]:
+    """:func:`on_time_messages` in whole-array numpy passes over :mod:`queue_model`: the
+    reference the compiled queue model is checked against."""
     backlog = fluid_backlog(inbox.work, capacity)
     shares: dict[float, NDArray[np.float32]] = {}
     runs = inbox.work.shape[0]
@@ -237,10 +226,8 @@ def staff_queue(
     # the smoothest release the scenario allows, and all of it at once
     spreads = [1] if always else sorted({spec.spread_hours, 1}, reverse=True)
     in_hours = inbox.work if always else np.where(covered, inbox.work, FLOAT(0))
-    release1 = None if always else backlog_release(inbox.work, covered)
-
     def release(s: int) -> NDArray[np.float32] | None:
-        return None if release1 is None else spread_release(release1, s)
+        return None if always else released_backlog(inbox.work, covered, s)
 
     search = _Search(inbox, in_hours, release(spreads[0]), level, total, occ)
     k = np.ones(runs)
@@ -305,21 +292,36 @@ class _Search:
     def met(self, k: NDArray[np.float64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
         people = self.people(k)
         within = on_time_messages(self.inbox, people * self.occ, people)
-        n = self.total
-        ok = np.all(within >= self.level * n - 1e-6 * np.maximum(n, 1), axis=1)
-        return ok, within
+        return np.all(within >= self._need(), axis=1), within
 
-    def least_k(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def _need(self) -> NDArray[np.float64]:
+        """(rows, channels) the messages on target each channel's level asks for."""
+        n = self.total
+        return self.level * n - 1e-6 * np.maximum(n, 1)
+
+    def least_k(self, compiled: bool = True) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(k, messages on target) per row: the least k on the grid ``K_STEP ** j`` that
         meets every target (a grid, so that a laxer target never gets a larger k), found by
-        doubling ``j`` and then bisecting it; rows still short at K_MAX stop there."""
+        doubling ``j`` and then bisecting it; rows still short at K_MAX stop there.
+
+        Deferred targets only are searched run by run by the compiled queue model
+        (``compiled=False``: the whole-array search, the reference in tests); live targets'
+        Erlang C level takes the whole-array search."""
         rows = self.total.shape[0]
         ones = np.ones(rows)
         if self.release is None:  # nothing waits for coverage: capacity = work meets all
             return ones, self.met(ones)[1]
         top = int(np.ceil(np.log(K_MAX) / np.log(K_STEP)))
+        start = min(int(np.ceil(np.log(2) / np.log(K_STEP))), top)
+        if compiled and self.floor is None:
+            index, wholes, parts = split_targets(self.inbox.targets_hours)
+            ks = K_STEP ** np.arange(top + 1, dtype=np.float64)
+            j, within = least_k_by_run(self.inbox.work, self.in_hours, self.release, self.occ,
+                                       self.inbox.messages, index, wholes, parts,
+                                       self._need(), ks, start)
+            return ks[j], within
         lo = np.zeros(rows, np.int64)  # j = 0 (k = 1) is known to fail on these rows
-        hi = np.full(rows, min(int(np.ceil(np.log(2) / np.log(K_STEP))), top), np.int64)
+        hi = np.full(rows, start, np.int64)
         while True:
             ok_hi, _ = self.met(K_STEP ** hi.astype(np.float64))
             grow = ~ok_hi & (hi < top)
@@ -347,15 +349,13 @@ def base_people(
     work = inbox_base.work
     people = np.where(covered, work, FLOAT(0))
     if not bool(np.all(covered)):
-        release1 = backlog_release(work, covered)
-        for s in np.unique(staffing.spread):
-            rows = staffing.spread == s
-            people[rows] += spread_release(release1[rows], int(s)) * staffing.factor[
-                rows, None].astype(FLOAT)
+        release = released_backlog(work, covered, staffing.spread)
+        release *= staffing.factor[:, None].astype(FLOAT)
+        people += release
     people /= FLOAT(max_occupancy)
     table = inbox_base.spec.table
     if table is not None:
-        spread = backlog_spread(work, covered, inbox_base.spec.spread_hours)
+        spread = released_backlog(work, covered, inbox_base.spec.spread_hours)
         offered = np.where(covered, work + spread, FLOAT(0))
         np.maximum(people, table.agents(offered).astype(FLOAT), out=people)
     return np.minimum(people, staffing.people)
@@ -419,13 +419,11 @@ __all__ = [
     "LIVE_MINUTES",
     "Inbox",
     "Staffing",
-    "backlog_release",
-    "backlog_spread",
     "base_people",
     "best_messages",
     "current_staff",
     "on_time_messages",
-    "spread_release",
+    "on_time_messages_reference",
     "staff_queue",
     "window_sums",
 ]

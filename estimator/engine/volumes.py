@@ -29,19 +29,22 @@ def weekly(hourly: NDArray) -> NDArray[np.float64]:
 
 
 def hourly(
-    model: Model, daily: NDArray, channels: tuple[int, ...], per_message: list[float]
+    model: Model, daily: NDArray, channels: tuple[int, ...], per_message: list[float],
+    out: NDArray[np.float32] | None = None,
 ) -> NDArray[np.float32]:
     """(runs, hours): the channels' expected rate each hour, times ``per_message`` each.
 
     Separable by day: each profile's day totals times its hour-of-week weights, written
-    straight into the result (one pass over the hourly array for the first profile, one
-    more for each further one).
+    straight into the result (``out`` if given: one pass over the hourly array for the first
+    profile, one more for each further one).
     """
     runs = daily.shape[0]
     by_profile: dict[str, list[int]] = {}
     for c in channels:
         by_profile.setdefault(model.channels[c].profile, []).append(c)
-    out = np.empty((runs, WEEKS, 7, 24), dtype=FLOAT)
+    if out is None:
+        out = np.empty((runs, HOURS), dtype=FLOAT)
+    out = out.reshape(runs, WEEKS, 7, 24)
     if not by_profile:
         out.fill(0)
     scratch = None

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from estimator.engine.backlog import released_backlog
 from estimator.engine.calendar import HOURS
-from estimator.engine.chunk import _backlog_spread
 from estimator.engine.compile import CRISIS, ENGAGEMENT, KINDS, MONITORING, RECURRING
 from estimator.engine.queueing import erlang_c_agents
 from estimator.engine.runner import simulate
@@ -122,7 +122,7 @@ def test_backlog_from_uncovered_hours_is_cleared_not_lost():
     covered = np.zeros((3, HOURS), bool)
     for day in range(364):
         covered[:, day * 24 + 9 : day * 24 + 17] = True
-    spread = _backlog_spread(arrivals, covered, 4)
+    spread = released_backlog(arrivals, covered, 4)
     assert np.all(spread[~covered] == 0)
     np.testing.assert_allclose(
         spread.sum(axis=1) + arrivals[covered].reshape(3, -1).sum(axis=1),

@@ -1,0 +1,251 @@
+"""The queue model compiled: one run at a time, every pass over its year in the CPU's cache.
+
+:mod:`estimator.engine.queue_model` states the model as whole-array numpy passes (the
+reference, kept and checked against this module in tests/engine/test_queue_kernel.py). Those
+passes are memory-bound: a queue judged at one reply capacity takes about twenty passes over
+(runs x 8,736) arrays, and the search for the least capacity judges it a dozen times. Here a
+run's year (8,736 float32 hours, 35 kB an array) is worked through by a compiled loop, so the
+search for each run's least capacity runs in cache, and no (runs x hours) temporary is made.
+
+The arithmetic mirrors the reference operation by operation (float32 where it is float32,
+float64 cumulative sums), so the shares are the same numbers; the counts of messages on time
+are summed in float64, where the reference sums float32 products (a difference in the
+seventh digit).
+
+Compiled by numba on first use and cached beside the module (``cache=True``): the first run
+on a new machine pays a few seconds once (measured in benchmarks/bench_engine.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+FLOAT = np.float32
+
+
+@njit(cache=True)
+def _backlog(a, c, net, out):  # pragma: no cover - compiled
+    """Fluid FIFO backlog of one run, the year a circle (queue_model.fluid_backlog)."""
+    n = a.size
+    total = 0.0
+    low = 0.0
+    for h in range(n):
+        total += np.float64(a[h]) - np.float64(c[h])
+        net[h] = total
+        if total < low:
+            low = total
+    carried = net[n - 1] - low
+    running = np.inf
+    for h in range(n):
+        if net[h] < running:
+            running = net[h]
+        floor = min(running, 0.0)
+        floor = min(floor, -carried)
+        b = np.float32(net[h] - floor)
+        out[h] = b if b > 0 else np.float32(0)
+
+
+@njit(cache=True)
+def _windows(a, hours, cum, out):  # pragma: no cover - compiled
+    """Work arriving in hours s .. s + hours - 1, the year a circle (queue_model.window_sums)."""
+    n = a.size
+    if hours <= 0:
+        out[:] = 0
+        return
+    cum[0] = 0.0
+    for h in range(n):
+        cum[h + 1] = cum[h] + np.float64(a[h])
+    for i in range(1, hours + 1):
+        cum[n + i] = cum[i] + cum[n]
+    for s in range(n):
+        out[s] = np.float32(cum[s + hours] - cum[s])
+
+
+@njit(cache=True)
+def _measure(alpha, beta, lo, hi, width):  # pragma: no cover - compiled
+    """Length of {u in [lo, hi]: alpha + beta u >= 0} (queue_model._measure), float32."""
+    g0 = beta * lo
+    g0 = g0 + alpha
+    g1 = beta * hi
+    g1 = g1 + alpha
+    den = abs(g0) + abs(g1)
+    num = max(g0, np.float32(0)) + max(g1, np.float32(0))
+    share = num / den if den > 0 else np.float32(1)
+    return share * width
+
+
+@njit(cache=True)
+def _shares(a, c_ext, b_ext, windows, whole, part, t, share):  # pragma: no cover - compiled
+    """Share of each hour's messages answered within target ``t`` = ``whole + part`` hours
+    (queue_model.on_time_share); ``c_ext[i] = c[i mod n]``, ``b_ext[i + 1] = backlog[i mod
+    n]``, so that no index wraps."""
+    n = a.size
+    f_part = np.float32(part)
+    f_part_1 = np.float32(part - 1.0)
+    lo2 = np.float32(1.0 - part)
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    for h in range(n):
+        c_h = c_ext[h + whole]
+        alpha = windows[2 * t, h] - b_ext[h + whole]
+        if part != 0:
+            alpha = alpha + f_part * c_h
+        share[h] = _measure(alpha, c_h - a[h], zero, lo2, lo2)
+    if part != 0:
+        for h in range(n):
+            c_h = c_ext[h + whole + 1]
+            alpha = windows[2 * t + 1, h] - b_ext[h + whole + 1]
+            alpha = alpha + f_part_1 * c_h
+            share[h] = share[h] + _measure(alpha, c_h - a[h], lo2, one, f_part)
+
+
+@njit(cache=True)
+def _fill_windows(a, wholes, parts, cum, windows):  # pragma: no cover - compiled
+    for t in range(wholes.size):
+        _windows(a, wholes[t], cum, windows[2 * t])
+        if parts[t] != 0:
+            _windows(a, wholes[t] + 1, cum, windows[2 * t + 1])
+
+
+@njit(cache=True)
+def _judge_row(a, c, messages, r, channel_target, wholes, parts, multiplier, has_multiplier,
+               windows, net, c_ext, b_ext, share, within, weeks):  # pragma: no cover
+    """Messages on target per channel (and per week when ``weeks`` > 1) for run ``r``."""
+    n = a.size
+    _backlog(a, c, net, b_ext[1 : n + 1])
+    b_ext[0] = b_ext[n]
+    for i in range(n + 1, b_ext.size):
+        b_ext[i] = b_ext[i - n]
+    for i in range(c_ext.size):
+        c_ext[i] = c[i % n]
+    within[:] = 0.0
+    per_week = n // weeks
+    for t in range(wholes.size):
+        _shares(a, c_ext, b_ext, windows, wholes[t], parts[t], t, share)
+        if has_multiplier[t]:
+            for h in range(n):
+                share[h] = share[h] * multiplier[t, r, h]
+        for ch in range(channel_target.size):
+            if channel_target[ch] != t:
+                continue
+            m = messages[ch, r]
+            for w in range(weeks):
+                total = 0.0
+                for h in range(w * per_week, (w + 1) * per_week):
+                    total += np.float64(m[h]) * np.float64(share[h])
+                within[ch, w] += total
+
+
+@njit(cache=True)
+def _scratch(n, wholes):  # pragma: no cover - compiled
+    """A run's working arrays: windows, cumulative sums, net work, capacity and backlog
+    padded so that no index wraps, shares."""
+    pad = wholes.max() + 2
+    return (np.zeros((2 * wholes.size, n), dtype=np.float32), np.zeros(2 * n + 2),
+            np.zeros(n), np.zeros(n + pad, dtype=np.float32),
+            np.zeros(n + pad + 1, dtype=np.float32), np.zeros(n, dtype=np.float32))
+
+
+@njit(cache=True)
+def on_time_by_run(work, capacity, messages, channel_target, wholes, parts, multiplier,
+                   has_multiplier, weeks):  # pragma: no cover - compiled
+    """(runs, channels, weeks) messages answered on target with this capacity."""
+    runs, n = work.shape
+    out = np.zeros((runs, messages.shape[0], weeks))
+    windows, cum, net, c_ext, b_ext, share = _scratch(n, wholes)
+    for r in range(runs):
+        _fill_windows(work[r], wholes, parts, cum, windows)
+        _judge_row(work[r], capacity[r], messages, r, channel_target, wholes, parts,
+                   multiplier, has_multiplier, windows, net, c_ext, b_ext, share, out[r],
+                   weeks)
+    return out
+
+
+@njit(cache=True)
+def _capacity_at(in_hours, release, occ, k, out):  # pragma: no cover - compiled
+    """Reply capacity ``(in_hours + k release) / occ x occ``, as service._Search rounds it."""
+    for h in range(in_hours.size):
+        p = release[h] * k
+        p = p + in_hours[h]
+        p = p / occ
+        out[h] = p * occ
+
+
+@njit(cache=True)
+def _meets(r, k, work, in_hours, release, occ, messages, channel_target,
+           wholes, parts, need, windows, net, c_ext, b_ext, share, cap, within):  # pragma: no cover
+    """Whether run ``r`` at capacity factor ``k`` answers every channel's ``need`` on time
+    (``within`` is left holding the messages on target)."""
+    _capacity_at(in_hours[r], release[r], occ, k, cap)
+    no_multiplier = np.zeros((1, 1, 1), dtype=np.float32)
+    flags = np.zeros(wholes.size, dtype=np.bool_)
+    _judge_row(work[r], cap, messages, r, channel_target, wholes, parts, no_multiplier,
+               flags, windows, net, c_ext, b_ext, share, within, 1)
+    for ch in range(messages.shape[0]):
+        if within[ch, 0] < need[r, ch]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
+                   wholes, parts, need, ks, start):  # pragma: no cover - compiled
+    """Per run, the least grid index j (k = ``ks[j]``) whose capacity meets every channel's
+    ``need``, and the messages on target there: j = 0 is known to fail; doubling from
+    ``start`` up to the last index, then bisection (service._Search.least_k). A run still
+    short at the last index stops there."""
+    runs, n = work.shape
+    n_ch = messages.shape[0]
+    top = ks.size - 1
+    j_out = np.zeros(runs, dtype=np.int64)
+    within_out = np.zeros((runs, n_ch))
+    windows, cum, net, c_ext, b_ext, share = _scratch(n, wholes)
+    cap = np.zeros(n, dtype=np.float32)
+    within = np.zeros((n_ch, 1))
+    for r in range(runs):
+        _fill_windows(work[r], wholes, parts, cum, windows)
+        lo = 0
+        hi = min(start, top)
+        while True:
+            ok = _meets(r, np.float32(ks[hi]), work, in_hours, release, occ,
+                        messages, channel_target, wholes, parts, need, windows, net, c_ext,
+                        b_ext, share, cap, within)
+            if ok or hi >= top:
+                break
+            lo = hi
+            hi = min(hi * 2, top)
+        if not ok:
+            lo = hi
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if _meets(r, np.float32(ks[mid]), work, in_hours, release, occ,
+                      messages, channel_target, wholes, parts, need, windows, net, c_ext,
+                      b_ext, share, cap, within):
+                hi = mid
+            else:
+                lo = mid
+        _meets(r, np.float32(ks[hi]), work, in_hours, release, occ,
+               messages, channel_target, wholes, parts, need, windows, net, c_ext, b_ext,
+               share, cap, within)
+        j_out[r] = hi
+        within_out[r] = within[:, 0]
+    return j_out, within_out
+
+
+def split_targets(targets_hours: list[float]) -> tuple[NDArray, NDArray, NDArray]:
+    """(index of each channel's target, whole hours, fraction of an hour) per distinct target,
+    as queue_model.on_time_share splits a target."""
+    distinct = list(dict.fromkeys(targets_hours))
+    wholes, parts = [], []
+    for target in distinct:
+        whole = int(np.floor(target + 1e-9))
+        part = float(target - whole)
+        wholes.append(whole)
+        parts.append(0.0 if part < 1e-9 else part)
+    index = np.array([distinct.index(t) for t in targets_hours], dtype=np.int64)
+    return index, np.array(wholes, dtype=np.int64), np.array(parts)
+
+
+__all__ = ["least_k_by_run", "on_time_by_run", "split_targets"]
