@@ -41,7 +41,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
+from estimator.engine.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
 from estimator.engine.calendar_periods import content_factors
 from estimator.engine.compile import (
     CONTENT,
@@ -57,8 +57,10 @@ from estimator.engine.crises import draw_crises, triaged_messages
 from estimator.engine.queue_model import hours_to_next_covered
 from estimator.engine.service import (
     Inbox,
+    Staffing,
     base_people,
     current_staff,
+    rows_of,
     staff_queue,
 )
 from estimator.engine.staffing import today_by_week
@@ -104,9 +106,10 @@ def simulate_chunk(
     daily = daily_messages(model, values, seed, blocks, start, runs)  # (runs, C, days)
     base_covered = np.broadcast_to(model.covered, (runs, HOURS))
     covered = base_covered
-    if crises is not None and model.crisis_coverage:
+    if crises is not None and model.crisis_coverage and not model.covered.all():
         covered = covered | crises.active
-    next_covered = hours_to_next_covered(covered)
+    # one row when every run has the same coverage (no crisis extends it)
+    next_covered = np.broadcast_to(hours_to_next_covered(rows_of(covered)), (runs, HOURS))
     week_of_hour = np.arange(HOURS) // HOURS_PER_WEEK
 
     # ---- engagement: each pooled queue's reply capacity, through the queue model
@@ -118,8 +121,7 @@ def simulate_chunk(
     engagement_base = np.zeros((runs, n_roles, WEEKS))
     people_total = np.zeros((runs, HOURS), dtype=FLOAT)
     people_total_base = np.zeros((runs, HOURS), dtype=FLOAT)
-    when = on_duty_masks(model)
-    on_duty_when = np.zeros((runs, n_roles, when.shape[1]))
+    on_duty_when = np.zeros((runs, n_roles, len(ON_DUTY_WHEN)))
     crisis_watch = np.zeros((runs, n_roles))
     crisis_extra = np.zeros((runs, n_roles))
     monitoring = np.zeros(runs)
@@ -127,8 +129,7 @@ def simulate_chunk(
         monitoring = values[model.monitoring_minutes] * model.platforms_watched / 60.0
     idle_on_duty = np.maximum(model.min_on_duty - monitoring, 0.0)  # free reply people
     inboxes: list[Inbox] = []
-    needed_people: list[NDArray[np.float32]] = []
-    within, best, total = [], [], []
+    staffings: list[Staffing] = []
     factors = np.ones((runs, len(model.queues)))
     spreads = np.ones((runs, len(model.queues)), dtype=np.int64)
     ones = [1.0] * len(model.channels)
@@ -147,15 +148,12 @@ def simulate_chunk(
         staffing = staff_queue(inbox, covered, next_covered, occupancy, free)
         factors[:, qi] = staffing.factor
         spreads[:, qi] = staffing.spread
-        within.append(staffing.within)
-        best.append(staffing.best)
-        total.append(staffing.total)
         inboxes.append(inbox)
-        needed_people.append(staffing.people)
+        staffings.append(staffing)
         people_total += staffing.people
         presence[:, q.role] += weekly(staffing.people)
         engagement[:, q.role] += weekly(inbox.work) / occupancy
-        on_duty_when[:, q.role] += _hours_when(staffing.people, when)
+        on_duty_when[:, q.role] += hours_when(staffing.people, model)
         if crises is None:
             people_total_base += staffing.people
             presence_base[:, q.role] += weekly(staffing.people)
@@ -177,7 +175,7 @@ def simulate_chunk(
         on_duty = np.where(covered, np.maximum(model.min_on_duty, people_total + mon), 0)
         on_duty = on_duty.astype(FLOAT, copy=False)
         presence[:, od] += weekly(on_duty) - weekly(people_total)
-        on_duty_when[:, od] += _hours_when(on_duty - people_total, when)
+        on_duty_when[:, od] += hours_when(on_duty - people_total, model)
         watching[:, od] = monitoring[:, None] * weekly(covered)
         if crises is None:
             on_duty_base = on_duty
@@ -256,28 +254,23 @@ def simulate_chunk(
     }
     n_channels = len(model.channels)
     by_channel = {name: np.zeros((runs, n_channels)) for name in ("total", "within", "best")}
-    for q, t, w, b in zip(model.queues, total, within, best, strict=True):
-        for j, c in enumerate(q.channels):
-            by_channel["total"][:, c] = t[:, j]
-            by_channel["within"][:, c] = w[:, j]
-            by_channel["best"][:, c] = b[:, j]
+    for q, staffing in zip(model.queues, staffings, strict=True):
+        for name in by_channel:
+            by_channel[name][:, list(q.channels)] = getattr(staffing, name)
     out["replies_by_channel"] = by_channel["total"]
     out["replies_within_by_channel"] = by_channel["within"]
     out["replies_best_by_channel"] = by_channel["best"]
     out["replies"] = by_channel["total"].sum(axis=1)
     out["replies_within_target"] = by_channel["within"].sum(axis=1)
-    uncovered = np.zeros(runs)
-    for inbox in inboxes:
-        for m in inbox.messages:
-            uncovered += np.einsum("rh,rh->r", m, ~covered, dtype=np.float64)
-    out["replies_outside_coverage"] = uncovered
+    out["replies_outside_coverage"] = sum((s.uncovered for s in staffings), np.zeros(runs))
     out["on_duty_by_role_hour_of_week"] = _on_duty_by_role(
-        model, on_duty, needed_people, out["on_duty_by_hour_of_week"]
+        model, on_duty, [staffing.people for staffing in staffings],
+        out["on_duty_by_hour_of_week"]
     )
     if model.current_staff is not None:
         per_week = values["productive_hours_per_fte"] / WEEKS
         out.update(today_by_week(model.current_staff, weekly_hours, per_week, crisis_offhours))
-        out.update(current_staff(model, values, inboxes, needed_people, covered))
+        out.update(current_staff(model, values, inboxes, staffings, covered))
     return out
 
 
@@ -309,33 +302,29 @@ def _on_duty_by_role(
     return out.astype(np.float16)
 
 
-#: The columns of :func:`on_duty_masks`: when an on-duty hour falls.
+#: The columns of :func:`hours_when`: when an on-duty hour falls.
 ON_DUTY_WHEN = ("all", "evening", "night", "weekend", "holiday")
 #: Evenings run from this hour to midnight; nights from midnight to :data:`DAY_STARTS`.
 EVENING_STARTS, DAY_STARTS = 18, 8
 
 
-def on_duty_masks(model: Model) -> NDArray[np.bool_]:
-    """(8736, 5) columns of :data:`ON_DUTY_WHEN`: every hour; evening hours (18:00 to
-    midnight); night hours (midnight to 08:00); Saturdays and Sundays; public holidays and
-    the scenario's extra days off."""
-    hour = np.arange(HOURS)
-    day, hod = hour // 24, hour % 24
-    return np.stack([
-        np.ones(HOURS, dtype=bool),
-        hod >= EVENING_STARTS,
-        hod < DAY_STARTS,
-        day % 7 >= 5,
-        model.year.holiday[day],
-    ], axis=1)
-
-
-def _hours_when(people: NDArray, when: NDArray[np.bool_]) -> NDArray[np.float64]:
+def hours_when(people: NDArray, model: Model) -> NDArray[np.float64]:
     """(runs, 5) the hours of an (runs, 8736) array of people on duty in each column of
-    :func:`on_duty_masks`; row by row, so that the chunking never changes a sum (a matrix
-    product's blocking would)."""
-    return np.stack([people[:, when[:, j]].sum(axis=1, dtype=np.float64)
-                     for j in range(when.shape[1])], axis=1)
+    :data:`ON_DUTY_WHEN`: every hour; evening hours (18:00 to midnight); night hours
+    (midnight to 08:00); Saturdays and Sundays; public holidays and the scenario's extra
+    days off. Two passes: by day, and by hour of the day."""
+    runs = people.shape[0]
+    by_day_hour = people.reshape(runs, DAYS, 24)
+    days = by_day_hour.sum(axis=2, dtype=np.float64)
+    hours = by_day_hour.sum(axis=1, dtype=np.float64)
+    weekday = np.arange(DAYS) % 7
+    return np.stack([
+        days.sum(axis=1),
+        hours[:, EVENING_STARTS:].sum(axis=1),
+        hours[:, :DAY_STARTS].sum(axis=1),
+        days[:, weekday >= 5].sum(axis=1),
+        days[:, model.year.holiday[:DAYS]].sum(axis=1),
+    ], axis=1)
 
 
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
@@ -367,4 +356,4 @@ def _weekly_flexible(
 
 
 
-__all__ = ["ON_DUTY_WHEN", "on_duty_masks", "simulate_chunk"]
+__all__ = ["ON_DUTY_WHEN", "hours_when", "simulate_chunk"]

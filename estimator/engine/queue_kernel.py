@@ -22,6 +22,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from estimator.engine.calendar import HOURS_PER_WEEK
+
 FLOAT = np.float32
 
 
@@ -87,18 +89,20 @@ def _shares(a, c_ext, b_ext, windows, whole, part, t, share):  # pragma: no cove
     lo2 = np.float32(1.0 - part)
     one = np.float32(1.0)
     zero = np.float32(0.0)
+    # views that start where the deadline falls: the loops index from 0, nothing wraps
+    c_0, b_0, w_0 = c_ext[whole : whole + n], b_ext[whole : whole + n], windows[2 * t]
     for h in range(n):
-        c_h = c_ext[h + whole]
-        alpha = windows[2 * t, h] - b_ext[h + whole]
+        alpha = w_0[h] - b_0[h]
         if part != 0:
-            alpha = alpha + f_part * c_h
-        share[h] = _measure(alpha, c_h - a[h], zero, lo2, lo2)
+            alpha = alpha + f_part * c_0[h]
+        share[h] = _measure(alpha, c_0[h] - a[h], zero, lo2, lo2)
     if part != 0:
+        c_1, b_1, w_1 = c_ext[whole + 1 : whole + 1 + n], b_ext[whole + 1 : whole + 1 + n], \
+            windows[2 * t + 1]
         for h in range(n):
-            c_h = c_ext[h + whole + 1]
-            alpha = windows[2 * t + 1, h] - b_ext[h + whole + 1]
-            alpha = alpha + f_part_1 * c_h
-            share[h] = share[h] + _measure(alpha, c_h - a[h], lo2, one, f_part)
+            alpha = w_1[h] - b_1[h]
+            alpha = alpha + f_part_1 * c_1[h]
+            share[h] = share[h] + _measure(alpha, c_1[h] - a[h], lo2, one, f_part)
 
 
 @njit(cache=True)
@@ -118,24 +122,41 @@ def _judge_row(a, c, messages, r, channel_target, wholes, parts, multiplier, has
     b_ext[0] = b_ext[n]
     for i in range(n + 1, b_ext.size):
         b_ext[i] = b_ext[i - n]
-    for i in range(c_ext.size):
-        c_ext[i] = c[i % n]
+    c_ext[:n] = c
+    c_ext[n:] = c[: c_ext.size - n]
     within[:] = 0.0
-    per_week = n // weeks
     for t in range(wholes.size):
         _shares(a, c_ext, b_ext, windows, wholes[t], parts[t], t, share)
         if has_multiplier[t]:
             for h in range(n):
                 share[h] = share[h] * multiplier[t, r, h]
         for ch in range(channel_target.size):
-            if channel_target[ch] != t:
-                continue
-            m = messages[ch, r]
-            for w in range(weeks):
-                total = 0.0
-                for h in range(w * per_week, (w + 1) * per_week):
-                    total += np.float64(m[h]) * np.float64(share[h])
-                within[ch, w] += total
+            if channel_target[ch] == t:
+                if weeks == 1:
+                    within[ch, 0] += _dot(messages[ch, r], share)
+                else:
+                    _dot_weeks(messages[ch, r], share, within[ch])
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _dot(x, y):  # pragma: no cover - compiled
+    """sum x[h] y[h] in float64, in whatever order is fastest (a count of messages: its last
+    digits do not matter, and it does not depend on the chunk)."""
+    total = 0.0
+    for h in range(x.size):
+        total += np.float64(x[h]) * np.float64(y[h])
+    return total
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _dot_weeks(x, y, out):  # pragma: no cover - compiled
+    """:func:`_dot` week by week, added to ``out``."""
+    for w in range(x.size // HOURS_PER_WEEK):
+        start = w * HOURS_PER_WEEK
+        total = 0.0
+        for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
+            total += np.float64(x[start + k]) * np.float64(y[start + k])
+        out[w] += total
 
 
 @njit(cache=True)
@@ -248,4 +269,51 @@ def split_targets(targets_hours: list[float]) -> tuple[NDArray, NDArray, NDArray
     return index, np.array(wholes, dtype=np.int64), np.array(parts)
 
 
-__all__ = ["least_k_by_run", "on_time_by_run", "split_targets"]
+
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def message_totals(messages, next_covered, covered, channel_target, targets_hours
+                   ):  # pragma: no cover - compiled
+    """One pass over a queue's messages: per run and channel the messages, and those any
+    team could answer on target with this coverage (queue_model.best_share); per run the
+    messages that arrive in uncovered hours, and the messages of each week.
+
+    ``next_covered`` and ``covered`` have one row per run, or one row for all runs. Sums in
+    float64, in whatever order is fastest (counts: the last digits do not matter, and they
+    never depend on the chunk)."""
+    n_ch, runs, n = messages.shape
+    weeks = n // HOURS_PER_WEEK
+    total = np.zeros((runs, n_ch))
+    best = np.zeros((runs, n_ch))
+    uncovered = np.zeros(runs)
+    weekly = np.zeros((runs, weeks))
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    for r in range(runs):
+        nc = next_covered[r if next_covered.shape[0] > 1 else 0]
+        cov = covered[r if covered.shape[0] > 1 else 0]
+        for ch in range(n_ch):
+            m = messages[ch, r]
+            reach = np.float32(targets_hours[channel_target[ch]] + 1.0)
+            b = 0.0
+            u = 0.0
+            for w in range(weeks):
+                start = w * HOURS_PER_WEEK
+                in_week = 0.0
+                for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
+                    x = np.float64(m[start + k])
+                    in_week += x
+                    share = reach - nc[start + k]  # clipped to [0, 1] by selects
+                    share = share if share > zero else zero
+                    share = share if share < one else one
+                    b += x * np.float64(share)
+                    u += x * (1.0 - cov[start + k])
+                total[r, ch] += in_week
+                weekly[r, w] += in_week
+            best[r, ch] = b
+            uncovered[r] += u
+    return total, best, uncovered, weekly
+
+
+__all__ = ["least_k_by_run", "message_totals", "on_time_by_run", "split_targets"]

@@ -34,9 +34,13 @@ from numpy.typing import NDArray
 from estimator.engine.backlog import released_backlog
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import LIVE_MINUTES, Model, QueueSpec
-from estimator.engine.queue_kernel import least_k_by_run, on_time_by_run, split_targets
+from estimator.engine.queue_kernel import (
+    least_k_by_run,
+    message_totals,
+    on_time_by_run,
+    split_targets,
+)
 from estimator.engine.queue_model import (
-    best_share,
     fluid_backlog,
     live_service_level,
     on_time_share,
@@ -69,7 +73,8 @@ class Inbox:
     def subset(self, rows: NDArray[np.int64]) -> Inbox:
         """The same inbox for some of its runs."""
         return Inbox(
-            spec=self.spec, work=self.work[rows], messages=self.messages[:, rows],
+            spec=self.spec, work=self.work[rows],
+            messages=np.ascontiguousarray(self.messages[:, rows]),
             targets_hours=self.targets_hours, levels=self.levels,
             handle_minutes=self.handle_minutes,
             windows={n: w[rows] for n, w in self.window_cache().items()},
@@ -148,16 +153,12 @@ def on_time_messages_reference(
     return out
 
 
-def best_messages(inbox: Inbox, next_covered: NDArray[np.float32]) -> NDArray[np.float64]:
-    """(runs, channels) messages any team could answer on target with this coverage."""
-    runs = inbox.work.shape[0]
-    out = np.zeros((runs, len(inbox.messages)))
-    shares: dict[float, NDArray[np.float32]] = {}
-    for i, (m, target) in enumerate(zip(inbox.messages, inbox.targets_hours, strict=True)):
-        if target not in shares:
-            shares[target] = best_share(next_covered, target)
-        out[:, i] = row_dot(m, shares[target])
-    return out
+def rows_of(x: NDArray) -> NDArray:
+    """A (runs, hours) array as the compiled loops take it: its one row when every run has
+    the same (a broadcast), else the array itself, C-contiguous."""
+    if x.ndim == 1:
+        return np.ascontiguousarray(x[None])
+    return np.ascontiguousarray(x[:1] if x.strides[0] == 0 else x)
 
 
 @dataclass
@@ -171,6 +172,8 @@ class Staffing:
     within: NDArray[np.float64]  # (runs, channels) messages answered on target
     best: NDArray[np.float64]  # (runs, channels) messages any team could answer on target
     total: NDArray[np.float64]  # (runs, channels) messages
+    uncovered: NDArray[np.float64]  # (runs,) messages that arrive in uncovered hours
+    weekly: NDArray[np.float64]  # (runs, 52) messages each week
 
 
 def staff_queue(
@@ -207,8 +210,11 @@ def staff_queue(
     spec = inbox.spec
     runs = inbox.work.shape[0]
     occ = FLOAT(max_occupancy)
-    total = np.stack([m.sum(axis=1, dtype=np.float64) for m in inbox.messages], axis=1)
-    best = best_messages(inbox, next_covered)
+    index, _, _ = split_targets(inbox.targets_hours)
+    total, best, uncovered, weekly = message_totals(
+        inbox.messages, rows_of(next_covered), rows_of(covered), index,
+        np.array(list(dict.fromkeys(inbox.targets_hours))))
+    seen = {"uncovered": uncovered, "weekly": weekly}
     best_rate = np.divide(best, total, out=np.ones_like(best), where=total > 0)
     asked = np.array(inbox.levels)[None, :]
     # a target beyond what any team could reach: the same share of what could be on time
@@ -222,7 +228,7 @@ def staff_queue(
         # work answers each message within its hour (see queue_model), so every one on time
         return Staffing(people=inbox.work / occ, capacity=inbox.work, factor=np.ones(runs),
                         spread=np.ones(runs, np.int64), within=total.copy(), best=best,
-                        total=total)
+                        total=total, **seen)
     # the smoothest release the scenario allows, and all of it at once
     spreads = [1] if always else sorted({spec.spread_hours, 1}, reverse=True)
     in_hours = inbox.work if always else np.where(covered, inbox.work, FLOAT(0))
@@ -259,7 +265,7 @@ def staff_queue(
         people[rows] = chosen_people
         within[rows] = chosen_within
     return Staffing(people=people, capacity=people * occ, factor=k, spread=spread,
-                    within=within, best=best, total=total)
+                    within=within, best=best, total=total, **seen)
 
 
 class _Search:
@@ -365,7 +371,7 @@ def current_staff(
     model: Model,
     values: dict[str, NDArray],
     inboxes: list[Inbox],
-    needed_people: list[NDArray[np.float32]],
+    needed: list[Staffing],
     covered: NDArray[np.bool_],
 ) -> dict[str, NDArray]:
     """Replies on target with today's team, by week (overload and overtime:
@@ -373,9 +379,9 @@ def current_staff(
 
     Parameters
     ----------
-    needed_people
-        Per queue, (runs, hours) the people the needed team puts on it: today's team
-        rosters its hours in the same shape.
+    needed
+        Per queue, the needed team's staffing: today's team rosters its hours in the shape
+        of the people the needed team puts on the queue.
 
     Notes
     -----
@@ -397,18 +403,17 @@ def current_staff(
     within = np.zeros((runs, WEEKS))
     replies = np.zeros((runs, WEEKS))
     by_week = (runs, WEEKS, HOURS_PER_WEEK)
-    for qi, (inbox, needed) in enumerate(zip(inboxes, needed_people, strict=True)):
+    for qi, (inbox, staffing) in enumerate(zip(inboxes, needed, strict=True)):
         hours = per_queue[qi] * per_week_fte  # (runs,) a week
         # every covered hour gets a little, so an hour the need leaves empty is not dark
-        weights = (needed + np.where(covered, FLOAT(1e-3), FLOAT(0))).reshape(by_week)
+        weights = (staffing.people + np.where(covered, FLOAT(1e-3), FLOAT(0))).reshape(by_week)
         per_week = weights.sum(axis=2, dtype=np.float64)
         scale = np.divide(hours[:, None], per_week, out=np.zeros_like(per_week),
                           where=per_week > 0).astype(FLOAT)
         people = (weights * scale[:, :, None]).reshape(runs, HOURS)
         on_time = on_time_messages(inbox, people * occ, people, by_week=True)
         within += on_time.sum(axis=1)
-        for m in inbox.messages:
-            replies += m.reshape(by_week).sum(axis=2, dtype=np.float64)
+        replies += staffing.weekly
     return {
         "current_replies_weekly": replies.astype(np.float32),
         "current_replies_within_weekly": within.astype(np.float32),
@@ -420,7 +425,6 @@ __all__ = [
     "Inbox",
     "Staffing",
     "base_people",
-    "best_messages",
     "current_staff",
     "on_time_messages",
     "on_time_messages_reference",
