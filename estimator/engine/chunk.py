@@ -29,6 +29,12 @@ Beside the hours by kind of work it keeps what the role profiles read
 (evenings, nights, weekends, holidays), the crisis hours that are round-the-clock watch and
 those that are extra hours, and each channel's messages a year.
 
+The stages are functions passing named dataclasses: :func:`draw_chunk` (crises, messages a
+day, coverage: :class:`Draws`), :func:`staff_queues` (step 2: :class:`Queues`),
+:func:`staff_on_duty` (step 3: :class:`OnDuty`), :func:`crisis_hours` (the crises' extra
+hours and holding replies: :class:`CrisisHours`), :func:`role_weeks` (steps 4 and 5:
+:class:`RoleWeeks`) and :func:`outputs` (the arrays a result keeps).
+
 Message volumes come from :mod:`estimator.engine.volumes`, crises from
 :mod:`estimator.engine.crises`, and the replies-on-target measures from
 :mod:`estimator.engine.service`.
@@ -37,6 +43,7 @@ Message volumes come from :mod:`estimator.engine.volumes`, crises from
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,7 +60,7 @@ from estimator.engine.compile import (
     Model,
     QueueSpec,
 )
-from estimator.engine.crises import draw_crises, triaged_messages
+from estimator.engine.crises import Crises, draw_crises, triaged_messages
 from estimator.engine.queue_model import hours_to_next_covered
 from estimator.engine.service import (
     Inbox,
@@ -92,165 +99,266 @@ def _keep_freed_memory() -> None:
         pass
 
 
+@dataclass
+class Draws:
+    """What a chunk of runs draws before any team is staffed."""
+
+    runs: int
+    crises: Crises | None
+    daily: NDArray[np.float64]  # (runs, channels, days) messages a day
+    base_covered: NDArray[np.bool_]  # (runs, hours) the scenario's coverage
+    covered: NDArray[np.bool_]  # (runs, hours) with the crises' extended coverage
+    next_covered: NDArray[np.float32]  # (runs, hours) hours to the next covered hour
+    monitoring: NDArray[np.float64]  # (runs,) people watching in each covered hour
+
+
+@dataclass
+class Weeks:
+    """Per run, role and week (runs, roles, 52): hours on duty (presence), reply work at the
+    occupancy cap, and watching: with the crises or without them."""
+
+    presence: NDArray[np.float64]
+    engagement: NDArray[np.float64]
+    watching: NDArray[np.float64]
+
+    @classmethod
+    def zeros(cls, runs: int, roles: int) -> Weeks:
+        return cls(*(np.zeros((runs, roles, WEEKS)) for _ in range(3)))
+
+
+@dataclass
+class Queues:
+    """Every pooled queue staffed through the queue model."""
+
+    inboxes: list[Inbox]
+    staffings: list[Staffing]
+    people: NDArray[np.float32]  # (runs, hours) reply people on all queues
+    people_base: NDArray[np.float32]  # the same without the crises
+    weeks: Weeks
+    weeks_base: Weeks
+    on_duty_when: NDArray[np.float64]  # (runs, roles, 5) on-duty hours by ON_DUTY_WHEN
+
+
+@dataclass
+class OnDuty:
+    """People on duty each hour: reply people, or the minimum on duty and the watch."""
+
+    people: NDArray[np.float32]  # (runs, hours)
+    people_base: NDArray[np.float32]  # the same without the crises
+    crisis_watch: NDArray[np.float64]  # (runs, roles) round-the-clock watch crises add
+
+
+@dataclass
+class CrisisHours:
+    """Hours the crises add by role beyond reply people and the watch."""
+
+    extra: NDArray[np.float64]  # (runs, roles, 52) extra hours and holding replies
+    extra_by_role: NDArray[np.float64]  # (runs, roles) the year's extra hours
+    offhours: NDArray[np.float64]  # (runs, 52) crisis hours outside normal hours
+    triaged: NDArray[np.float64]  # (runs,) messages left to a holding reply
+
+
+@dataclass
+class RoleWeeks:
+    """Each role's hours: by week, and by kind of work over the year."""
+
+    weekly_hours: NDArray[np.float64]  # (runs, roles, 52)
+    hours_by_kind: NDArray[np.float64]  # (runs, roles, kinds)
+    weekly_crisis: NDArray[np.float64]  # (runs, 52) hours the crises add, all roles
+
+
 def simulate_chunk(
     model: Model, values: dict[str, NDArray[np.float64]], seed: int, start: int, stop: int
 ) -> dict[str, NDArray]:
     """All results of runs ``start`` to ``stop`` (a whole number of blocks, or the tail)."""
     _keep_freed_memory()
-    runs = stop - start
-    n_roles = len(model.roles)
-    blocks = range(start // BLOCK_RUNS, math.ceil(stop / BLOCK_RUNS))
-    occupancy = model.scenario.capacity.max_occupancy
+    draws = draw_chunk(model, values, seed, start, stop)
+    queues = staff_queues(model, draws)
+    on_duty = staff_on_duty(model, draws, queues)
+    crisis = crisis_hours(model, draws, on_duty)
+    flexible = _weekly_flexible(model, values, draws.runs, len(model.roles))
+    roles = role_weeks(model, queues, flexible, crisis.extra)
+    return outputs(model, values, draws, queues, on_duty, crisis, roles)
 
+
+def draw_chunk(
+    model: Model, values: dict[str, NDArray[np.float64]], seed: int, start: int, stop: int
+) -> Draws:
+    """Crises, messages a day and coverage for runs ``start`` to ``stop``."""
+    runs = stop - start
+    blocks = range(start // BLOCK_RUNS, math.ceil(stop / BLOCK_RUNS))
     crises = draw_crises(model, values, seed, blocks, start, runs)
-    daily = daily_messages(model, values, seed, blocks, start, runs)  # (runs, C, days)
+    daily = daily_messages(model, values, seed, blocks, start, runs)
     base_covered = np.broadcast_to(model.covered, (runs, HOURS))
     covered = base_covered
     if crises is not None and model.crisis_coverage and not model.covered.all():
         covered = covered | crises.active
     # one row when every run has the same coverage (no crisis extends it)
     next_covered = np.broadcast_to(hours_to_next_covered(rows_of(covered)), (runs, HOURS))
-    week_of_hour = np.arange(HOURS) // HOURS_PER_WEEK
-
-    # ---- engagement: each pooled queue's reply capacity, through the queue model
-    # presence: hours someone of the role is on duty; work: hours of work it has to do.
-    # Blending: a role's week is max(presence, work), so work fills idle on-duty time.
-    presence = np.zeros((runs, n_roles, WEEKS))
-    presence_base = np.zeros((runs, n_roles, WEEKS))
-    engagement = np.zeros((runs, n_roles, WEEKS))
-    engagement_base = np.zeros((runs, n_roles, WEEKS))
-    people_total = np.zeros((runs, HOURS), dtype=FLOAT)
-    people_total_base = np.zeros((runs, HOURS), dtype=FLOAT)
-    on_duty_when = np.zeros((runs, n_roles, len(ON_DUTY_WHEN)))
-    crisis_watch = np.zeros((runs, n_roles))
-    crisis_extra = np.zeros((runs, n_roles))
     monitoring = np.zeros(runs)
     if model.monitoring_minutes is not None:
         monitoring = values[model.monitoring_minutes] * model.platforms_watched / 60.0
-    idle_on_duty = np.maximum(model.min_on_duty - monitoring, 0.0)  # free reply people
-    inboxes: list[Inbox] = []
-    staffings: list[Staffing] = []
-    factors = np.ones((runs, len(model.queues)))
-    spreads = np.ones((runs, len(model.queues)), dtype=np.int64)
+    return Draws(runs=runs, crises=crises, daily=daily, base_covered=base_covered,
+                 covered=covered, next_covered=next_covered, monitoring=monitoring)
+
+
+def staff_queues(model: Model, draws: Draws) -> Queues:
+    """Each pooled queue's messages by hour and the reply people the queue model needs for
+    them, with the crises and without (docs/model.md, "Engagement").
+
+    Presence is the hours someone of the role is on duty; engagement the reply work at the
+    occupancy cap. Blending makes a role's week max(presence, work) (:func:`role_weeks`)."""
+    runs, n_roles, crises = draws.runs, len(model.roles), draws.crises
+    occupancy = model.scenario.capacity.max_occupancy
+    idle_on_duty = np.maximum(model.min_on_duty - draws.monitoring, 0.0)  # free reply people
+    people = np.zeros((runs, HOURS), dtype=FLOAT)
+    people_base = np.zeros((runs, HOURS), dtype=FLOAT)
+    weeks, weeks_base = Weeks.zeros(runs, n_roles), Weeks.zeros(runs, n_roles)
+    on_duty_when = np.zeros((runs, n_roles, len(ON_DUTY_WHEN)))
+    inboxes, staffings = [], []
     ones = [1.0] * len(model.channels)
-    for qi, q in enumerate(model.queues):
+    for q in model.queues:
         messages = np.empty((len(q.channels), runs, HOURS), FLOAT)
         for j, c in enumerate(q.channels):
-            hourly(model, daily, (c,), ones, out=messages[j])
-        work = sum(m * FLOAT(model.channels[c].handle_minutes / 60)
-                   for m, c in zip(messages, q.channels, strict=True))
-        base = _inbox(model, q, work, messages)
-        inbox = base
+            hourly(model, draws.daily, (c,), ones, out=messages[j])
+        work_base = sum(m * FLOAT(model.channels[c].handle_minutes / 60)
+                        for m, c in zip(messages, q.channels, strict=True))
+        work = work_base
         if crises is not None:
             factor = 1 + crises.surge
-            inbox = _inbox(model, q, work * factor, messages * factor[None])
+            work = work_base * factor
+            messages *= factor[None]
+        inbox = _inbox(model, q, work, messages)
         free = idle_on_duty if q.role == model.on_duty_role else None
-        staffing = staff_queue(inbox, covered, next_covered, occupancy, free)
-        factors[:, qi] = staffing.factor
-        spreads[:, qi] = staffing.spread
+        staffing = staff_queue(inbox, draws.covered, draws.next_covered, occupancy, free)
         inboxes.append(inbox)
         staffings.append(staffing)
-        people_total += staffing.people
-        presence[:, q.role] += weekly(staffing.people)
-        engagement[:, q.role] += weekly(inbox.work) / occupancy
+        people += staffing.people
+        weeks.presence[:, q.role] += weekly(staffing.people)
+        weeks.engagement[:, q.role] += weekly(work) / occupancy
         on_duty_when[:, q.role] += hours_when(staffing.people, model)
-        if crises is None:
-            people_total_base += staffing.people
-            presence_base[:, q.role] += weekly(staffing.people)
-            engagement_base[:, q.role] += weekly(base.work) / occupancy
-        else:
-            people = base_people(base, base_covered, staffing, occupancy)
-            people_total_base += people
-            presence_base[:, q.role] += weekly(people)
-            engagement_base[:, q.role] += weekly(base.work) / occupancy
+        without = staffing.people if crises is None else base_people(
+            q, work_base, draws.base_covered, staffing, occupancy)
+        people_base += without
+        weeks_base.presence[:, q.role] += weekly(without)
+        weeks_base.engagement[:, q.role] += weekly(work_base) / occupancy
+    return Queues(inboxes=inboxes, staffings=staffings, people=people, people_base=people_base,
+                  weeks=weeks, weeks_base=weeks_base, on_duty_when=on_duty_when)
 
-    # ---- monitoring: on duty max(min_on_duty, reply people + monitoring) each covered hour
+
+def staff_on_duty(model: Model, draws: Draws, queues: Queues) -> OnDuty:
+    """On duty ``max(min_on_duty, reply people + monitoring)`` in every covered hour: adds
+    the on-duty role's hours beyond its reply people, and its watching, to the queues'
+    weeks and on-duty hours."""
+    runs, crises = draws.runs, draws.crises
     on_duty = np.zeros((runs, HOURS), dtype=FLOAT)
-    watching = np.zeros((runs, n_roles, WEEKS))
-    watching_base = np.zeros((runs, n_roles, WEEKS))
-    on_duty_base = on_duty
-    if model.on_duty_role is not None:
-        od = model.on_duty_role
-        mon = monitoring[:, None].astype(FLOAT)
-        on_duty = np.where(covered, np.maximum(model.min_on_duty, people_total + mon), 0)
-        on_duty = on_duty.astype(FLOAT, copy=False)
-        presence[:, od] += weekly(on_duty) - weekly(people_total)
-        on_duty_when[:, od] += hours_when(on_duty - people_total, model)
-        watching[:, od] = monitoring[:, None] * weekly(covered)
-        if crises is None:
-            on_duty_base = on_duty
-            presence_base, watching_base = presence, watching
-        else:
-            on_duty_base = np.where(
-                base_covered, np.maximum(model.min_on_duty, people_total_base + mon), 0
-            ).astype(FLOAT, copy=False)
-            np.minimum(on_duty_base, on_duty, out=on_duty_base)
-            presence_base[:, od] += weekly(on_duty_base) - weekly(people_total_base)
-            # the round-the-clock watch crises add, beyond their surge's reply people
-            crisis_watch[:, od] = np.maximum(
-                (on_duty - on_duty_base).sum(axis=1, dtype=np.float64)
-                - (people_total - people_total_base).sum(axis=1, dtype=np.float64), 0.0)
-            watching_base[:, od] = monitoring[:, None] * weekly(base_covered)
+    crisis_watch = np.zeros((runs, len(model.roles)))
+    if model.on_duty_role is None:
+        return OnDuty(people=on_duty, people_base=on_duty, crisis_watch=crisis_watch)
+    od = model.on_duty_role
+    weeks, weeks_base = queues.weeks, queues.weeks_base
+    mon = draws.monitoring[:, None].astype(FLOAT)
+    on_duty = np.where(draws.covered, np.maximum(model.min_on_duty, queues.people + mon), 0)
+    on_duty = on_duty.astype(FLOAT, copy=False)
+    weeks.presence[:, od] += weekly(on_duty) - weekly(queues.people)
+    queues.on_duty_when[:, od] += hours_when(on_duty - queues.people, model)
+    weeks.watching[:, od] = draws.monitoring[:, None] * weekly(draws.covered)
+    if crises is None:
+        queues.weeks_base = weeks
+        return OnDuty(people=on_duty, people_base=on_duty, crisis_watch=crisis_watch)
+    on_duty_base = np.where(
+        draws.base_covered, np.maximum(model.min_on_duty, queues.people_base + mon), 0
+    ).astype(FLOAT, copy=False)
+    np.minimum(on_duty_base, on_duty, out=on_duty_base)
+    weeks_base.presence[:, od] += weekly(on_duty_base) - weekly(queues.people_base)
+    # the round-the-clock watch crises add, beyond their surge's reply people
+    crisis_watch[:, od] = np.maximum(
+        (on_duty - on_duty_base).sum(axis=1, dtype=np.float64)
+        - (queues.people - queues.people_base).sum(axis=1, dtype=np.float64), 0.0)
+    weeks_base.watching[:, od] = draws.monitoring[:, None] * weekly(draws.base_covered)
+    return OnDuty(people=on_duty, people_base=on_duty_base, crisis_watch=crisis_watch)
 
-    # ---- flexible work by the week, and the crises' extra hours by role
-    flexible = _weekly_flexible(model, values, runs, n_roles)
-    flex = sum(flexible[k] for k in (CONTENT, MONITORING, RECURRING))
+
+def crisis_hours(model: Model, draws: Draws, on_duty: OnDuty) -> CrisisHours:
+    """The crises' extra hours by role, their holding replies (triage), and the crisis hours
+    that fall outside normal hours (for today's team's overtime)."""
+    runs, n_roles, crises = draws.runs, len(model.roles), draws.crises
     extra = np.zeros((runs, n_roles, WEEKS))
-    crisis_offhours = np.zeros((runs, WEEKS))
-    if crises is not None:
-        for role, hours in crises.extra_by_role.items():
-            extra[:, role] += _bincount(crises.pair_week_cells, hours, runs * WEEKS)
-            crisis_extra[:, role] = extra[:, role].sum(axis=1)
-            crisis_offhours += _bincount(
-                crises.pair_week_cells[crises.pair_offhours],
-                hours[crises.pair_offhours],
-                runs * WEEKS,
-            )
-        # triage: the surge beyond what is staffed gets a holding reply (crisis work if manual)
-        triaged, holding_by_role, holding_offhours = triaged_messages(model, daily, crises)
-        for role, per_week in holding_by_role.items():
-            extra[:, role] += per_week
-        crisis_offhours += holding_offhours
-        r, h = np.nonzero(crises.active & ~model.normal[None, :])
-        added = (on_duty[r, h] - on_duty_base[r, h]).astype(np.float64)
-        crisis_offhours += _bincount(r * WEEKS + week_of_hour[h], added, runs * WEEKS)
+    extra_by_role = np.zeros((runs, n_roles))
+    offhours = np.zeros((runs, WEEKS))
+    if crises is None:
+        return CrisisHours(extra=extra, extra_by_role=extra_by_role, offhours=offhours,
+                           triaged=np.zeros(runs))
+    for role, hours in crises.extra_by_role.items():
+        extra[:, role] += _bincount(crises.pair_week_cells, hours, runs * WEEKS)
+        extra_by_role[:, role] = extra[:, role].sum(axis=1)
+        offhours += _bincount(crises.pair_week_cells[crises.pair_offhours],
+                              hours[crises.pair_offhours], runs * WEEKS)
+    # triage: the surge beyond what is staffed gets a holding reply (crisis work if manual)
+    triaged, holding_by_role, holding_offhours = triaged_messages(model, draws.daily, crises)
+    for role, per_week in holding_by_role.items():
+        extra[:, role] += per_week
+    offhours += holding_offhours
+    r, h = np.nonzero(crises.active & ~model.normal[None, :])
+    added = (on_duty.people[r, h] - on_duty.people_base[r, h]).astype(np.float64)
+    offhours += _bincount(r * WEEKS + h // HOURS_PER_WEEK, added, runs * WEEKS)
+    return CrisisHours(extra=extra, extra_by_role=extra_by_role, offhours=offhours,
+                       triaged=triaged)
 
-    # ---- each role's week: max(presence, work); crisis work is what the crises add
-    work_base = engagement_base + watching_base + flex
-    week_base = np.maximum(presence_base, work_base)
-    weekly_hours = np.maximum(presence, engagement + watching + flex + extra)
+
+def role_weeks(
+    model: Model, queues: Queues, flexible: dict[int, NDArray[np.float64]], extra: NDArray
+) -> RoleWeeks:
+    """Each role's week, ``max(presence, work)`` (blending: work fills idle on-duty time),
+    and its year's hours by kind of work; crisis work is what the crises add to the week."""
+    with_, base = queues.weeks, queues.weeks_base
+    runs, n_roles, _ = with_.presence.shape
+    flex = sum(flexible[k] for k in (CONTENT, MONITORING, RECURRING))
+    work_base = base.engagement + base.watching + flex
+    week_base = np.maximum(base.presence, work_base)
+    weekly_hours = np.maximum(with_.presence, with_.engagement + with_.watching + flex + extra)
     crisis_added = weekly_hours - week_base
     idle = week_base - work_base  # on duty and not working: watching, or waiting on the inbox
     hours_kind = np.zeros((runs, n_roles, len(KINDS)))
     for kind in (CONTENT, MONITORING, RECURRING):
         hours_kind[:, :, kind] += flexible[kind].sum(axis=2)
-    hours_kind[:, :, ENGAGEMENT] += engagement_base.sum(axis=2)
-    hours_kind[:, :, MONITORING] += watching_base.sum(axis=2)
+    hours_kind[:, :, ENGAGEMENT] += base.engagement.sum(axis=2)
+    hours_kind[:, :, MONITORING] += base.watching.sum(axis=2)
     idle_kind = np.full(n_roles, ENGAGEMENT)
     if model.on_duty_role is not None:
         idle_kind[model.on_duty_role] = MONITORING
     for role in range(n_roles):
         hours_kind[:, role, idle_kind[role]] += idle[:, role].sum(axis=1)
     hours_kind[:, :, CRISIS] += crisis_added.sum(axis=2)
-    weekly_crisis = crisis_added.sum(axis=1)
+    return RoleWeeks(weekly_hours=weekly_hours, hours_by_kind=hours_kind,
+                     weekly_crisis=crisis_added.sum(axis=1))
 
+
+def outputs(
+    model: Model, values: dict[str, NDArray], draws: Draws, queues: Queues, on_duty: OnDuty,
+    crisis: CrisisHours, roles: RoleWeeks,
+) -> dict[str, NDArray]:
+    """The chunk's arrays as :class:`~estimator.engine.result.Result` keeps them."""
+    runs, crises, staffings = draws.runs, draws.crises, queues.staffings
     out: dict[str, NDArray] = {
-        "hours_by_role_kind": hours_kind,
-        "weekly_hours_by_role": weekly_hours.astype(np.float32),
-        "weekly_crisis_hours": weekly_crisis.astype(np.float32),
-        "on_duty_by_hour_of_week": on_duty.reshape(runs, WEEKS, HOURS_PER_WEEK)
+        "hours_by_role_kind": roles.hours_by_kind,
+        "weekly_hours_by_role": roles.weekly_hours.astype(np.float32),
+        "weekly_crisis_hours": roles.weekly_crisis.astype(np.float32),
+        "on_duty_by_hour_of_week": on_duty.people.reshape(runs, WEEKS, HOURS_PER_WEEK)
         .mean(axis=1)
         .astype(np.float32),
-        "covered_hours": covered.sum(axis=1).astype(np.float64),
+        "covered_hours": draws.covered.sum(axis=1).astype(np.float64),
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
-        "crisis_triaged_messages": np.zeros(runs) if crises is None else triaged,
+        "crisis_triaged_messages": crisis.triaged,
         "crisis_weeks": np.zeros((runs, WEEKS), bool) if crises is None else crises.weeks,
-        "on_duty_hours_by_role_when": on_duty_when,
-        "crisis_watch_hours_by_role": crisis_watch,
-        "crisis_extra_hours_by_role": crisis_extra,
-        "messages_by_channel": daily.sum(axis=2),
-        "reply_capacity_factor": factors,
-        "reply_backlog_spread_hours": spreads,
+        "on_duty_hours_by_role_when": queues.on_duty_when,
+        "crisis_watch_hours_by_role": on_duty.crisis_watch,
+        "crisis_extra_hours_by_role": crisis.extra_by_role,
+        "messages_by_channel": draws.daily.sum(axis=2),
+        "reply_capacity_factor": np.stack([s.factor for s in staffings], axis=1)
+        if staffings else np.ones((runs, 0)),
+        "reply_backlog_spread_hours": np.stack([s.spread for s in staffings], axis=1)
+        if staffings else np.ones((runs, 0), np.int64),
     }
     n_channels = len(model.channels)
     by_channel = {name: np.zeros((runs, n_channels)) for name in ("total", "within", "best")}
@@ -264,13 +372,12 @@ def simulate_chunk(
     out["replies_within_target"] = by_channel["within"].sum(axis=1)
     out["replies_outside_coverage"] = sum((s.uncovered for s in staffings), np.zeros(runs))
     out["on_duty_by_role_hour_of_week"] = _on_duty_by_role(
-        model, on_duty, [staffing.people for staffing in staffings],
-        out["on_duty_by_hour_of_week"]
-    )
+        model, on_duty.people, [s.people for s in staffings], out["on_duty_by_hour_of_week"])
     if model.current_staff is not None:
         per_week = values["productive_hours_per_fte"] / WEEKS
-        out.update(today_by_week(model.current_staff, weekly_hours, per_week, crisis_offhours))
-        out.update(current_staff(model, values, inboxes, staffings, covered))
+        out.update(today_by_week(model.current_staff, roles.weekly_hours, per_week,
+                                 crisis.offhours))
+        out.update(current_staff(model, values, queues.inboxes, staffings, draws.covered))
     return out
 
 

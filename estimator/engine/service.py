@@ -347,21 +347,21 @@ class _Search:
 
 
 def base_people(
-    inbox_base: Inbox, covered: NDArray[np.bool_], staffing: Staffing, max_occupancy: float
+    spec: QueueSpec, work: NDArray[np.float32], covered: NDArray[np.bool_], staffing: Staffing,
+    max_occupancy: float,
 ) -> NDArray[np.float32]:
     """People the queue would need in the same run without crises (their surge and their
-    round-the-clock coverage), at the run's own ``k`` and release, never more than with
-    them."""
-    work = inbox_base.work
+    round-the-clock coverage: ``work`` is its reply work without the surge), at the run's own
+    ``k`` and release, never more than with them."""
     people = np.where(covered, work, FLOAT(0))
     if not bool(np.all(covered)):
         release = released_backlog(work, covered, staffing.spread)
         release *= staffing.factor[:, None].astype(FLOAT)
         people += release
     people /= FLOAT(max_occupancy)
-    table = inbox_base.spec.table
+    table = spec.table
     if table is not None:
-        spread = released_backlog(work, covered, inbox_base.spec.spread_hours)
+        spread = released_backlog(work, covered, spec.spread_hours)
         offered = np.where(covered, work + spread, FLOAT(0))
         np.maximum(people, table.agents(offered).astype(FLOAT), out=people)
     return np.minimum(people, staffing.people)
