@@ -28,9 +28,11 @@ def _check_formats(formats: Sequence[str] | str) -> tuple[str, ...]:
     return out
 
 
-#: zlib level of the PNGs: 3 writes a slide-sized chart about a third faster than the
-#: default 6, for files about a quarter larger (the pixels are the same).
-PNG_COMPRESS_LEVEL = 3
+#: zlib level of the PNGs and of the PDFs' streams: 1 writes a slide-sized chart's PNG in
+#: half the time of level 3 and its PDF (fonts embedded) in 0.6 s instead of 1.1, for files
+#: about 2% larger (the pixels and the drawing are the same).
+PNG_COMPRESS_LEVEL = 1
+PDF_COMPRESSION = 1
 
 
 def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
@@ -52,7 +54,7 @@ def save_figure(fig: Any, stem: Path, formats: Sequence[str] = CHART_FORMATS,
     extra: dict[str, dict[str, Any]] = {
         "png": {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}}}
     written = []
-    with mpl.rc_context(style()):
+    with mpl.rc_context({**style(), "pdf.compression": PDF_COMPRESSION}):
         engine = fig.get_layout_engine()
         if engine is not None:
             fig.draw_without_rendering()
