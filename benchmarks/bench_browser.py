@@ -4,8 +4,11 @@ Serves a one-cell notebook that opens the dashboard on a scenario (the largest s
 by default) with Voila on localhost, opens it in Debian's /usr/bin/chromium driven by
 Playwright, and measures:
 
-- ``load_seconds``: from ``page.goto`` to the first headline (kernel start, imports, the
-  first preview, the widgets drawn);
+- ``load_seconds``: from ``page.goto`` to the first headline, on a running server whose
+  pre-heated kernel (``voila.json``: Voila runs the notebook in a pooled kernel before a
+  visitor comes) is ready: the page, the widgets and their state; ``pool_ready_seconds``: how
+  long the server takes to pre-heat it after it starts (what a visitor arriving then waits);
+  ``second_visitor_load_seconds``: the same for a second visitor, once the pool has refilled;
 - ``answer_seconds``: from a key press on a slider (people on duty, right then left) to the
   redrawn headline in the page (sent with the status line, whose update number changes);
 - ``kernel_seconds``: the dashboard's own time for the same answers (from its status line),
@@ -79,6 +82,24 @@ def _kernel_seconds(status: str) -> float | None:
     return float(m[1]) if m else None
 
 
+def _wait_for_pool(pid: int, log: Path, kernels: int = 1, timeout: float = 120) -> float:
+    """Seconds until Voila has pre-heated its ``kernels``-th kernel (the log says the pool is
+    filled) and the server's memory has settled (the notebook ran in it)."""
+    t0 = time.monotonic()
+    while log.read_text().count("is filled with") < kernels:
+        if time.monotonic() - t0 > timeout:
+            raise SystemExit("voila's kernel pool did not fill: is voila.json there?")
+        time.sleep(0.25)
+    last = -1.0
+    while time.monotonic() - t0 < timeout:
+        now = _tree_mb(pid)
+        if abs(now - last) < 5:
+            break
+        last = now
+        time.sleep(2)
+    return round(time.monotonic() - t0, 1)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default=str(ROOT / "data" / "scenarios" / "enterprise.toml"))
@@ -112,7 +133,9 @@ def main() -> int:
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise SystemExit("voila did not start") from None
                     time.sleep(0.5)
-            time.sleep(1)
+            # voila.json pre-heats a kernel: a visitor meets the running server with its
+            # pooled kernel ready (a visitor right after it starts would wait for the pool)
+            out["pool_ready_seconds"] = _wait_for_pool(server.pid, Path(tmp) / "voila.log")
             out["memory_mb"] = {"no_visitor": round(_tree_mb(server.pid))}
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -139,9 +162,12 @@ def main() -> int:
                     if k is not None:
                         kernel.append(k)
                     page.wait_for_timeout(1500)  # let the chart after it arrive
+                _wait_for_pool(server.pid, Path(tmp) / "voila.log", kernels=2)
                 second = browser.new_page(viewport={"width": 1280, "height": 1400})
+                t0 = time.perf_counter()
                 second.goto(url, timeout=180_000)
                 second.locator(".sse-headline .sse-fte-p50").wait_for(timeout=180_000)
+                out["second_visitor_load_seconds"] = round(time.perf_counter() - t0, 2)
                 time.sleep(2)
                 out["memory_mb"]["two_visitors"] = round(_tree_mb(server.pid))
                 browser.close()

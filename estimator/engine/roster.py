@@ -26,6 +26,7 @@ bound.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -151,6 +152,16 @@ def roster_week(
     required = np.asarray(required, dtype=np.int64)
     if required.shape != (HOURS_PER_WEEK,) or (required < 0).any():
         raise ValueError("expected 168 whole, non-negative people on duty, one per hour")
+    return _solved(required.tobytes(), max_shift_hours, days_per_week, float(hours_per_week))
+
+
+@functools.lru_cache(maxsize=256)
+def _solved(required_bytes: bytes, max_shift_hours: int, days_per_week: int,
+            hours_per_week: float) -> RosterWeek:
+    """:func:`roster_week`, remembered: a moved control that leaves the whole people on duty
+    as they were (most do) gets the same roster without solving it again."""
+    required = np.frombuffer(required_bytes, dtype=np.int64).copy()
+    required.setflags(write=False)
     if not required.any():
         return RosterWeek(0, (), required)
     cands = _candidates(required, max_shift_hours)
