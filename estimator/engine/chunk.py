@@ -46,6 +46,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from estimator.engine.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
@@ -61,6 +62,7 @@ from estimator.engine.compile import (
     QueueSpec,
 )
 from estimator.engine.crises import Crises, draw_crises, triaged_messages
+from estimator.engine.queue_kernel import queue_arrivals, split_targets
 from estimator.engine.queue_model import hours_to_next_covered
 from estimator.engine.service import (
     Inbox,
@@ -72,7 +74,7 @@ from estimator.engine.service import (
 )
 from estimator.engine.staffing import today_by_week
 from estimator.engine.streams import BLOCK_RUNS
-from estimator.engine.volumes import FLOAT, daily_messages, hourly, weekly
+from estimator.engine.volumes import FLOAT, daily_messages, weekly
 
 # --------------------------------------------------------------------------- one chunk
 
@@ -216,19 +218,22 @@ def staff_queues(model: Model, draws: Draws) -> Queues:
     weeks, weeks_base = Weeks.zeros(runs, n_roles), Weeks.zeros(runs, n_roles)
     on_duty_when = np.zeros((runs, n_roles, len(ON_DUTY_WHEN)))
     inboxes, staffings = [], []
-    ones = [1.0] * len(model.channels)
+    profiles = {name: p.astype(FLOAT).reshape(HOURS_PER_WEEK)
+                for name, p in model.profiles.items()}
+    surge = np.zeros((1, 1), FLOAT) if crises is None else crises.surge
     for q in model.queues:
-        messages = np.empty((len(q.channels), runs, HOURS), FLOAT)
-        for j, c in enumerate(q.channels):
-            hourly(model, draws.daily, (c,), ones, out=messages[j])
-        work_base = sum(m * FLOAT(model.channels[c].handle_minutes / 60)
-                        for m, c in zip(messages, q.channels, strict=True))
-        work = work_base
-        if crises is not None:
-            factor = 1 + crises.surge
-            work = work_base * factor
-            messages *= factor[None]
+        # messages and reply work by hour, made and counted run by run (queue_kernel)
+        index, _, _ = split_targets([model.channels[c].within_minutes / 60 for c in q.channels])
+        targets = np.array(list(dict.fromkeys(
+            model.channels[c].within_minutes / 60 for c in q.channels)))
+        messages, work, work_base, *totals = queue_arrivals(
+            draws.daily, np.array(q.channels, np.int64),
+            np.stack([profiles[model.channels[c].profile] for c in q.channels]),
+            np.array([model.channels[c].handle_minutes / 60 for c in q.channels], FLOAT),
+            surge, crises is not None, rows_of(draws.next_covered), rows_of(draws.covered),
+            index, targets)
         inbox = _inbox(model, q, work, messages)
+        inbox.totals = tuple(totals)
         free = idle_on_duty if q.role == model.on_duty_role else None
         staffing = staff_queue(inbox, draws.covered, draws.next_covered, occupancy, free)
         inboxes.append(inbox)
@@ -419,19 +424,34 @@ def hours_when(people: NDArray, model: Model) -> NDArray[np.float64]:
     """(runs, 5) the hours of an (runs, 8736) array of people on duty in each column of
     :data:`ON_DUTY_WHEN`: every hour; evening hours (18:00 to midnight); night hours
     (midnight to 08:00); Saturdays and Sundays; public holidays and the scenario's extra
-    days off. Two passes: by day, and by hour of the day."""
-    runs = people.shape[0]
-    by_day_hour = people.reshape(runs, DAYS, 24)
-    days = by_day_hour.sum(axis=2, dtype=np.float64)
-    hours = by_day_hour.sum(axis=1, dtype=np.float64)
+    days off."""
     weekday = np.arange(DAYS) % 7
-    return np.stack([
-        days.sum(axis=1),
-        hours[:, EVENING_STARTS:].sum(axis=1),
-        hours[:, :DAY_STARTS].sum(axis=1),
-        days[:, weekday >= 5].sum(axis=1),
-        days[:, model.year.holiday[:DAYS]].sum(axis=1),
-    ], axis=1)
+    return _hours_when(np.ascontiguousarray(people, FLOAT), weekday >= 5,
+                       np.ascontiguousarray(model.year.holiday[:DAYS]))
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _hours_when(people, weekend, holiday):  # pragma: no cover - compiled
+    """One pass per run, day by day (float64 sums in whatever order is fastest)."""
+    runs, n = people.shape
+    out = np.zeros((runs, len(ON_DUTY_WHEN)))
+    for r in range(runs):
+        p = people[r]
+        for d in range(n // 24):
+            day = 0.0
+            evening = 0.0
+            night = 0.0
+            for k in range(24):
+                x = np.float64(p[d * 24 + k])
+                day += x
+                evening += x if k >= EVENING_STARTS else 0.0
+                night += x if k < DAY_STARTS else 0.0
+            out[r, 0] += day
+            out[r, 1] += evening
+            out[r, 2] += night
+            out[r, 3] += day if weekend[d] else 0.0
+            out[r, 4] += day if holiday[d] else 0.0
+    return out
 
 
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:

@@ -273,47 +273,109 @@ def split_targets(targets_hours: list[float]) -> tuple[NDArray, NDArray, NDArray
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
-def message_totals(messages, next_covered, covered, channel_target, targets_hours
-                   ):  # pragma: no cover - compiled
-    """One pass over a queue's messages: per run and channel the messages, and those any
-    team could answer on target with this coverage (queue_model.best_share); per run the
-    messages that arrive in uncovered hours, and the messages of each week.
-
-    ``next_covered`` and ``covered`` have one row per run, or one row for all runs. Sums in
-    float64, in whatever order is fastest (counts: the last digits do not matter, and they
-    never depend on the chunk)."""
-    n_ch, runs, n = messages.shape
-    weeks = n // HOURS_PER_WEEK
-    total = np.zeros((runs, n_ch))
-    best = np.zeros((runs, n_ch))
-    uncovered = np.zeros(runs)
-    weekly = np.zeros((runs, weeks))
+def _row_totals(messages, r, nc, cov, channel_target, targets_hours, total, best, uncovered,
+                weekly):  # pragma: no cover - compiled
+    """:func:`message_totals` for run ``r``: sums in float64, in whatever order is fastest
+    (counts: the last digits do not matter, and they never depend on the chunk)."""
     zero = np.float32(0.0)
     one = np.float32(1.0)
+    weeks = weekly.shape[1]
+    for ch in range(messages.shape[0]):
+        m = messages[ch, r]
+        reach = np.float32(targets_hours[channel_target[ch]] + 1.0)
+        b = 0.0
+        u = 0.0
+        for w in range(weeks):
+            start = w * HOURS_PER_WEEK
+            in_week = 0.0
+            for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
+                x = np.float64(m[start + k])
+                in_week += x
+                share = reach - nc[start + k]  # clipped to [0, 1] by selects
+                share = share if share > zero else zero
+                share = share if share < one else one
+                b += x * np.float64(share)
+                u += x * (1.0 - cov[start + k])
+            total[r, ch] += in_week
+            weekly[r, w] += in_week
+        best[r, ch] = b
+        uncovered[r] += u
+
+
+@njit(cache=True)
+def message_totals(messages, next_covered, covered, channel_target, targets_hours
+                   ):  # pragma: no cover - compiled
+    """Per run and channel the messages, and those any team could answer on target with
+    this coverage (queue_model.best_share); per run the messages that arrive in uncovered
+    hours, and the messages of each week. ``next_covered`` and ``covered`` have one row per
+    run, or one row for all runs."""
+    n_ch, runs, n = messages.shape
+    total, best = np.zeros((runs, n_ch)), np.zeros((runs, n_ch))
+    uncovered, weekly = np.zeros(runs), np.zeros((runs, n // HOURS_PER_WEEK))
     for r in range(runs):
-        nc = next_covered[r if next_covered.shape[0] > 1 else 0]
-        cov = covered[r if covered.shape[0] > 1 else 0]
-        for ch in range(n_ch):
-            m = messages[ch, r]
-            reach = np.float32(targets_hours[channel_target[ch]] + 1.0)
-            b = 0.0
-            u = 0.0
-            for w in range(weeks):
-                start = w * HOURS_PER_WEEK
-                in_week = 0.0
-                for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
-                    x = np.float64(m[start + k])
-                    in_week += x
-                    share = reach - nc[start + k]  # clipped to [0, 1] by selects
-                    share = share if share > zero else zero
-                    share = share if share < one else one
-                    b += x * np.float64(share)
-                    u += x * (1.0 - cov[start + k])
-                total[r, ch] += in_week
-                weekly[r, w] += in_week
-            best[r, ch] = b
-            uncovered[r] += u
+        _row_totals(messages, r, next_covered[r if next_covered.shape[0] > 1 else 0],
+                    covered[r if covered.shape[0] > 1 else 0], channel_target, targets_hours,
+                    total, best, uncovered, weekly)
     return total, best, uncovered, weekly
 
 
-__all__ = ["least_k_by_run", "message_totals", "on_time_by_run", "split_targets"]
+@njit(cache=True)
+def queue_arrivals(daily, channels, profiles, handles, surge, has_surge, next_covered,
+                   covered, channel_target, targets_hours):  # pragma: no cover - compiled
+    """A queue's messages and reply work by hour, made and counted run by run in cache.
+
+    Each channel's hour is its day's messages / 24 (float32) times the hour-of-week weight,
+    times the crisis surge factor ``1 + surge`` where ``has_surge`` (volumes.hourly, then the
+    surge, in the same float32 steps); the reply work is the sum of messages x handle hours
+    (``handles``, float32), with the surge and without it (``work_base``). Then the same
+    counts as :func:`message_totals`.
+
+    Returns messages (channels, runs, hours), work, work_base (runs, hours) and the counts.
+    """
+    runs = daily.shape[0]
+    n_ch = channels.size
+    n = next_covered.shape[1]
+    days = n // 24
+    messages = np.empty((n_ch, runs, n), dtype=np.float32)
+    work = np.empty((runs, n), dtype=np.float32)
+    work_base = np.empty((runs, n), dtype=np.float32) if has_surge else work
+    total, best = np.zeros((runs, n_ch)), np.zeros((runs, n_ch))
+    uncovered, weekly = np.zeros(runs), np.zeros((runs, n // HOURS_PER_WEEK))
+    factor = np.empty(n, dtype=np.float32)
+    for r in range(runs):
+        for j in range(n_ch):
+            m = messages[j, r]
+            prof = profiles[j]
+            for d in range(days):
+                day = np.float32(daily[r, channels[j], d] * (1.0 / 24.0))
+                week_day = (d % 7) * 24
+                for k in range(24):
+                    m[d * 24 + k] = day * prof[week_day + k]
+        # channel by channel, so that each loop runs along the hours (and vectorises); the
+        # additions per hour are in the same order as volumes' sum over the channels
+        wb = work_base[r]
+        m = messages[0, r]
+        for h in range(n):
+            wb[h] = m[h] * handles[0]
+        for j in range(1, n_ch):
+            m = messages[j, r]
+            for h in range(n):
+                wb[h] = wb[h] + m[h] * handles[j]
+        if has_surge:
+            f = surge[r]
+            w = work[r]
+            for h in range(n):
+                factor[h] = np.float32(1.0) + f[h]
+                w[h] = wb[h] * factor[h]
+            for j in range(n_ch):
+                m = messages[j, r]
+                for h in range(n):
+                    m[h] = m[h] * factor[h]
+        _row_totals(messages, r, next_covered[r if next_covered.shape[0] > 1 else 0],
+                    covered[r if covered.shape[0] > 1 else 0], channel_target, targets_hours,
+                    total, best, uncovered, weekly)
+    return messages, work, work_base, total, best, uncovered, weekly
+
+
+__all__ = ["least_k_by_run", "message_totals", "on_time_by_run", "queue_arrivals",
+           "split_targets"]

@@ -64,6 +64,8 @@ class Inbox:
     levels: list[float]  # per channel: the service level asked for
     handle_minutes: float  # the pooled average
     windows: dict[int, NDArray[np.float32]] | None = None
+    #: (total, best, uncovered, weekly) as queue_kernel.message_totals counts them, if known
+    totals: tuple[NDArray[np.float64], ...] | None = None
 
     def window_cache(self) -> dict[int, NDArray[np.float32]]:
         if self.windows is None:
@@ -210,10 +212,11 @@ def staff_queue(
     spec = inbox.spec
     runs = inbox.work.shape[0]
     occ = FLOAT(max_occupancy)
-    index, _, _ = split_targets(inbox.targets_hours)
-    total, best, uncovered, weekly = message_totals(
-        inbox.messages, rows_of(next_covered), rows_of(covered), index,
-        np.array(list(dict.fromkeys(inbox.targets_hours))))
+    if inbox.totals is None:
+        index, _, _ = split_targets(inbox.targets_hours)
+        inbox.totals = message_totals(inbox.messages, rows_of(next_covered), rows_of(covered),
+                                      index, np.array(list(dict.fromkeys(inbox.targets_hours))))
+    total, best, uncovered, weekly = inbox.totals
     seen = {"uncovered": uncovered, "weekly": weekly}
     best_rate = np.divide(best, total, out=np.ones_like(best), where=total > 0)
     asked = np.array(inbox.levels)[None, :]

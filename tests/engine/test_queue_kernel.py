@@ -97,3 +97,66 @@ def test_the_shipped_university_queue_gets_the_same_k_either_way():
     search = _Search(inbox, np.where(covered, inbox.work, np.float32(0)), release,
                      np.full_like(total, 0.5), total, np.float32(0.85))
     np.testing.assert_array_equal(search.least_k()[0], search.least_k(compiled=False)[0])
+
+
+def _university_draws(runs=8, seed=2):
+    from estimator.engine.chunk import draw_chunk
+    from estimator.engine.inputs import draw_inputs
+
+    model = compile_model(load_scenario(ROOT / "data" / "scenarios" / "university.toml"))
+    values = draw_inputs(model, seed, runs)
+    return model, draw_chunk(model, values, seed, 0, runs)
+
+
+def test_compiled_arrivals_are_the_numpy_messages_and_work_to_the_bit():
+    """queue_arrivals against volumes.hourly, the sum over channels and the surge."""
+    from estimator.engine.queue_kernel import queue_arrivals, split_targets
+    from estimator.engine.service import rows_of
+    from estimator.engine.volumes import hourly
+
+    model, draws = _university_draws()
+    assert draws.crises is not None and draws.crises.surge.any()
+    q = model.queues[0]
+    ones = [1.0] * len(model.channels)
+    want_m = np.stack([hourly(model, draws.daily, (c,), ones) for c in q.channels])
+    want_base = sum(m * np.float32(model.channels[c].handle_minutes / 60)
+                    for m, c in zip(want_m, q.channels, strict=True))
+    factor = 1 + draws.crises.surge
+    targets = [model.channels[c].within_minutes / 60 for c in q.channels]
+    index, _, _ = split_targets(targets)
+    got_m, got_work, got_base, total, best, uncovered, weekly = queue_arrivals(
+        draws.daily, np.array(q.channels, np.int64),
+        np.stack([model.profiles[model.channels[c].profile].astype(np.float32).reshape(168)
+                  for c in q.channels]),
+        np.array([model.channels[c].handle_minutes / 60 for c in q.channels], np.float32),
+        draws.crises.surge, True, rows_of(draws.next_covered), rows_of(draws.covered), index,
+        np.array(list(dict.fromkeys(targets))))
+    np.testing.assert_array_equal(got_base, want_base)
+    np.testing.assert_array_equal(got_work, want_base * factor)
+    np.testing.assert_array_equal(got_m, want_m * factor[None])
+    # the counts, against plain numpy sums
+    from estimator.engine.queue_model import best_share
+
+    np.testing.assert_allclose(total, got_m.sum(axis=2, dtype=np.float64).T, rtol=1e-9)
+    np.testing.assert_allclose(weekly, got_m.reshape(len(q.channels), -1, WEEKS, 168)
+                               .sum(axis=(0, 3), dtype=np.float64), rtol=1e-9)
+    outside = (got_m * ~draws.covered[None]).sum(axis=(0, 2), dtype=np.float64)
+    np.testing.assert_allclose(uncovered, outside, rtol=1e-9)
+    for j, t in enumerate(targets):
+        reach = best_share(draws.next_covered, t)
+        np.testing.assert_allclose(best[:, j], (got_m[j] * reach).sum(axis=1, dtype=np.float64),
+                                   rtol=1e-6)
+
+
+def test_compiled_hours_when_sums_the_masked_hours():
+    from estimator.engine.chunk import DAY_STARTS, EVENING_STARTS, hours_when
+
+    model, _ = _university_draws()
+    people = np.random.default_rng(0).random((3, HOURS)).astype(np.float32)
+    hour = np.arange(HOURS)
+    day, hod = hour // 24, hour % 24
+    masks = [np.ones(HOURS, bool), hod >= EVENING_STARTS, hod < DAY_STARTS, day % 7 >= 5,
+             model.year.holiday[day]]
+    want = np.stack([people[:, m].sum(axis=1, dtype=np.float64) for m in masks], axis=1)
+    np.testing.assert_allclose(hours_when(people, model), want, rtol=1e-9)
+    assert model.year.holiday.any()
