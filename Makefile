@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[notebook,test,dask]'
+	$(BIN)/python -m estimator.engine.warm data/scenarios/*.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
