@@ -24,164 +24,72 @@ Charts are drawn by :mod:`estimator.report.charts` onto matplotlib Figures (no p
 PNG images: robust in JupyterLab and Voila. To keep an update fast, a change redraws the
 numbers and the chart tab on show; the other tabs are redrawn when they are opened.
 Nothing here computes the model: the numbers come from :class:`~estimator.result.Result`.
+
+This module holds :class:`Dashboard`: the scenario being edited, the runs and the events.
+Its parts are :mod:`~estimator.app.frame` (the widgets, laid out and wired, and the
+scenario picker), :mod:`~estimator.app.chart_tabs` (the charts drawn for the screen),
+:mod:`~estimator.app.panels` (the numbers and sentences as HTML),
+:mod:`~estimator.app.saving` (Save, Downloads, export) and :mod:`~estimator.app.uploads`
+(your own exports); their public names are importable from here as well.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import os
 import re
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
 
+from estimator.app.chart_tabs import (
+    CHART_DPI,
+    CHART_FONT_SIZE,
+    CHART_INCHES,
+    CHART_TABS,
+    MORE_CHARTS,
+    PEOPLE_TAB,
+    chart_size,
+    png,
+    screen_figure,
+    tab_pngs,
+)
 from estimator.app.controls import Control, build_controls
+from estimator.app.frame import PRECISION_OPTIONS, SCENARIOS_DIR, DashboardFrame, shipped_scenarios
+from estimator.app.panels import (
+    OK,
+    STYLE,
+    WARN,
+    headline_html,
+    people_html,
+    sampling_noise,
+    today_html,
+)
+from estimator.app.saving import ScenarioFiles, downloads_html, saved_header
+from estimator.app.uploads import CalibrationUploads
 from estimator.engine.result import Result
 from estimator.engine.runner import DEFAULT_SEED, simulate, simulate_to_precision
-from estimator.report import charts
 from estimator.report.files import slug
-from estimator.report.words import fte as _fte
-from estimator.report.words import (
-    interval_sentence,
-    money,
-    people_sentences,
-    precision_sentence,
-    reply_target_sentences,
-    to_html,
-    today_sentences,
-)
-from estimator.report.words import staff as _staff
-from estimator.scenario import (
-    Scenario,
-    ScenarioError,
-    get_value,
-    load_scenario,
-    to_toml,
-    with_values,
-)
-from estimator.scenario.paths import DATA_DIR, allowed_folders, confine
+from estimator.report.words import precision_sentence
+from estimator.scenario import Scenario, ScenarioError, load_scenario, with_values
+from estimator.scenario.paths import allowed_folders, confine
 
-__all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR"]
+__all__ = ["Control", "Dashboard", "PREVIEW_RUNS", "FULL_RUNS", "SCENARIOS_DIR",
+           # the dashboard's parts, importable from here as before
+           "CHART_DPI", "CHART_FONT_SIZE", "CHART_INCHES", "CHART_TABS", "MORE_CHARTS", "OK",
+           "PEOPLE_TAB", "PRECISION_OPTIONS", "STYLE", "WARN", "chart_size", "downloads_html",
+           "headline_html", "people_html", "png", "sampling_noise", "saved_header",
+           "screen_figure", "shipped_scenarios", "tab_pngs", "today_html"]
 
 #: Simulated years behind each update while a control moves (see benchmarks/bench_dashboard.py
 #: and bench_browser.py): the status line gives the preview's sampling noise.
 PREVIEW_RUNS = 256
 #: Simulated years of the "Full run" button (and of the exported charts).
 FULL_RUNS = 5000
-SCENARIOS_DIR = DATA_DIR / "scenarios"
-
-#: The chart tabs: title and the chart function.
-CHART_TABS: tuple[tuple[str, Callable[..., Any]], ...] = (
-    ("Staff by role", charts.plot_fte_by_role),
-    ("How sure", charts.plot_fte_distribution),
-    ("Week by week", charts.plot_weekly_demand),
-    ("Cost", charts.plot_cost),
-    ("Kind of work", charts.plot_fte_by_kind),
-    ("What moves it", charts.plot_variance_shares),
-    ("Today's week", charts.plot_todays_week),
-    ("People", charts.plot_roster),
-)
-#: The tab that shows people: today's people and their roles, the headcount, the roster.
-PEOPLE_TAB = len(CHART_TABS) - 1
-#: Further charts shown below a tab's first one, by tab title.
-MORE_CHARTS: dict[str, tuple[Callable[..., Any], ...]] = {
-    "What moves it": (charts.plot_bad_years, charts.plot_sensitivity),
-}
-#: The precisions the full run may ask for instead of a number of simulated years.
-PRECISION_OPTIONS: tuple[tuple[str, float | None], ...] = (
-    ("the years given", None), ("P90 known +/- 0.2 FTE", 0.2),
-    ("P90 known +/- 0.1 FTE", 0.1), ("P90 known +/- 0.05 FTE", 0.05),
-)
-CHART_INCHES = (7.2, 4.0)
-CHART_DPI = 100
-CHART_FONT_SIZE = 10
-
-WARN = "#D55E00"  # Okabe-Ito vermillion, as the charts
-OK = "#009E73"
-#: A few rules for the dashboard's own boxes (an HTML widget's <style> applies to the page).
-STYLE = """<style>
-.sse-note { white-space: nowrap; font-size: 0.85em; color: #5F5F5F; line-height: 1.25; }
-.sse-dashboard .widget-readout { min-width: 3em; }
-.sse-headline .widget-html-content, .sse-today .widget-html-content,
-.sse-message .widget-html-content { line-height: 1.45; }
-</style>"""
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def _wrap_title(title: str, inches: float) -> str:
-    """``title`` in as few lines as fit ``inches`` of a chart, the lines of even length."""
-    chars = int(inches * 72 / (CHART_FONT_SIZE * 1.2 * 0.62)) - 4  # bold, "large" characters
-    lines = textwrap.wrap(title, chars, break_on_hyphens=False)
-    for width in range(len(title) // max(len(lines), 1), chars):
-        even = textwrap.wrap(title, width, break_on_hyphens=False)
-        if len(even) == len(lines):
-            return "\n".join(even)
-    return "\n".join(lines)
-
-
-def chart_size(tab: int, result: Result) -> tuple[float, float]:
-    """Inches of a chart tab: taller for the roles chart of a large team (bars stay legible)."""
-    if CHART_TABS[tab][1] is charts.plot_fte_by_role and len(result.roles) > 8:
-        return (CHART_INCHES[0], 1.4 + 0.36 * len(result.roles))
-    if CHART_TABS[tab][1] is charts.plot_todays_week:  # a row a task, up to 16
-        return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.4)
-    if CHART_TABS[tab][1] is charts.plot_variance_shares:  # eight inputs, labels of 3 lines
-        return (CHART_INCHES[0] * 1.25, CHART_INCHES[1] * 1.6)
-    return CHART_INCHES
-
-
-def tab_pngs(tab: int, result: Result) -> list[bytes]:
-    """Every chart of a tab as PNG bytes: its first chart, then those of :data:`MORE_CHARTS`."""
-    title, first = CHART_TABS[tab]
-    return [png(first, result, chart_size(tab, result)),
-            *(png(plot, result) for plot in MORE_CHARTS.get(title, ()))]
-
-
-def screen_figure(plot: Callable[..., Any], result: Result,
-                  size: tuple[float, float] = CHART_INCHES, dpi: int = CHART_DPI) -> Any:
-    """One chart of :mod:`estimator.report.charts` drawn for the screen (a Figure)."""
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
-
-    with mpl.rc_context(charts.style(CHART_FONT_SIZE)):
-        fig = Figure(figsize=size, dpi=dpi, layout="constrained")
-        ax = plot(result, ax=fig.add_subplot())
-        # The chart's title states its finding; on a screen-sized figure it spans the figure
-        # (not only the axes, which long role names push right), wrapped to fit.
-        title = " ".join(ax.get_title(loc="left").split())
-        if title:
-            ax.set_title("", loc="left")
-            fig.suptitle(_wrap_title(title, size[0]), x=0.01, ha="left", fontsize="large",
-                         fontweight="bold", parse_math=False)
-    return fig
-
-
-def png(plot: Callable[..., Any], result: Result, size: tuple[float, float] = CHART_INCHES,
-        dpi: int = CHART_DPI) -> bytes:
-    """One chart drawn for the screen, as PNG bytes."""
-    import matplotlib as mpl
-
-    fig = screen_figure(plot, result, size, dpi)
-    buf = io.BytesIO()
-    with mpl.rc_context(charts.style(CHART_FONT_SIZE)):
-        fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
-
-
-# --------------------------------------------------------------------------- dashboard
-
-
-def shipped_scenarios(folder: Path = SCENARIOS_DIR) -> list[Path]:
-    return sorted(folder.glob("*.toml"))
 
 
 def _resolve(scenario: Scenario | str | Path | None, folder: Path) -> tuple[Scenario, Path | None]:
@@ -216,7 +124,7 @@ class _Timings:
 
 
 @dataclass
-class Dashboard:
+class Dashboard(DashboardFrame, ScenarioFiles, CalibrationUploads):
     """The what-if dashboard for one scenario at a time (``.widget`` to show it).
 
     Parameters
@@ -271,140 +179,6 @@ class Dashboard:
         self._set_base(given, path)
         if self.run_on_start:
             self.refresh()
-
-    # ------------------------------------------------------------------ layout
-    def _build_frame(self) -> None:
-        self.picker = W.Dropdown(description="Scenario", layout=W.Layout(width="500px"),
-                                 style={"description_width": "70px"})
-        self.full_button = W.Button(description=f"Full run ({self.full_runs:,} years)",
-                                    icon="play", button_style="primary",
-                                    layout=W.Layout(width="210px"))
-        self.precision = W.Dropdown(
-            description="or until", options=PRECISION_OPTIONS,
-            value=self.full_precision if self.full_precision in dict(
-                (v, k) for k, v in PRECISION_OPTIONS) else None,
-            layout=W.Layout(width="260px"), style={"description_width": "60px"})
-        self.precision.observe(self._on_precision, "value")
-        self._on_precision(None)
-        self.reset_button = W.Button(description="Reset controls", icon="undo",
-                                     layout=W.Layout(width="150px"))
-        self.status = W.HTML()
-        self.status.add_class("sse-status")
-        self.message = W.HTML()
-        self.message.add_class("sse-message")
-        self.headline = W.HTML()
-        self.headline.add_class("sse-headline")
-        self.today = W.HTML()
-        self.today.add_class("sse-today")
-        def image() -> W.Image:
-            return W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
-
-        self.images = [image() for _ in CHART_TABS]  # each tab's first chart
-        #: every chart of each tab: its first, then those of MORE_CHARTS
-        self.tab_images = [[im, *(image() for _ in MORE_CHARTS.get(title, ()))]
-                           for im, (title, _) in zip(self.images, CHART_TABS, strict=True)]
-        self.people = W.HTML()
-        self.people.add_class("sse-people")
-        self.tabs = W.Tab(children=[
-            W.VBox([self.people, *ims] if i == PEOPLE_TAB else ims,
-                   layout=W.Layout(width="100%"))
-            for i, ims in enumerate(self.tab_images)], titles=[t for t, _ in CHART_TABS])
-        self.controls_box = W.Accordion(layout=W.Layout(width="100%"))
-        self.file_name = W.Text(description="Save as", layout=W.Layout(width="330px"),
-                                style={"description_width": "60px"})
-        self.save_button = W.Button(description="Save scenario", icon="save",
-                                    layout=W.Layout(width="140px"))
-        self.overwrite_button = W.Button(description="Overwrite", icon="exclamation-triangle",
-                                         button_style="danger",
-                                         layout=W.Layout(width="120px", display="none"))
-        self.export_button = W.Button(description="Downloads", icon="download",
-                                      tooltip="A full run, then links to download the charts "
-                                              "(zip), the brief, the workbook and the scenario",
-                                      layout=W.Layout(width="140px"))
-        self.file_message = W.HTML()
-        self.file_message.add_class("sse-file-message")
-        self.downloads_box = W.HTML()
-        self.downloads_box.add_class("sse-downloads")
-        # asked before another scenario replaces unsaved edits
-        self.switch_prompt = W.HTML()
-        self.switch_button = W.Button(description="Switch, lose my edits", button_style="danger",
-                                      layout=W.Layout(width="190px"))
-        self.stay_button = W.Button(description="Keep editing", layout=W.Layout(width="130px"))
-        self.switch_box = W.HBox([self.switch_prompt, self.switch_button, self.stay_button],
-                                 layout=W.Layout(display="none", align_items="center"))
-        self.switch_box.add_class("sse-switch")
-        self._pending: str | None = None
-        # your own exports: calibrate reads the uploaded bytes (nothing is read from a path)
-        self.upload = W.FileUpload(accept=".csv,.tsv,.txt", multiple=True,
-                                   description="Load export", layout=W.Layout(width="160px"))
-        self.apply_button = W.Button(description="Apply calibration", icon="check",
-                                     disabled=True, layout=W.Layout(width="170px"))
-        self.calibration_message = W.HTML()
-        self.calibration = None
-        self.upload.observe(lambda _c: self._safely(self._on_upload), "value")
-        self.apply_button.on_click(lambda _b: self._safely(self.apply_calibration))
-
-        self.picker.observe(self._on_pick, "value")
-        self.full_button.on_click(lambda _b: self._safely(self.full_run))
-        self.reset_button.on_click(lambda _b: self._safely(self.reset))
-        self.save_button.on_click(lambda _b: self._safely(self.save))
-        self.overwrite_button.on_click(lambda _b: self._safely(lambda: self.save(overwrite=True)))
-        self.export_button.on_click(lambda _b: self._safely(self.prepare_downloads))
-        self.switch_button.on_click(lambda _b: self._safely(self._switch_anyway))
-        self.stay_button.on_click(lambda _b: self._safely(self._stay))
-        self.file_name.observe(lambda _c: self._hide_overwrite(), "value")
-        self.tabs.observe(lambda _c: self._safely(self._draw_visible), "selected_index")
-
-        top = W.HBox([self.picker, self.full_button, self.precision, self.reset_button],
-                     layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        files = W.HBox([self.file_name, self.save_button, self.overwrite_button,
-                        self.export_button],
-                       layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        left = W.VBox([W.HTML("<b>What if…</b> move a control; the estimate follows."),
-                       self.controls_box],
-                      layout=W.Layout(width="38%", min_width="330px", padding="0 12px 0 0"))
-        right = W.VBox([self.headline, self.today, self.tabs],
-                       layout=W.Layout(width="62%", min_width="420px"))
-        self.widget = W.VBox(
-            [W.HTML(STYLE), top, self.switch_box, self.status, self.message,
-             W.HBox([left, right], layout=W.Layout(width="100%", flex_flow="row wrap",
-                                                   align_items="flex-start")),
-             files, self.file_message, self.downloads_box,
-             W.HBox([self.upload, self.apply_button, self.calibration_message],
-                    layout=W.Layout(flex_flow="row wrap", align_items="center"))],
-            layout=W.Layout(width="100%", max_width="1500px"),
-        )
-        self.widget.add_class("sse-dashboard")
-        self._refresh_picker()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _refresh_picker(self, select: Path | None = None) -> None:
-        options: list[tuple[str, str]] = []
-        for path in shipped_scenarios(self.scenarios_dir):
-            try:
-                name = load_scenario(path).scenario.name
-            except ScenarioError:
-                name = path.stem
-            options.append((f"{name} ({path.name})", str(path)))
-        saved = sorted(Path(self.save_dir).glob("*.toml")) if Path(self.save_dir).is_dir() else []
-        options += [(f"Saved: {p.name}", str(p)) for p in saved]
-        if select is not None and str(select) not in {v for _, v in options}:
-            options.append((f"{select.name}", str(select)))
-        if select is None and self.source is None and getattr(self, "base", None) is not None:
-            options.insert(0, (f"{self.base.scenario.name} (given)", ""))
-        self._quiet = True
-        try:
-            self.picker.options = options
-            value = str(select) if select is not None else (
-                str(self.source) if self.source is not None else "")
-            if value in {v for _, v in options}:
-                self.picker.value = value
-        finally:
-            self._quiet = False
 
     # ------------------------------------------------------------------ scenario
     def _set_base(self, scenario: Scenario, source: Path | None) -> None:
@@ -648,305 +422,3 @@ class Dashboard:
             "worked.</span></div>"
         )
         self.status.value = self._status_text()
-
-    # ------------------------------------------------------------------ calibrate
-    def _on_upload(self) -> None:
-        files = []
-        for item in self.upload.value:  # ipywidgets 8: name, content (memoryview), ...
-            files.append((str(item["name"]), bytes(item["content"])))
-        if files:
-            self.load_export(files)
-
-    def load_export(self, files: list[tuple[str, bytes]]) -> None:
-        """Estimate inputs from exports (file name, bytes); **Apply** puts them in."""
-        from estimator.calibrate import calibrate
-
-        self.calibration = calibrate(files)
-        found = [f"{ch.platform} {ch.fit.per_day[1]:,.1f} a day (CV {ch.fit.daily_cv:.2f})"
-                 for ch in self.calibration.channels]
-        found += [f"{f.name} {f.per_week[1]:g} a week" for f in self.calibration.formats]
-        crises = (f"; {len(self.calibration.crises)} crisis days found"
-                  if self.calibration.channels else "")
-        self.calibration_message.value = html.escape(
-            "Found: " + ", ".join(found) + crises + ". Press Apply to use them.")
-        self.apply_button.disabled = False
-
-    def apply_calibration(self) -> Path:
-        """Apply what calibrate found to the scenario being edited: both are written to
-        ``save_dir`` (the fragment starts ``base = `` the edited scenario) and the result is
-        loaded in its place."""
-        from estimator.calibrate import write_fragment
-
-        if self.calibration is None:
-            raise ScenarioError("calibration: load an export first")
-        folder = Path(self.save_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = self.source.stem if self.source is not None else slug(self.base.scenario.name)
-        before = folder / f"{stem}-before-calibration.toml"
-        before.write_text(to_toml(self.edited_scenario()), encoding="utf-8")
-        out = folder / f"{stem}-calibrated.toml"
-        write_fragment(self.calibration, out, before)
-        self._set_base(load_scenario(out), out)
-        self.calibration_message.value = html.escape(f"Applied: {out}")
-        self.refresh()
-        return out
-
-    # ------------------------------------------------------------------ files
-    def _hide_overwrite(self) -> None:
-        self.overwrite_button.layout.display = "none"
-
-    def save_path(self) -> Path:
-        name = self.file_name.value.strip()
-        if not name:
-            raise ScenarioError("file name: expected a name such as my-scenario.toml, got none")
-        if not name.lower().endswith(".toml"):
-            name += ".toml"
-        if Path(name).name != name or name.startswith("."):
-            # a visitor of the web app types this name: it never leaves the save folder
-            raise ScenarioError(f"file name: expected a file name without a folder, such as "
-                                f"my-scenario.toml, got {name!r}")
-        return Path(self.save_dir) / name
-
-    def save(self, overwrite: bool = False) -> Path | None:
-        """Write the edited scenario as TOML; ask (the Overwrite button) before replacing."""
-        path = self.save_path()
-        scenario = self.edited_scenario()  # raises, with its message, if a value is bad
-        if path.is_dir():
-            raise ScenarioError(f"file name: expected a file name, got the folder {path}")
-        if path.exists() and not overwrite:
-            self.overwrite_button.layout.display = ""
-            self.file_message.value = (
-                f"<span style='color:{WARN}'><b>{html.escape(str(path))}</b> already exists. "
-                "Press <b>Overwrite</b> to replace it, or change the name.</span>")
-            return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = saved_header(scenario, self.source, self.controls) + to_toml(scenario)
-        load_check = path.with_name(f".{path.name}.partial")
-        load_check.write_text(text, encoding="utf-8")
-        try:
-            load_scenario(load_check)  # the file must load back exactly as a scenario
-            load_check.replace(path)
-        finally:
-            load_check.unlink(missing_ok=True)
-        self._hide_overwrite()
-        self._mark_clean()
-        self.file_message.value = (f"<span style='color:{OK}'>Saved <b>{html.escape(str(path))}"
-                                   "</b>. It is in the scenario list now.</span>")
-        self._refresh_picker(self.source)
-        return path
-
-    def download_files(self) -> dict[str, bytes]:
-        """The files a visitor takes away, from a full run, made in memory (nothing is
-        written on the server): ``charts.zip`` (every chart as PNG, SVG and PDF),
-        ``brief.pdf``, ``workbook.xlsx`` and the edited scenario (with its sources)."""
-        import tempfile
-        import zipfile
-
-        from estimator.report.brief import brief_figure
-        from estimator.report.workbook import write_workbook
-
-        if self.result is None or self.result.runs < self.full_runs:
-            if not self.full_run():
-                return {}
-        result = self.result
-        assert result is not None
-        name = slug(result.scenario_name)
-        charts_zip = io.BytesIO()
-        with zipfile.ZipFile(charts_zip, "w", zipfile.ZIP_DEFLATED) as z:
-            for stem, plot in charts.CHARTS.items():
-                fig = plot(result).figure
-                for fmt in ("png", "svg", "pdf"):
-                    buf = io.BytesIO()
-                    fig.savefig(buf, format=fmt, dpi=charts.SLIDE_DPI if fmt == "png" else None)
-                    z.writestr(f"{name}-charts/{stem}.{fmt}", buf.getvalue())
-        brief = io.BytesIO()
-        brief_figure(result).savefig(brief, format="pdf")
-        # openpyxl writes to a path: a private temporary file, gone when read
-        with tempfile.TemporaryDirectory() as tmp:
-            book = write_workbook(result, Path(tmp) / "workbook.xlsx").read_bytes()
-        scenario = self.edited or self.base
-        toml = (saved_header(scenario, self.source, self.controls) + to_toml(scenario)).encode()
-        return {f"{name}-charts.zip": charts_zip.getvalue(), f"{name}-brief.pdf": brief.getvalue(),
-                f"{name}-workbook.xlsx": book, f"{name}.toml": toml}
-
-    def prepare_downloads(self) -> dict[str, bytes]:
-        """Run in full if needed, then show a download link for each file (data URLs: the
-        files go to the visitor's browser, never into a folder on the server)."""
-        self.downloads_box.value = "<i>Preparing the downloads (a full run)…</i>"
-        files = self.download_files()
-        self.downloads_box.value = downloads_html(files)
-        return files
-
-    def export(self, folder: str | Path | None = None,
-               formats: tuple[str, ...] = ("png", "svg", "pdf")) -> list[Path]:
-        """Every chart of a full run (PNG, SVG, PDF) into ``folder``: by default a new folder
-        ``charts/<scenario>-<date-time>`` under ``save_dir``, so nothing is replaced."""
-        from estimator.report.figures import export_charts
-
-        if not self.is_full_run:
-            if not self.full_run():
-                return []
-        assert self.result is not None
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        name = slug(self.result.scenario_name)
-        target = Path(folder) if folder else Path(self.save_dir) / "charts" / f"{name}-{stamp}"
-        self.file_message.value = "<i>Exporting the charts…</i>"
-        written = export_charts(self.result, target, formats=formats)
-        self.file_message.value = (
-            f"<span style='color:{OK}'>Saved {len(written)} chart files in "
-            f"<b>{html.escape(str(target))}</b> (PNG for slides, SVG to edit, PDF to print)."
-            "</span>")
-        return written
-
-
-# --------------------------------------------------------------------------- text outputs
-
-
-def sampling_noise(values: Any, percentile: float, confidence: float = 0.95) -> float:
-    """Half the width of the distribution-free interval of a percentile of ``values``: the
-    order statistics whose ranks a binomial count of runs below the true percentile reaches
-    with ``confidence`` (no assumption on the distribution's shape).
-
-    >>> import numpy as np
-    >>> sampling_noise(np.arange(1000.0), 90)   # the 881st to the 919th of 1,000
-    19.0
-    """
-    import numpy as np
-    from scipy import stats
-
-    x = np.sort(np.asarray(values, dtype=float))
-    n, q = x.size, percentile / 100
-    if n < 2:
-        return 0.0
-    tail = (1 - confidence) / 2
-    lo = int(stats.binom.ppf(tail, n, q))
-    hi = int(stats.binom.ppf(1 - tail, n, q))
-    return float(x[min(hi, n - 1)] - x[max(lo - 1, 0)]) / 2
-
-
-def headline_html(result: Result, summary: dict[str, Any] | None = None) -> str:
-    """FTE needed (P50, P90), the recommended team and the yearly cost, as HTML."""
-    s = summary or result.summary()
-    cur = s["currency"]
-    fte, cost = s["fte_total"], s["cost_total"]
-    small = [result.model.scenario.role_label(r) for r in s["combine_or_contract"]]
-    combine = (f"<div style='color:#5F5F5F;font-size:0.9em'>Under half an FTE (combine or "
-               f"contract): {html.escape(', '.join(small))}</div>" if small else "")
-    targets = "".join(f"<div class='sse-unreachable' style='color:{WARN}'>{to_html(x)}</div>"
-                      for x in reply_target_sentences(s))
-    return (
-        "<div style='padding:6px 10px;border:1px solid #DDD;border-radius:6px;"
-        "background:#F7FAFC'>"
-        f"<div style='color:#5F5F5F'>{html.escape(s['scenario'])}</div>"
-        "<div style='margin:2px 0'>The programme needs "
-        f"<span class='sse-fte-p50' style='font-size:2.1em;font-weight:bold;color:#0072B2'>"
-        f"{_fte(fte['p50'])}</span> <b>FTE</b> (median), "
-        f"<span class='sse-fte-p90' style='font-size:1.4em;font-weight:bold;color:#0072B2'>"
-        f"{_fte(fte['p90'])}</span> <b>FTE</b> in 9 years out of 10 (P90)</div>"
-        f"<div class='sse-how-sure' style='color:#5F5F5F;font-size:0.9em'>How sure: "
-        f"{html.escape(interval_sentence(s, 90))} (Monte Carlo error of {s['runs']:,} "
-        f"simulated years)</div>"
-        f"<div>Team to plan for: <b class='sse-team'>{_fte(s['recommended_fte_total'])} FTE"
-        f"</b>, <b class='sse-people'>{s['headcount_total']} people</b> (all roles' weekly "
-        f"work met together in {s['plan_weeks_covered_share']:.0%} of simulated weeks), "
-        f"costing <b>{money(s['recommended_cost'], cur)}</b> a year</div>"
-        f"<div>Yearly cost of the FTE needed: <b class='sse-cost'>{money(cost['p50'], cur)}"
-        f"</b> (median), <b>{money(cost['p90'], cur)}</b> (P90)</div>"
-        f"{targets}{combine}</div>"
-    )
-
-
-def today_html(result: Result, summary: dict[str, Any] | None = None) -> str:
-    """What today's team gets (the same sentences as the terminal and the brief)."""
-    summary = summary or result.summary()
-    sentences = today_sentences(summary)
-    if not sentences:
-        return ("<div style='padding:6px 10px'>This scenario does not give today's team: "
-                "enter it under <b>Today's team</b> to see what it gets.</div>")
-    short = summary["current_staff"]["gap_fte_p50"] > 0.05
-    color = WARN if short else OK
-    first, *rest = (to_html(x) for x in sentences)
-    items = "".join(f"<li>{r}</li>" for r in rest)
-    return (f"<div class='sse-today-box' style='padding:6px 10px'>"
-            f"<div style='color:{color}'>{first}</div><ul style='margin:2px 0'>{items}</ul></div>")
-
-
-_MIME = {".zip": "application/zip", ".pdf": "application/pdf", ".toml": "application/toml",
-         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def downloads_html(files: dict[str, bytes]) -> str:
-    """A link per file that downloads it from the page itself (a base64 data URL)."""
-    import base64
-
-    if not files:
-        return ""
-    links = []
-    for name, data in files.items():
-        mime = _MIME.get(Path(name).suffix, "application/octet-stream")
-        url = f"data:{mime};base64,{base64.b64encode(data).decode()}"
-        links.append(f"<a class='sse-download' download='{html.escape(name)}' "
-                     f"href='{url}' style='margin-right:14px'>⬇ {html.escape(name)}</a> "
-                     f"<small>({len(data) / 1e6:.1f} MB)</small>")
-    return "<div style='margin:6px 0'>Download: " + " ".join(links) + "</div>"
-def people_html(result: Result) -> str:
-    """The people view: today's people and the roles they can do (and the work nobody on
-    the team can do), then the planned headcount by role beside its FTE and its shifts."""
-    s = result.summary()
-    labels = s["role_labels"]
-    cell = "style='padding:1px 8px;text-align:{}'"
-    left, right = cell.format("left"), cell.format("right")
-    parts = []
-    c = s.get("current_staff")
-    if c:
-        rows = "".join(
-            f"<tr><td {left}>{html.escape(p['name'])}</td><td {right}>{_staff(p['fte'])}</td>"
-            f"<td {left}>{html.escape(', '.join(labels[r] for r in p['roles']))}</td></tr>"
-            for p in c["people"])
-        unstaffed = {r: h for r, h in c["unstaffed_hours_by_role"].items() if h >= 0.5}
-        gap = ("<div style='color:{}'>Nobody on today's team can do: {}</div>".format(
-            WARN, html.escape(", ".join(f"{labels[r]} ({h:,.0f} h a year)"
-                                        for r, h in unstaffed.items())))
-               if unstaffed else f"<div style='color:{OK}'>Someone on today's team can do every "
-               "role's work.</div>")
-        parts.append(
-            "<div><b>Today's people</b></div><table class='sse-today-people'>"
-            f"<tr><th {left}>Person</th><th {right}>FTE</th><th {left}>Can do</th></tr>"
-            f"{rows}</table>{gap}")
-    else:
-        parts.append("<div>This scenario does not give today's people.</div>")
-    detail = s["headcount_detail"]
-    rows = "".join(
-        f"<tr><td {left}>{html.escape(labels[r])}</td><td {right}>{_fte(d['plan_fte'])}</td>"
-        f"<td {right}>{d['rostered'] or ''}</td><td {right}>{d['bench'] or ''}</td>"
-        f"<td {right}><b>{d['people']}</b></td></tr>"
-        for r, d in detail.items() if d["people"] or d["plan_fte"])
-    parts.append(
-        "<div style='margin-top:6px'><b>The planned team in people</b></div>"
-        "<table class='sse-headcount'>"
-        f"<tr><th {left}>Role</th><th {right}>FTE</th><th {right}>On the roster</th>"
-        f"<th {right}>Bench</th><th {right}>People</th></tr>{rows}"
-        f"<tr><td {left}><b>Total</b></td><td {right}><b>{_fte(s['recommended_fte_total'])}"
-        f"</b></td><td></td><td></td><td {right}><b>{s['headcount_total']}</b></td></tr>"
-        "</table>")
-    parts += [f"<div>{to_html(x)}</div>" for x in people_sentences(s)]
-    return "<div style='padding:6px 10px'>" + "".join(parts) + "</div>"
-
-
-def saved_header(scenario: Scenario, source: Path | None, controls: list[Control]) -> str:
-    """Comment lines at the top of a saved scenario: where it came from and what changed."""
-    lines = [f"# {scenario.scenario.name}: saved from the estimator's dashboard on "
-             f"{datetime.now():%Y-%m-%d %H:%M}."]
-    if source is not None:
-        lines.append(f"# Started from {source.name}; where its numbers come from is in the "
-                     "[sources] table below.")
-    changed = [c for c in controls if c.changed]
-    if changed:
-        lines.append("# Changed in the dashboard:")
-        for c in changed:
-            try:
-                value = get_value(scenario, c.path)
-            except ScenarioError:
-                value = c.value
-            lines.append(f"#   {c.path} = {value!r}  ({c.label})")
-    return "\n".join(lines) + "\n\n"

@@ -1,45 +1,59 @@
-"""The outcome of a simulation: per-run arrays, percentiles, the summary and tidy tables.
+"""The outcome of a simulation: :class:`Result`, the per-run arrays and every measure read
+from them.
+
+The result holds what was simulated and the measures of the work needed (hours, FTE, cost,
+the risk curve, the recommended team); it reads the rest through functions that take it,
+one module for each job: :mod:`~estimator.engine.headcount` (the plan in people and
+shifts), :mod:`~estimator.engine.todays_team` (what today's team gets),
+:mod:`~estimator.engine.reply_targets` (replies against their targets, the coverage fix),
+:mod:`~estimator.engine.calendar_peaks` (busy periods against the plan),
+:mod:`~estimator.engine.influence` (the inputs that move the answer),
+:mod:`~estimator.engine.run_tables` (tidy tables) and :mod:`~estimator.engine.summary`
+(the summary every output reads).
 
 Nothing here draws; :mod:`estimator.report.charts` reads a :class:`Result` to plot it.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from estimator.engine import (
+    calendar_peaks,
+    headcount,
+    influence,
+    reply_targets,
+    run_tables,
+    summary,
+    todays_team,
+)
 from estimator.engine.calendar import HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import KINDS
-from estimator.engine.intervals import with_intervals
+from estimator.engine.headcount import COMBINE_BELOW_FTE
+from estimator.engine.input_names import input_context, input_label
 from estimator.engine.plan import Plan, least_team
-from estimator.engine.role_profiles import role_profiles
-from estimator.engine.roster import RosterWeek, roster_week, with_bench
-from estimator.engine.sensitivity import risk_summary
-from estimator.engine.staffing import allocate, fte_by_role
-from estimator.engine.todays_week import todays_week
-from estimator.scenario import quantities as dist
+from estimator.engine.roster import RosterWeek
 
 if TYPE_CHECKING:
     from estimator.engine.compile import Model
 
+__all__ = [
+    "COMBINE_BELOW_FTE",
+    "DEFAULT_PERCENTILES",
+    "Result",
+    "input_context",
+    "input_label",
+    "round_up",
+]
+
 DEFAULT_PERCENTILES = (50, 90, 95)
-#: Roles planned under this many FTE are candidates to combine with another or contract.
-COMBINE_BELOW_FTE = 0.5
-
-
-def _stats(x: NDArray, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, float]:
-    out = {"mean": float(np.mean(x))}
-    for p in percentiles:
-        out[f"p{p:g}"] = float(np.percentile(x, p))
-    return out
 
 
 def round_up(value: float, step: float) -> float:
@@ -230,97 +244,34 @@ class Result:
     # ------------------------------------------------------------------ people and roster
     def on_duty_required(self) -> dict[str, NDArray[np.int64]]:
         """(168,) whole people each role with on-duty hours needs on duty in a typical week,
-        Monday 00:00 first.
-
-        The median over runs of each hour of the week's mean people on duty, rounded to
-        whole people; at least ``coverage.min_on_duty`` for the on-duty role in the hours the
-        coverage covers in most weeks (crisis hours outside them round away)."""
-        by_role = self.arrays["on_duty_by_role_hour_of_week"].astype(np.float32)
-        median = np.median(by_role, axis=0)  # (hourly roles, 168)
-        weeks = self.model.covered.reshape(WEEKS, HOURS_PER_WEEK)
-        typical = weeks.mean(axis=0) > 0.5
-        out = {}
-        for i, r in enumerate(self.model.hourly_roles):
-            need = np.floor(median[i] + 0.5).astype(np.int64)
-            need[~typical] = np.where(median[i][~typical] >= 0.5, need[~typical], 0)
-            if r == self.model.on_duty_role:
-                need[typical] = np.maximum(need[typical], self.model.min_on_duty)
-            out[self.roles[r]] = need
-        return out
+        Monday 00:00 first (:func:`estimator.engine.headcount.on_duty_required`)."""
+        return headcount.on_duty_required(self)
 
     def rosters(self) -> dict[str, RosterWeek]:
-        """Each on-duty role's week of shifts (:func:`estimator.engine.roster.roster_week`)."""
+        """Each on-duty role's week of shifts (:func:`estimator.engine.headcount.roster_weeks`)."""
         if self._rosters is None:
-            cap = self.model.scenario.capacity
-            self._rosters = {
-                role: roster_week(need, max_shift_hours=cap.max_shift_hours,
-                                  days_per_week=cap.days_per_week,
-                                  hours_per_week=cap.hours_per_week)
-                for role, need in self.on_duty_required().items()
-            }
+            self._rosters = headcount.roster_weeks(self)
         return self._rosters
 
     def bench_days(self) -> tuple[float, float]:
-        """(working days a year to cover, days a person is away in them), means over runs.
-
-        Leave and sickness always need cover; public holidays only where they are covered."""
-        cap = self.model.scenario.capacity
-        days = cap.days_per_week * WEEKS
-        away = float(self.inputs["capacity.vacation_days"].mean()
-                     + self.inputs["capacity.sick_days"].mean())
-        if self.model.scenario.coverage.holidays == "none":
-            days -= self.model.holiday_workdays
-        else:
-            away += self.model.holiday_workdays
-        return float(days), away
+        """(working days a year to cover, days a person is away in them), means over runs
+        (:func:`estimator.engine.headcount.bench_days`)."""
+        return headcount.bench_days(self)
 
     def headcount(self) -> dict[str, dict[str, Any]]:
-        """People by role: ``rostered`` (the roster's people), ``bench`` (more people to keep
-        it staffed through leave and sickness), ``plan_fte`` and ``people``: the larger of
-        rostered + bench and the plan's FTE rounded up to whole people.
-
-        A role under half an FTE with no shifts to staff is not a person of its own
-        (``combined``: true, ``people`` 0): such roles are counted together by
-        :meth:`combined_headcount`, as one or more people who combine them, or a contract.
-        """
-        days, away = self.bench_days()
-        rosters = self.rosters()
-        out = {}
-        for r, fte in self.recommended_fte().items():
-            roster = rosters.get(r)
-            rostered = roster.people if roster is not None else 0
-            staffed = with_bench(rostered, days, away)
-            combined = not rostered and 0 < fte < COMBINE_BELOW_FTE
-            out[r] = {
-                "rostered": rostered,
-                "bench": staffed - rostered,
-                "plan_fte": fte,
-                "people": 0 if combined else max(staffed, math.ceil(fte - 1e-9)),
-                "combined": combined,
-            }
-        return out
+        """People by role: ``rostered``, ``bench``, ``plan_fte``, ``people`` and ``combined``
+        (:func:`estimator.engine.headcount.headcount`)."""
+        return headcount.headcount(self)
 
     def combined_headcount(self) -> dict[str, Any] | None:
-        """The roles under half an FTE with no shifts, together: ``roles``, their ``fte``
-        and the ``people`` it takes if one person combines them (or a contract for that many
-        FTE); None when there are none."""
-        small = {r: d["plan_fte"] for r, d in self.headcount().items() if d["combined"]}
-        if not small:
-            return None
-        fte = round(sum(small.values()), 6)
-        return {"roles": list(small), "fte": fte, "people": math.ceil(fte - 1e-9)}
+        """The roles under half an FTE with no shifts, together; None when there are none
+        (:func:`estimator.engine.headcount.combined_headcount`)."""
+        return headcount.combined_headcount(self)
 
     def roster_rows(self) -> list[dict[str, Any]]:
-        """A typical week's shifts: ``person``, ``role``, ``day`` (Mon..Sun), ``start`` and
-        ``end`` (HH:MM), ``hours``."""
-        rows = []
-        for role, week in self.rosters().items():
-            label = self.model.scenario.role_label(role)
-            for s in week.shifts:
-                start, end = s.clock()
-                rows.append({"person": f"{label} {s.person + 1}", "role": role, "day": s.day,
-                             "start": start, "end": end, "hours": s.hours})
-        return rows
+        """A typical week's shifts: ``person``, ``role``, ``day``, ``start``, ``end``,
+        ``hours`` (:func:`estimator.engine.headcount.roster_rows`)."""
+        return headcount.roster_rows(self)
 
     # ------------------------------------------------------------------ today's staff
     @property
@@ -328,81 +279,23 @@ class Result:
         return self.model.current_staff is not None
 
     def current_staff_fte(self) -> dict[str, float]:
-        """Today's FTE by role: each person's FTE split over their roles as their year's
-        work goes (mean over runs, :func:`estimator.engine.staffing.fte_by_role`), adding up
-        to today's total FTE."""
-        team = self.model.current_staff
-        if team is None:
-            return {}
-        fte = fte_by_role(self.hours_by_role(), self.productive_hours_per_fte, team).mean(axis=0)
-        return {r: round(float(x), 9) for r, x in zip(self.roles, fte, strict=True)}
+        """Today's FTE by role, adding up to today's total FTE
+        (:func:`estimator.engine.todays_team.current_staff_fte`)."""
+        return todays_team.current_staff_fte(self)
 
     def current_people(self) -> list[dict[str, Any]]:
-        """Today's people: ``name``, ``fte`` and ``roles`` (a shorthand role = FTE is one
-        entry named by its role)."""
-        team = self.model.current_staff
-        if team is None:
-            return []
-        return [
-            {"name": n, "fte": float(f), "roles": [r for r, c in zip(self.roles, row, strict=True)
-                                                   if c]}
-            for n, f, row in zip(team.names, team.fte, team.can, strict=True)
-        ]
+        """Today's people: ``name``, ``fte`` and ``roles``
+        (:func:`estimator.engine.todays_team.current_people`)."""
+        return todays_team.current_people(self)
 
     def chance_today_enough(self) -> float:
-        """Share of runs in which today's people can do the whole year's work, each person
-        only in the roles they can do."""
-        team = self.model.current_staff
-        if team is None:
-            return float("nan")
-        fte, can = team.groups()
-        demand = self.hours_by_role()
-        done = allocate(demand, self.productive_hours_per_fte[:, None] * fte, can)
-        return float(np.mean((demand - done).sum(axis=1) <= 1e-6 * (1 + demand.sum(axis=1))))
+        """Share of runs in which today's people can do the whole year's work
+        (:func:`estimator.engine.todays_team.chance_today_enough`)."""
+        return todays_team.chance_today_enough(self)
 
     def current_staff_summary(self) -> dict[str, Any]:
-        """What today's team gets (see :mod:`estimator.engine.staffing`)."""
-        a = self.arrays
-        staff = self.model.current_staff.fte_total  # type: ignore[union-attr]
-        overloaded = a["current_weeks_overloaded"]
-        overtime = a["current_overtime_weekly"]
-        replies = a["current_replies_weekly"]
-        within = a["current_replies_within_weekly"]
-        crisis_weeks = a["crisis_weeks"]
-        gap = self.fte_total() - staff
-        unstaffed = a["current_unstaffed_hours"].mean(axis=0)
-        out: dict[str, Any] = {
-            "people": self.current_people(),
-            "fte": self.current_staff_fte(),
-            "fte_total": staff,
-            "capacity_hours_per_week_mean": float(a["current_capacity_per_week"].mean()),
-            "gap_fte_p50": float(np.percentile(gap, 50)),
-            "gap_fte_p90": float(np.percentile(gap, 90)),
-            "chance_enough": self.chance_today_enough(),
-            "weeks_overloaded_share": float(overloaded.mean()),
-            "overtime_hours_mean": float(overtime.sum(axis=1, dtype=np.float64).mean()),
-            "replies_within_target_share": _share(
-                within.sum(dtype=np.float64), replies.sum(dtype=np.float64)
-            ),
-            "unstaffed_hours_by_role": {r: float(h) for r, h in
-                                        zip(self.roles, unstaffed, strict=True)},
-            "unstaffed_hours_total": float(unstaffed.sum()),
-        }
-        out["time_audit"] = todays_week(
-            self, out["capacity_hours_per_week_mean"], out.get("unstaffed_hours_by_role"))
-        if crisis_weeks.any():
-            out["crisis_week"] = {
-                "weeks_with_crisis_mean": float(crisis_weeks.sum(axis=1).mean()),
-                "demand_hours_p50": self.typical_week_hours(crisis=True),
-                "typical_week_demand_hours_p50": self.typical_week_hours(),
-                "overtime_hours_mean": float(overtime[crisis_weeks].mean(dtype=np.float64)),
-                "weeks_overloaded_share": float(overloaded[crisis_weeks].mean()),
-                "replies_within_target_share": _share(
-                    within[crisis_weeks].sum(dtype=np.float64),
-                    replies[crisis_weeks].sum(dtype=np.float64),
-                ),
-            }
-        return out
+        """What today's team gets (:func:`estimator.engine.todays_team.current_staff_summary`)."""
+        return todays_team.current_staff_summary(self)
 
     # ------------------------------------------------------------------ summary
     def summary(self, percentiles: tuple[float, ...] = DEFAULT_PERCENTILES) -> dict[str, Any]:
@@ -413,238 +306,40 @@ class Result:
         """
         key = tuple(sorted(set(DEFAULT_PERCENTILES) | set(percentiles)))
         if key not in self._summaries:
-            self._summaries[key] = self._summary(key)
+            self._summaries[key] = summary.build_summary(self, key)
         return self._summaries[key]
-
-    def _summary(self, percentiles: tuple[float, ...]) -> dict[str, Any]:
-        from estimator._version import __version__
-
-        fte = self.fte_by_role()
-        recommended = self.recommended_fte()
-        rec_total = round(sum(recommended.values()), 6)
-        plan = self.plan()
-        headcount = self.headcount()
-        combined = self.combined_headcount()
-        hours_kind = self.hours_by_kind()
-        cost = self.cost()
-        s = self.model.scenario
-        out: dict[str, Any] = {
-            "scenario": self.scenario_name,
-            "year": s.scenario.year,
-            "runs": self.runs,
-            "seed": self.seed,
-            "currency": s.scenario.currency,
-            "role_labels": dict(zip(self.roles, self.role_labels, strict=True)),
-            "version": __version__,
-            "created": self.created,
-            "contracted_hours_per_fte": self.contracted_hours_per_fte,
-            "productive_hours_per_fte": _stats(self.productive_hours_per_fte, (10, 50, 90)),
-            "shrinkage": float(np.mean(self.shrinkage)),
-            "shrinkage_percentiles": _stats(self.shrinkage, (10, 50, 90)),
-            "fte_total": with_intervals(_stats(self.fte_total(), percentiles),
-                                        self.fte_total(), percentiles),
-            "fte_by_role": {r: _stats(fte[:, i], percentiles) for i, r in enumerate(self.roles)},
-            "hours_by_work": {k: _stats(hours_kind[:, i], (10, 50, 90))
-                              for i, k in enumerate(KINDS)},
-            "hours_by_role": {r: _stats(h, (50, 90)) for r, h in
-                              zip(self.roles, self.hours_by_role().T, strict=True)},
-            "cost_total": {**with_intervals(_stats(cost, (50, 90)), cost, (50, 90)),
-                           "plan": self.recommended_cost()},
-            "plan_percentile": self.percentile,
-            "recommended_fte": recommended,
-            "recommended_fte_total": rec_total,
-            "recommended_cost": self.recommended_cost(),
-            "plan_weeks_covered_share": plan.weeks_covered_share,
-            "plan_roles_own_percentiles_fte_total": plan.lower_bound_fte,
-            "combine_or_contract": [r for r, x in recommended.items()
-                                    if 0 < x < COMBINE_BELOW_FTE],
-            "headcount_by_role": {r: h["people"] for r, h in headcount.items()},
-            "headcount_combined": combined,
-            "headcount_total": sum(h["people"] for h in headcount.values())
-            + (combined["people"] if combined else 0),
-            "headcount_detail": headcount,
-            "roster": self.roster_rows(),
-            "coverage_hours_per_year": int(self.model.covered.sum()),
-            "coverage_hours_with_crises_mean": float(self.arrays["covered_hours"].mean()),
-            "crises_per_year_mean": float(self.arrays["crisis_count"].mean()),
-            # messages beyond the staffed surge (crises.triage): a holding reply, not the queue
-            "crisis_triaged_messages": _stats(self.arrays["crisis_triaged_messages"], (90,)),
-            "replies_per_year_mean": float(self.arrays["replies"].mean()),
-            "replies_within_target_share": _share(
-                self.arrays["replies_within_target"].sum(), self.arrays["replies"].sum()
-            ),
-            "replies_by_channel": self.replies_by_channel(),
-            "coverage_fix": self.coverage_fix(),
-            "replies_outside_coverage_share": 1.0 - _share(
-                self.arrays["replies"].sum() - self.arrays["replies_outside_coverage"].sum(),
-                self.arrays["replies"].sum(),
-            ),
-            "public_holidays": [f"{d.isoformat()} {n}" for d, n in self.model.year.holiday_names],
-            "assumptions": self.assumptions(),
-            "sensitivity": self.input_swing(5),
-        }
-        out.update(risk_summary(self, lambda path: input_label(s, path)))
-        if self.has_current_staff:
-            out["current_staff"] = self.current_staff_summary()
-        out["calendar_peaks"] = self.calendar_peaks(recommended)
-        out["role_profiles"] = role_profiles(self, out.get("headcount_by_role"))
-        return out
 
     # ------------------------------------------------------------------ replies
     def replies_by_channel(self) -> list[dict[str, Any]]:
-        """One row per channel: its target, the share the needed team answers within it
-        (measured by the queue model), the best share any team could reach with this
-        coverage, and whether the target is reachable (best share >= service level)."""
-        a = self.arrays
-        total = a["replies_by_channel"].sum(axis=0)
-        within = a["replies_within_by_channel"].sum(axis=0)
-        best = a["replies_best_by_channel"].sum(axis=0)
-        rows = []
-        for c, ch in enumerate(self.model.channels):
-            best_share = _share(best[c], total[c])
-            rows.append({
-                "channel": ch.name,
-                "role": self.roles[self._queue_role(c)],
-                "reply_within_minutes": ch.within_minutes,
-                "service_level": ch.service_level,
-                "within_target_share": _share(within[c], total[c]),
-                "best_share": best_share,
-                "reachable": bool(best_share >= ch.service_level - 1e-9),
-                "replies_per_year_mean": float(total[c] / self.runs),
-            })
-        return rows
-
-    def _queue_role(self, channel: int) -> int:
-        return next(q.role for q in self.model.queues if channel in q.channels)
+        """One row per channel: its target, the share answered within it, the best share
+        any team could reach, and whether the target is reachable
+        (:func:`estimator.engine.reply_targets.replies_by_channel`)."""
+        return reply_targets.replies_by_channel(self)
 
     def coverage_fix(self, runs: int = 100) -> dict[str, Any] | None:
         """None when every target is reachable; else the smallest extension of covered
-        hours that makes them all reachable (:func:`estimator.engine.coverage.smallest_fix`)
-        and its cost: ``fte_p50_extra``, the median total FTE of the scenario with that
-        coverage, simulated on the same seed for the first ``runs`` runs, less the median of
-        the same runs here (common random numbers)."""
-        if "coverage_fix" in self._cache:
-            return self._cache["coverage_fix"]
-        out = None
-        if not all(row["reachable"] for row in self.replies_by_channel()):
-            from estimator.engine.coverage import smallest_fix
-
-            fix = smallest_fix(self.model)
-            if fix is not None:
-                out = {
-                    "weekdays": fix.weekdays,
-                    "weekends": fix.weekends,
-                    "added_covered_hours_per_year": fix.added_hours_per_year,
-                    "fte_p50_extra": None,
-                    "runs": 0,
-                }
-            if fix is not None and self.resimulate is not None:
-                s = self.model.scenario
-                coverage = s.coverage.model_copy(
-                    update={"weekdays": fix.weekdays, "weekends": fix.weekends})
-                n = min(runs, self.runs)
-                extended = self.resimulate(s.model_copy(update={"coverage": coverage}),
-                                           runs=n, seed=self.seed)
-                out["fte_p50_extra"] = float(np.median(extended.fte_total())
-                                             - np.median(self.fte_total()[:n]))
-                out["runs"] = n
-        self._cache["coverage_fix"] = out
-        return out
+        hours that makes them all reachable, and its cost in FTE from ``runs`` runs
+        (:func:`estimator.engine.reply_targets.coverage_fix`; computed once)."""
+        if "coverage_fix" not in self._cache:
+            self._cache["coverage_fix"] = reply_targets.coverage_fix(self, runs)
+        return self._cache["coverage_fix"]
 
     def calendar_peaks(self, recommended: dict[str, float] | None = None) -> list[dict[str, Any]]:
         """Each calendar period: the extra hours a week it brings, and whether the planned
-        team covers its weeks (the plan's percentile of demand within the team's productive
-        hours) or it needs temporary help, and how much."""
-        periods = self.model.periods
-        if not periods:
-            return []
-        recommended = self.recommended_fte() if recommended is None else recommended
-        demand = self.weekly_demand_hours()
-        per_week = self.productive_hours_per_fte / WEEKS
-        plan_hours = float(sum(recommended.values()) * per_week.mean())
-        in_any = np.logical_or.reduce([p.weeks for p in periods])
-        ordinary = demand[:, ~in_any].mean(axis=1) if (~in_any).any() else demand.mean(axis=1)
-        start = self.model.year.start
-        out = []
-        for p in periods:
-            weeks = np.flatnonzero(p.weeks)
-            if weeks.size == 0:
-                out.append({"name": p.name, "weeks": [], "in_planning_year": False})
-                continue
-            extra = float((demand[:, weeks].mean(axis=1) - ordinary).mean())
-            at_plan = np.percentile(demand[:, weeks], self.percentile, axis=0)
-            short = float(max(at_plan.max() - plan_hours, 0.0))
-            days = np.flatnonzero(p.days)
-            out.append({
-                "name": p.name,
-                "in_planning_year": True,
-                "weeks": [int(w) + 1 for w in weeks],
-                "first_day": (start + timedelta(days=int(days[0]))).isoformat(),
-                "last_day": (start + timedelta(days=int(days[-1]))).isoformat(),
-                "extra_hours_per_week": extra,
-                "peak_week_hours_at_plan_percentile": float(at_plan.max()),
-                "plan_hours_per_week": plan_hours,
-                "covered_by_plan": short == 0.0,
-                "temporary_help_hours_per_week": short,
-                "temporary_help_fte_in_those_weeks": short / float(per_week.mean()),
-            })
-        return out
+        team covers its weeks or it needs temporary help
+        (:func:`estimator.engine.calendar_peaks.calendar_peaks`)."""
+        return calendar_peaks.calendar_peaks(self, recommended)
 
     def assumptions(self) -> dict[str, str]:
-        """Every uncertain or fixed input the engine drew, as a reader would check it."""
-        s = self.model.scenario
-        out = {d.path: dist.describe(d.quantity) for d in self.model.draws}
-        for i, ch in enumerate(s.channels):  # per message: their means are used, not draws
-            for name in ("handle_minutes", "reply_within_minutes", "service_level", "daily_cv"):
-                out[f"channels[{i}].{name}"] = dist.describe(getattr(ch, name))
-        for i, sev in enumerate(s.crises.severity):  # per crisis: drawn for each one
-            for name in ("share", "days", "surge", "half_life_hours"):
-                out[f"crises.severity[{i}].{name}"] = dist.describe(getattr(sev, name))
-        cap = s.capacity
-        cov = s.coverage
-        out.update({
-            "capacity.hours_per_week": f"{cap.hours_per_week:g}",
-            "capacity.days_per_week": f"{cap.days_per_week}",
-            "capacity.max_shift_hours": f"{cap.max_shift_hours}",
-            "capacity.max_occupancy": f"{cap.max_occupancy:g}",
-            "coverage.weekdays": cov.weekdays or "none",
-            "coverage.weekends": cov.weekends or "none",
-            "coverage.holidays": cov.holidays,
-            "coverage.min_on_duty": f"{cov.min_on_duty}",
-            "coverage.during_crisis": cov.during_crisis,
-            "coverage.backlog_hours": f"{cov.backlog_hours}",
-            "engagement.shared_day_share": f"{s.engagement.shared_day_share:g}",
-            "crises.triage.staffed_surge_max": f"{s.crises.triage.staffed_surge_max:g}",
-            "crises.triage.holding_reply_seconds": f"{s.crises.triage.holding_reply_seconds:g}",
-        })
-        return out
+        """Every uncertain or fixed input the engine drew, as a reader would check it
+        (:func:`estimator.engine.summary.assumptions`)."""
+        return summary.assumptions(self)
 
     # ------------------------------------------------------------------ tables
     def by_role_table(self) -> list[dict[str, Any]]:
-        """One row per role: FTE percentiles, recommendation, cost and hours by kind."""
-        fte = self.fte_by_role()
-        hours = self.arrays["hours_by_role_kind"].mean(axis=0)
-        recommended = self.recommended_fte()
-        headcount = self.headcount()
-        rows = []
-        for i, r in enumerate(self.roles):
-            row: dict[str, Any] = {
-                "role": r,
-                "label": self.role_labels[i],
-                "salary": float(self.salaries[i]),
-                "fte_mean": float(fte[:, i].mean()),
-                "fte_p50": float(np.percentile(fte[:, i], 50)),
-                "fte_p90": float(np.percentile(fte[:, i], 90)),
-                "fte_p95": float(np.percentile(fte[:, i], 95)),
-                "recommended_fte": recommended[r],
-                "recommended_cost": recommended[r] * float(self.salaries[i]),
-                "headcount": headcount[r]["people"],
-                "headcount_combined": headcount[r]["combined"],
-                "current_fte": self.current_staff_fte().get(r, 0.0),
-            }
-            row.update({f"hours_{k}_mean": float(hours[i, j]) for j, k in enumerate(KINDS)})
-            rows.append(row)
-        return rows
+        """One row per role: FTE percentiles, recommendation, cost and hours by kind
+        (:func:`estimator.engine.run_tables.by_role_table`)."""
+        return run_tables.by_role_table(self)
 
     def runs_table(self) -> list[dict[str, Any]]:
         """One row per run: totals, FTE by role, hours by kind and the inputs drawn."""
@@ -652,53 +347,17 @@ class Result:
 
     def runs_columns(self) -> list[str]:
         """The columns of :meth:`runs_table`, in order."""
-        uncertain = [d.path for d in self.model.draws if dist.is_uncertain(d.quantity)]
-        return (["run", "fte_total", "cost"] + [f"fte_{r}" for r in self.roles]
-                + [f"hours_{k}" for k in KINDS] + ["crises", "productive_hours_per_fte"]
-                + [f"input:{p}" for p in uncertain])
+        return run_tables.runs_columns(self)
 
     def iter_runs(self) -> Iterator[dict[str, Any]]:
         """The rows of :meth:`runs_table` one at a time, so that a file of 100,000 runs is
-        written without holding every row."""
-        fte = self.fte_by_role()
-        kinds = self.hours_by_kind()
-        total = fte.sum(axis=1)
-        cost = self.cost()
-        uncertain = [d.path for d in self.model.draws if dist.is_uncertain(d.quantity)]
-        for n in range(self.runs):
-            row: dict[str, Any] = {"run": n, "fte_total": total[n], "cost": cost[n]}
-            row.update({f"fte_{r}": fte[n, i] for i, r in enumerate(self.roles)})
-            row.update({f"hours_{k}": kinds[n, j] for j, k in enumerate(KINDS)})
-            row["crises"] = int(self.arrays["crisis_count"][n])
-            row["productive_hours_per_fte"] = self.productive_hours_per_fte[n]
-            row.update({f"input:{p}": self.inputs[p][n] for p in uncertain})
-            yield row
+        written without holding every row (:func:`estimator.engine.run_tables.iter_runs`)."""
+        return run_tables.iter_runs(self)
 
     def weekly_table(self) -> list[dict[str, Any]]:
-        """One row per week: demand hours P10/P50/P90, crisis hours, capacity of today's team."""
-        demand = self.weekly_demand_hours()
-        lo, mid, hi = np.percentile(demand, [10, 50, 90], axis=0)
-        crisis = self.arrays["weekly_crisis_hours"].mean(axis=0)
-        share = self.arrays["crisis_weeks"].mean(axis=0)
-        start = self.model.year.start
-        rows = []
-        for w in range(WEEKS):
-            row = {
-                "week": w + 1,
-                "week_start": (start + np.timedelta64(7 * w, "D").astype(object)).isoformat(),
-                "demand_hours_p10": float(lo[w]),
-                "demand_hours_p50": float(mid[w]),
-                "demand_hours_p90": float(hi[w]),
-                "crisis_hours_mean": float(crisis[w]),
-                "chance_of_crisis": float(share[w]),
-                "calendar": ", ".join(p.name for p in self.model.periods if p.weeks[w]),
-            }
-            if self.has_current_staff:
-                row["current_capacity_hours"] = float(
-                    self.arrays["current_capacity_per_week"].mean()
-                )
-            rows.append(row)
-        return rows
+        """One row per week: demand hours P10/P50/P90, crisis hours, capacity of today's team
+        (:func:`estimator.engine.run_tables.weekly_table`)."""
+        return run_tables.weekly_table(self)
 
     def on_duty_profile(self) -> NDArray[np.float64]:
         """(7, 24) median people needed on duty by weekday and hour (mean over weeks)."""
@@ -706,94 +365,15 @@ class Result:
         return med.reshape(7, 24) if med.size == HOURS_PER_WEEK else med
 
     def input_influence(self) -> dict[str, float]:
-        """Rank (Spearman) correlation of each uncertain input drawn per run with the total
-        FTE needed, largest in size first: the assumptions that move the answer most."""
-        from scipy.stats import rankdata
-
-        total = self.fte_total()
-        out: dict[str, float] = {}
-        for d in self.model.draws:
-            x = self.inputs.get(d.path)
-            if x is None or not dist.is_uncertain(d.quantity):
-                continue
-            if np.ptp(x) == 0 or np.ptp(total) == 0:
-                out[d.path] = 0.0
-            else:
-                out[d.path] = float(np.corrcoef(rankdata(x), rankdata(total))[0, 1])
-        return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
+        """Rank (Spearman) correlation of each uncertain input with the total FTE needed,
+        largest in size first (:func:`estimator.engine.influence.input_influence`)."""
+        return influence.input_influence(self)
 
     def input_swing(self, top: int = 8) -> list[dict[str, Any]]:
-        """What the uncertain inputs that matter most do to the answer.
-
-        For each of the ``top`` inputs with the largest rank correlation with the total FTE:
-        the median total FTE in the runs where it drew its lowest tenth of values, and in
-        those where it drew its highest tenth (the other inputs vary as they do). This is a
-        one-at-a-time reading of the same runs, no extra simulation.
-        """
-        total = self.fte_total()
-        rows = []
-        for path, rho in list(self.input_influence().items())[:top]:
-            x = self.inputs[path]
-            lo, hi = np.percentile(x, [10, 90])
-            rows.append({
-                "path": path,
-                "label": input_label(self.model.scenario, path),
-                "correlation": rho,
-                "low_value": float(lo),
-                "high_value": float(hi),
-                "fte_p50_when_low": float(np.median(total[x <= lo])),
-                "fte_p50_when_high": float(np.median(total[x >= hi])),
-            })
-        return rows
-
-
-def input_context(scenario: Any, path: str) -> str:
-    """Which item of the scenario a field path belongs to, as a reader names it.
-
-    >>> from estimator import load_scenario
-    >>> input_context(load_scenario("tests/data/model_example.toml"), "channels[0].per_day")
-    'Replies: Instagram comments and DMs'
-    """
-    m = re.match(r"(content|channels|work|calendar)\[(\d+)\]", path)
-    if m:
-        item = getattr(scenario, m[1])[int(m[2])]
-        return {"content": lambda: f"Content: {item.format}",
-                "channels": lambda: f"Replies: {item.platform} {item.kind}",
-                "work": lambda: f"Recurring: {item.task}",
-                "calendar": lambda: f"Calendar: {item.name}"}[m[1]]()
-    m = re.match(r"crises\.severity\[(\d+)\]", path)
-    if m:
-        return f"Crises: {scenario.crises.severity[int(m[1])].name}"
-    return {"capacity": "One FTE", "coverage": "Coverage", "monitoring": "Monitoring",
-            "crises": "Crises", "roles": "Roles", "plan": "Plan"}.get(path.split(".")[0], "")
-
-
-@functools.cache
-def _field_words() -> dict[str, str]:
-    """Each field's description by its key, lower-cased and without its full stop."""
-    from estimator.scenario import field_docs
-
-    out: dict[str, str] = {}
-    for path, _, _, desc in field_docs():
-        key = path.rsplit(".", 1)[-1]
-        if desc and key.isidentifier():
-            out.setdefault(key, (desc[:1].lower() + desc[1:]).split(";")[0].rstrip("."))
-    return out
-
-
-def input_label(scenario: Any, path: str) -> str:
-    """A short name for an input: its item and its field, e.g. ``Content: photo post,
-    effort hours (Writer)``."""
-    parts = re.findall(r"[^.\[\]]+", path)
-    field = parts[-1]
-    role = None
-    if field in scenario.roles and len(parts) >= 2:
-        role, field = scenario.role_label(field), parts[-2]
-    # the field's meaning from the schema, in a reader's words (never the snake_case key)
-    text = _field_words().get(field, field.replace("_", " ").replace("per 1000", "per 1,000"))
-    context = input_context(scenario, path)
-    label = f"{context}, {text}" if context else text
-    return f"{label} ({role})" if role else label
+        """For the ``top`` inputs that matter most, the median total FTE in the runs where
+        each drew its lowest and its highest tenth
+        (:func:`estimator.engine.influence.input_swing`)."""
+        return influence.input_swing(self, top)
 
 
 def _least_scale(need: NDArray[np.float64], mix: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -802,7 +382,3 @@ def _least_scale(need: NDArray[np.float64], mix: NDArray[np.float64]) -> NDArray
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(need > 0, need / mix, 0.0)
     return ratio.max(axis=1)
-
-
-def _share(part: float, whole: float) -> float:
-    return float(part / whole) if whole > 0 else 1.0
