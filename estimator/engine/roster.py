@@ -164,6 +164,8 @@ def _solved(required_bytes: bytes, max_shift_hours: int, days_per_week: int,
     required.setflags(write=False)
     if not required.any():
         return RosterWeek(0, (), required)
+    # a shift longer than a person's whole week could never be given to anyone
+    max_shift_hours = max(1, min(max_shift_hours, math.floor(hours_per_week + 1e-9)))
     cands = _candidates(required, max_shift_hours)
     n = len(cands)
     starts = np.array([c[0] for c in cands])

@@ -391,3 +391,25 @@ def test_roles_under_half_an_fte_are_combined_not_a_person_each():
     assert combined["people"] == int(np.ceil(combined["fte"] - 1e-9)) < len(combined["roles"])
     assert all(s["headcount_by_role"][r] == 0 for r in combined["roles"])
     assert s["headcount_total"] <= np.ceil(s["recommended_fte_total"]) + 2
+
+
+def test_a_contract_shorter_than_a_shift_still_gets_a_roster(tmp_path):
+    """A 4.69-hour week (found by the scenario fuzzer): no shift may be longer than a whole
+    week's contract, or the programme's shifts could never be given to anyone."""
+    import tomllib
+
+    import tomli_w
+
+    from estimator import load_scenario, simulate
+    from tests.conftest import EXAMPLE
+
+    doc = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    doc["capacity"]["hours_per_week"] = 4.6875
+    path = tmp_path / "short_contract.toml"
+    path.write_bytes(tomli_w.dumps(doc).encode())
+    result = simulate(load_scenario(path), runs=32, seed=1)
+    assert result.summary()["headcount_total"] > 0
+    rosters = result.rosters()
+    assert rosters
+    for role, week in rosters.items():
+        assert week.shifts and all(s.hours <= 4 for s in week.shifts), role
