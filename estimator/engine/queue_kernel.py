@@ -195,28 +195,34 @@ def _capacity_at(in_hours, release, occ, k, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _meets(r, k, work, in_hours, release, occ, messages, channel_target,
-           wholes, parts, need, windows, net, c_ext, b_ext, share, cap, within):  # pragma: no cover
-    """Whether run ``r`` at capacity factor ``k`` answers every channel's ``need`` on time
-    (``within`` is left holding the messages on target)."""
+def _slack(r, k, work, in_hours, release, occ, messages, channel_target, wholes, parts, need,
+           scale, windows, net, c_ext, b_ext, share, cap, within):  # pragma: no cover
+    """How far run ``r`` at capacity factor ``k`` clears every channel's ``need`` of messages
+    on time: the least ``(on time - need) / scale`` over the channels, >= 0 when it meets
+    them all (``within`` is left holding the messages on target)."""
     _capacity_at(in_hours[r], release[r], occ, k, cap)
     no_multiplier = np.zeros((1, 1, 1), dtype=np.float32)
     flags = np.zeros(wholes.size, dtype=np.bool_)
     _judge_row(work[r], cap, messages, r, channel_target, wholes, parts, no_multiplier,
                flags, windows, net, c_ext, b_ext, share, within, 1)
+    least = np.inf
     for ch in range(messages.shape[0]):
-        if within[ch, 0] < need[r, ch]:
-            return False
-    return True
+        if within[ch, 0] < need[r, ch]:  # the test the reference makes, exactly
+            least = min(least, (within[ch, 0] - need[r, ch]) / scale[r, ch])
+        else:
+            least = min(least, max((within[ch, 0] - need[r, ch]) / scale[r, ch], 0.0))
+    return least
 
 
 @njit(cache=True)
 def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
-                   wholes, parts, need, ks, start):  # pragma: no cover - compiled
+                   wholes, parts, need, scale, ks, start):  # pragma: no cover - compiled
     """Per run, the least grid index j (k = ``ks[j]``) whose capacity meets every channel's
-    ``need``, and the messages on target there: j = 0 is known to fail; doubling from
-    ``start`` up to the last index, then bisection (service._Search.least_k). A run still
-    short at the last index stops there."""
+    ``need``, and the messages on target there (service._Search.least_k finds the same j by
+    bisection: whether a j meets is monotone in j). j = 0 is known to fail; j is doubled
+    from ``start`` up to the last index, then the bracket is closed by secant guesses on the
+    slack (:func:`_slack`), each checked against its neighbour, bisection after three. A run
+    still short at the last index stops there."""
     runs, n = work.shape
     n_ch = messages.shape[0]
     top = ks.size - 1
@@ -227,29 +233,43 @@ def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
     within = np.zeros((n_ch, 1))
     for r in range(runs):
         _fill_windows(work[r], wholes, parts, cum, windows)
-        lo = 0
+
+        def slack(j, r):
+            return _slack(r, np.float32(ks[j]), work, in_hours, release, occ, messages,
+                          channel_target, wholes, parts, need, scale, windows, net, c_ext,
+                          b_ext, share, cap, within)
+
+        lo, f_lo = 0, slack(0, r)
         hi = min(start, top)
-        while True:
-            ok = _meets(r, np.float32(ks[hi]), work, in_hours, release, occ,
-                        messages, channel_target, wholes, parts, need, windows, net, c_ext,
-                        b_ext, share, cap, within)
-            if ok or hi >= top:
-                break
-            lo = hi
+        f_hi = slack(hi, r)
+        while f_hi < 0 and hi < top:
+            lo, f_lo = hi, f_hi
             hi = min(hi * 2, top)
-        if not ok:
+            f_hi = slack(hi, r)
+        if f_hi < 0:
             lo = hi
+        steps = 0
         while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if _meets(r, np.float32(ks[mid]), work, in_hours, release, occ,
-                      messages, channel_target, wholes, parts, need, windows, net, c_ext,
-                      b_ext, share, cap, within):
-                hi = mid
+            if steps < 3 and f_lo < 0 <= f_hi:
+                guess = lo + int(round(f_lo / (f_lo - f_hi) * (hi - lo)))
+                guess = min(max(guess, lo + 1), hi - 1)
             else:
-                lo = mid
-        _meets(r, np.float32(ks[hi]), work, in_hours, release, occ,
-               messages, channel_target, wholes, parts, need, windows, net, c_ext, b_ext,
-               share, cap, within)
+                guess = (lo + hi) // 2
+            steps += 1
+            f = slack(guess, r)
+            if f >= 0:
+                hi, f_hi = guess, f
+                probe = hi - 1  # the guess's neighbour below settles it if it fails
+            else:
+                lo, f_lo = guess, f
+                probe = lo + 1
+            if hi - lo > 1 and steps <= 3:
+                f = slack(probe, r)
+                if f >= 0:
+                    hi, f_hi = probe, f
+                else:
+                    lo, f_lo = probe, f
+        slack(hi, r)
         j_out[r] = hi
         within_out[r] = within[:, 0]
     return j_out, within_out

@@ -327,7 +327,7 @@ class _Search:
             ks = K_STEP ** np.arange(top + 1, dtype=np.float64)
             j, within = least_k_by_run(self.inbox.work, self.in_hours, self.release, self.occ,
                                        self.inbox.messages, index, wholes, parts,
-                                       self._need(), ks, start)
+                                       self._need(), np.maximum(self.total, 1.0), ks, start)
             return ks[j], within
         lo = np.zeros(rows, np.int64)  # j = 0 (k = 1) is known to fail on these rows
         hi = np.full(rows, start, np.int64)
