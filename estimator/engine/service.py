@@ -10,7 +10,8 @@ Staffing one queue (docs/model.md, "Engagement"):
   as a floor;
 - **deferred** targets (an hour or more): the least reply capacity ``work in the hour +
   k x released backlog`` that answers each channel's share within its target, found per run
-  by a short vectorised search over ``k`` (all runs at once). The backlog is the work that
+  by a short search over ``k`` (compiled, run by run: :mod:`estimator.engine.queue_kernel`).
+  The backlog is the work that
   arrived in uncovered hours, released at the next covered hour and worked off over ``s``
   hours, ``s`` = ``coverage.backlog_hours`` or 1 (whichever costs fewer on-duty hours).
   ``k >= 1``: less capacity than work never keeps up on a year read as a circle.
@@ -205,7 +206,9 @@ def staff_queue(
     The candidates are ``work in the hour + k x release_s``: ``release_s`` is the backlog
     from uncovered hours worked off over ``s`` hours, ``s`` = ``coverage.backlog_hours`` (the
     longest a team takes to work off the night) or 1. For each ``s`` the least ``k`` on the
-    grid ``K_STEP ** j`` that meets every target is found by bisection; the run takes the
+    grid ``K_STEP ** j`` that meets every target is found per run (:meth:`_Search.least_k`:
+    doubling, then secant guesses checked against their neighbour; the same j as bisection,
+    since whether a j meets is monotone in j); the run takes the
     candidate with the fewest on-duty hours. The candidates do not depend on the target, so
     a longer target or a lower service level never needs more.
     """
