@@ -223,9 +223,9 @@ def staff_queues(model: Model, draws: Draws) -> Queues:
     surge = np.zeros((1, 1), FLOAT) if crises is None else crises.surge
     for q in model.queues:
         # messages and reply work by hour, made and counted run by run (queue_kernel)
-        index, _, _ = split_targets([model.channels[c].within_minutes / 60 for c in q.channels])
-        targets = np.array(list(dict.fromkeys(
-            model.channels[c].within_minutes / 60 for c in q.channels)))
+        targets_hours = [model.channels[c].within_minutes / 60 for c in q.channels]
+        index, _, _ = split_targets(targets_hours)
+        targets = np.array(list(dict.fromkeys(targets_hours)))
         messages, work, work_base, *totals = queue_arrivals(
             draws.daily, np.array(q.channels, np.int64),
             np.stack([profiles[model.channels[c].profile] for c in q.channels]),
