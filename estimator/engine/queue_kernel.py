@@ -242,10 +242,12 @@ def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
         lo, f_lo = 0, slack(0, r)
         hi = min(start, top)
         f_hi = slack(hi, r)
+        within_out[r] = within[:, 0]  # the messages on target at hi, kept as hi moves
         while f_hi < 0 and hi < top:
             lo, f_lo = hi, f_hi
             hi = min(hi * 2, top)
             f_hi = slack(hi, r)
+            within_out[r] = within[:, 0]
         if f_hi < 0:
             lo = hi
         steps = 0
@@ -259,6 +261,7 @@ def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
             f = slack(guess, r)
             if f >= 0:
                 hi, f_hi = guess, f
+                within_out[r] = within[:, 0]
                 probe = hi - 1  # the guess's neighbour below settles it if it fails
             else:
                 lo, f_lo = guess, f
@@ -267,11 +270,10 @@ def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
                 f = slack(probe, r)
                 if f >= 0:
                     hi, f_hi = probe, f
+                    within_out[r] = within[:, 0]
                 else:
                     lo, f_lo = probe, f
-        slack(hi, r)
         j_out[r] = hi
-        within_out[r] = within[:, 0]
     return j_out, within_out
 
 
