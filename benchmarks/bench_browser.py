@@ -82,6 +82,18 @@ def _kernel_seconds(status: str) -> float | None:
     return float(m[1]) if m else None
 
 
+def _visit(browser, url: str) -> tuple:
+    """A new visitor's page and its seconds from ``goto`` to the first headline (then two
+    seconds for the memory to settle)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    t0 = time.perf_counter()
+    page.goto(url, timeout=180_000)
+    page.locator(".sse-headline .sse-fte-p50").wait_for(timeout=180_000)
+    seconds = round(time.perf_counter() - t0, 2)
+    time.sleep(2)
+    return page, seconds
+
+
 def _wait_for_pool(pid: int, log: Path, kernels: int = 1, timeout: float = 120) -> float:
     """Seconds until Voila has pre-heated its ``kernels``-th kernel (the log says the pool is
     filled) and the server's memory has settled (the notebook ran in it)."""
@@ -139,12 +151,7 @@ def main() -> int:
             out["memory_mb"] = {"no_visitor": round(_tree_mb(server.pid))}
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 1400})
-                t0 = time.perf_counter()
-                page.goto(url, timeout=180_000)
-                page.locator(".sse-headline .sse-fte-p50").wait_for(timeout=180_000)
-                out["load_seconds"] = round(time.perf_counter() - t0, 2)
-                time.sleep(2)
+                page, out["load_seconds"] = _visit(browser, url)
                 out["memory_mb"]["one_visitor"] = round(_tree_mb(server.pid))
                 page.get_by_text("Coverage and crises", exact=True).click()
                 handle = page.locator(".sse-coverage-min-on-duty .noUi-handle")
@@ -163,12 +170,7 @@ def main() -> int:
                         kernel.append(k)
                     page.wait_for_timeout(1500)  # let the chart after it arrive
                 _wait_for_pool(server.pid, Path(tmp) / "voila.log", kernels=2)
-                second = browser.new_page(viewport={"width": 1280, "height": 1400})
-                t0 = time.perf_counter()
-                second.goto(url, timeout=180_000)
-                second.locator(".sse-headline .sse-fte-p50").wait_for(timeout=180_000)
-                out["second_visitor_load_seconds"] = round(time.perf_counter() - t0, 2)
-                time.sleep(2)
+                _, out["second_visitor_load_seconds"] = _visit(browser, url)
                 out["memory_mb"]["two_visitors"] = round(_tree_mb(server.pid))
                 browser.close()
             out["answer_seconds"] = {"median": round(statistics.median(answers), 3),
