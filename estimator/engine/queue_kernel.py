@@ -27,40 +27,96 @@ from estimator.engine.calendar import HOURS_PER_WEEK
 FLOAT = np.float32
 
 
+#: The backlog's and the cumulative sums' passes run four stretches of the year side by
+#: side: a running sum (or minimum) is a chain of dependent steps, and four independent
+#: chains keep the CPU's adders busy (a third of a judgement's time, where one chain waits
+#: on each addition).
+CHAINS = 4
+
+
+@njit(cache=True)
+def _net_pass(a, c, net, length):  # pragma: no cover - compiled
+    """``net`` = the running sum of ``a - c`` within each of four stretches of ``length``
+    hours; returns each stretch's sum and least running sum (with 0: the stretch's start)."""
+    s0 = s1 = s2 = s3 = 0.0
+    m0 = m1 = m2 = m3 = 0.0
+    h1, h2, h3 = length, 2 * length, 3 * length
+    for i in range(length):
+        s0 += np.float64(a[i]) - np.float64(c[i])
+        net[i] = s0
+        m0 = min(m0, s0)
+        s1 += np.float64(a[h1 + i]) - np.float64(c[h1 + i])
+        net[h1 + i] = s1
+        m1 = min(m1, s1)
+        s2 += np.float64(a[h2 + i]) - np.float64(c[h2 + i])
+        net[h2 + i] = s2
+        m2 = min(m2, s2)
+        s3 += np.float64(a[h3 + i]) - np.float64(c[h3 + i])
+        net[h3 + i] = s3
+        m3 = min(m3, s3)
+    return s0, s1, s2, s3, m0, m1, m2, m3
+
+
+@njit(cache=True)
+def _floor_pass(net, out, length, o0, o1, o2, o3, p0, p1, p2, p3):  # pragma: no cover
+    """``out = max(net + o - min(running minimum, p), 0)`` in float32, four stretches side
+    by side (``o`` each stretch's offset, ``p`` the floor the hours before it set)."""
+    zero = np.float32(0)
+    r0 = r1 = r2 = r3 = np.inf
+    h1, h2, h3 = length, 2 * length, 3 * length
+    for i in range(length):
+        x = net[i] + o0
+        r0 = min(r0, x)
+        out[i] = max(np.float32(x - min(r0, p0)), zero)
+        x = net[h1 + i] + o1
+        r1 = min(r1, x)
+        out[h1 + i] = max(np.float32(x - min(r1, p1)), zero)
+        x = net[h2 + i] + o2
+        r2 = min(r2, x)
+        out[h2 + i] = max(np.float32(x - min(r2, p2)), zero)
+        x = net[h3 + i] + o3
+        r3 = min(r3, x)
+        out[h3 + i] = max(np.float32(x - min(r3, p3)), zero)
+
+
 @njit(cache=True)
 def _backlog(a, c, net, out):  # pragma: no cover - compiled
-    """Fluid FIFO backlog of one run, the year a circle (queue_model.fluid_backlog)."""
+    """Fluid FIFO backlog of one run, the year a circle (queue_model.fluid_backlog): the net
+    work's running sum less its running minimum (at most 0, and at most minus what the year
+    carries round into its start). The running sum is taken in four stretches side by side
+    and each stretch offset by the ones before (float64: the same sums to the last digits)."""
     n = a.size
-    total = 0.0
-    low = 0.0
-    for h in range(n):
+    length = n // CHAINS
+    s0, s1, s2, s3, m0, m1, m2, m3 = _net_pass(a, c, net, length)
+    o0, o1 = 0.0, s0
+    o2 = o1 + s1
+    o3 = o2 + s2
+    total = o3 + s3
+    low = min(min(min(m0 + o0, m1 + o1), min(m2 + o2, m3 + o3)), 0.0)
+    for h in range(CHAINS * length, n):  # the hours the four stretches leave over
         total += np.float64(a[h]) - np.float64(c[h])
         net[h] = total
-        if total < low:
-            low = total
-    carried = net[n - 1] - low
+        low = min(low, total)
+    carried = total - low
+    p0 = min(0.0, -carried)
+    p1 = min(p0, m0 + o0)
+    p2 = min(p1, m1 + o1)
+    p3 = min(p2, m2 + o2)
+    rest = min(p3, m3 + o3)
+    _floor_pass(net, out, length, o0, o1, o2, o3, p0, p1, p2, p3)
     running = np.inf
-    for h in range(n):
-        if net[h] < running:
-            running = net[h]
-        floor = min(running, 0.0)
-        floor = min(floor, -carried)
-        b = np.float32(net[h] - floor)
-        out[h] = b if b > 0 else np.float32(0)
+    for h in range(CHAINS * length, n):
+        running = min(running, net[h])
+        out[h] = max(np.float32(net[h] - min(running, rest)), np.float32(0))
 
 
 @njit(cache=True)
-def _windows(a, hours, cum, out):  # pragma: no cover - compiled
-    """Work arriving in hours s .. s + hours - 1, the year a circle (queue_model.window_sums)."""
-    n = a.size
+def _windows(cum, n, hours, out):  # pragma: no cover - compiled
+    """Work arriving in hours s .. s + hours - 1, the year a circle (queue_model.window_sums),
+    from the cumulative sums ``cum`` of :func:`_fill_windows`."""
     if hours <= 0:
         out[:] = 0
         return
-    cum[0] = 0.0
-    for h in range(n):
-        cum[h + 1] = cum[h] + np.float64(a[h])
-    for i in range(1, hours + 1):
-        cum[n + i] = cum[i] + cum[n]
     for s in range(n):
         out[s] = np.float32(cum[s + hours] - cum[s])
 
@@ -107,10 +163,18 @@ def _shares(a, c_ext, b_ext, windows, whole, part, t, share):  # pragma: no cove
 
 @njit(cache=True)
 def _fill_windows(a, wholes, parts, cum, windows):  # pragma: no cover - compiled
+    """Every target's windows of work (:func:`_windows`), from one cumulative sum of ``a``
+    carried round the year's end (``cum`` has room for ``2 n + 2``)."""
+    n = a.size
+    cum[0] = 0.0
+    for h in range(n):
+        cum[h + 1] = cum[h] + np.float64(a[h])
+    for i in range(1, min(wholes.max() + 1, n + 1) + 1):
+        cum[n + i] = cum[i] + cum[n]
     for t in range(wholes.size):
-        _windows(a, wholes[t], cum, windows[2 * t])
+        _windows(cum, n, wholes[t], windows[2 * t])
         if parts[t] != 0:
-            _windows(a, wholes[t] + 1, cum, windows[2 * t + 1])
+            _windows(cum, n, wholes[t] + 1, windows[2 * t + 1])
 
 
 @njit(cache=True)
@@ -214,19 +278,49 @@ def _slack(r, k, work, in_hours, release, occ, messages, channel_target, wholes,
     return least
 
 
+#: The search's model of the slack: ``B - A x DECAY ** j`` (it rises towards what the team
+#: could ever answer, by less at each step of k; fitted on the shipped and benchmark
+#: queues). Any value finds the same j; a close one finds it in fewer judgements.
+DECAY = 0.98
+#: Model guesses before the search falls back to halving the bracket.
+MODEL_STEPS = 4
+
+
+@njit(cache=True)
+def _model_guess(j_a, f_a, j_b, f_b, lo, hi, top_open):  # pragma: no cover - compiled
+    """The least j where ``B - A DECAY ** j`` through two points reaches 0, inside the
+    bracket (``lo < j < hi``). Where the model never reaches 0, the bracket's top if nothing
+    above meets yet (``hi`` is the grid's end + 1: the run may be short everywhere), else
+    halfway."""
+    u_a, u_b = DECAY**j_a, DECAY**j_b
+    slope = (f_a - f_b) / (u_b - u_a) if u_a != u_b else 0.0  # A
+    level = f_a + slope * u_a  # B
+    if slope <= 0 or level <= 0:
+        return hi - 1 if top_open else (lo + hi) // 2
+    root = np.log(level / slope) / np.log(DECAY)
+    return int(min(max(np.ceil(root - 1e-9), lo + 1), hi - 1))
+
+
 @njit(cache=True)
 def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
-                   wholes, parts, need, scale, ks, start):  # pragma: no cover - compiled
-    """Per run, the least grid index j (k = ``ks[j]``) whose capacity meets every channel's
-    ``need``, and the messages on target there (service._Search.least_k finds the same j by
-    bisection: whether a j meets is monotone in j). j = 0 is known to fail; j is doubled
-    from ``start`` up to the last index, then the bracket is closed by secant guesses on the
-    slack (:func:`_slack`), each checked against its neighbour, bisection after three. A run
-    still short at the last index stops there."""
+                   wholes, parts, need, scale, ks, start, slack_0):  # pragma: no cover
+    """Per run, the least grid index j >= 1 (k = ``ks[j]``) whose capacity meets every
+    channel's ``need``, the messages on target there, and how many judgements it took
+    (service._Search.least_k finds the same j by bisection: whether a j meets is monotone in
+    j). A run still short at the last index stops there.
+
+    ``slack_0`` is each run's slack at j = 0 if known (NaN if not). The search keeps a
+    bracket (lo fails, hi meets) and guesses where the slack (:func:`_slack`) reaches 0 from
+    its model (:func:`_model_guess`) through the two judged points nearest 0, after a first
+    judgement at the median j of the runs before (``start`` for the first run: runs of one
+    scenario need similar k); each model guess's neighbour towards the root is judged too,
+    which closes the bracket when the guess is right. After :data:`MODEL_STEPS` guesses it
+    halves."""
     runs, n = work.shape
     n_ch = messages.shape[0]
     top = ks.size - 1
     j_out = np.zeros(runs, dtype=np.int64)
+    judged = np.zeros(runs, dtype=np.int64)
     within_out = np.zeros((runs, n_ch))
     windows, cum, net, c_ext, b_ext, share = _scratch(n, wholes)
     cap = np.zeros(n, dtype=np.float32)
@@ -235,46 +329,53 @@ def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
         _fill_windows(work[r], wholes, parts, cum, windows)
 
         def slack(j, r):
+            judged[r] += 1
             return _slack(r, np.float32(ks[j]), work, in_hours, release, occ, messages,
                           channel_target, wholes, parts, need, scale, windows, net, c_ext,
                           b_ext, share, cap, within)
 
-        lo, f_lo = 0, slack(0, r)
-        hi = min(start, top)
-        f_hi = slack(hi, r)
-        within_out[r] = within[:, 0]  # the messages on target at hi, kept as hi moves
-        while f_hi < 0 and hi < top:
-            lo, f_lo = hi, f_hi
-            hi = min(hi * 2, top)
-            f_hi = slack(hi, r)
-            within_out[r] = within[:, 0]
-        if f_hi < 0:
-            lo = hi
+        # the two judged points nearest 0: (j, f) of the best and the second best
+        f_lo = slack_0[r] if not np.isnan(slack_0[r]) else slack(0, r)
+        lo, hi = 0, top + 1  # top + 1: "meets", never judged
+        near_j, near_f, next_j, next_f = 0, f_lo, -1, np.nan
+        guess = min(max(start if r == 0 else int(np.median(j_out[:r])), 1), top)
         steps = 0
         while hi - lo > 1:
-            if steps < 3 and f_lo < 0 <= f_hi:
-                guess = lo + int(round(f_lo / (f_lo - f_hi) * (hi - lo)))
-                guess = min(max(guess, lo + 1), hi - 1)
-            else:
-                guess = (lo + hi) // 2
-            steps += 1
             f = slack(guess, r)
             if f >= 0:
-                hi, f_hi = guess, f
+                hi = guess
                 within_out[r] = within[:, 0]
-                probe = hi - 1  # the guess's neighbour below settles it if it fails
             else:
                 lo, f_lo = guess, f
-                probe = lo + 1
-            if hi - lo > 1 and steps <= 3:
+                if guess == top:
+                    within_out[r] = within[:, 0]
+            if abs(f) < abs(near_f):
+                near_j, near_f, next_j, next_f = guess, f, near_j, near_f
+            elif next_j < 0 or abs(f) < abs(next_f):
+                next_j, next_f = guess, f
+            if hi - lo <= 1:
+                break
+            probe = guess - 1 if f >= 0 else guess + 1
+            if 0 < steps <= MODEL_STEPS and lo < probe < hi:
                 f = slack(probe, r)
                 if f >= 0:
-                    hi, f_hi = probe, f
+                    hi = probe
                     within_out[r] = within[:, 0]
                 else:
                     lo, f_lo = probe, f
-        j_out[r] = hi
-    return j_out, within_out
+                    if probe == top:
+                        within_out[r] = within[:, 0]
+                if abs(f) < abs(near_f):
+                    near_j, near_f, next_j, next_f = probe, f, near_j, near_f
+                elif abs(f) < abs(next_f):
+                    next_j, next_f = probe, f
+                if hi - lo <= 1:
+                    break
+            steps += 1
+            guess = _model_guess(near_j, near_f, next_j, next_f, lo, hi, hi > top) \
+                if steps <= MODEL_STEPS else (lo + hi) // 2
+        j_out[r] = min(hi, top)
+    return j_out, within_out, judged
 
 
 def split_targets(targets_hours: list[float]) -> tuple[NDArray, NDArray, NDArray]:

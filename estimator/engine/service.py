@@ -257,7 +257,8 @@ def staff_queue(
             r = search.release if s == spreads[0] else release(s)
             sub = _Search(inbox.subset(rows), in_hours[rows], None if r is None else r[rows],
                           level[rows], total[rows], occ)
-            k_s, within_s = sub.least_k()
+            # k = 1 was judged on the first release already: the search starts from there
+            k_s, within_s = sub.least_k(within_at_1=within[rows] if s == spreads[0] else None)
             people_s = sub.people(k_s)
             cost = np.maximum(people_s, floor[rows, None]).sum(axis=1, dtype=np.float64)
             better = cost < best_cost * (1 - 1e-6)  # ties: the smoother release
@@ -311,14 +312,25 @@ class _Search:
         n = self.total
         return self.level * n - 1e-6 * np.maximum(n, 1)
 
-    def least_k(self, compiled: bool = True) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def slack(self, within: NDArray[np.float64]) -> NDArray[np.float64]:
+        """(rows,) how far each row clears every channel's need, as the compiled search
+        measures it (queue_kernel._slack): the least ``(on time - need) / messages`` over the
+        channels, >= 0 when it meets them all."""
+        need = self._need()
+        gap = (within - need) / np.maximum(self.total, 1.0)
+        return np.where(within < need, gap, np.maximum(gap, 0.0)).min(axis=1)
+
+    def least_k(
+        self, compiled: bool = True, within_at_1: NDArray[np.float64] | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(k, messages on target) per row: the least k on the grid ``K_STEP ** j`` that
         meets every target (a grid, so that a laxer target never gets a larger k), found by
         doubling ``j`` and then bisecting it; rows still short at K_MAX stop there.
 
         Deferred targets only are searched run by run by the compiled queue model
         (``compiled=False``: the whole-array search, the reference in tests); live targets'
-        Erlang C level takes the whole-array search."""
+        Erlang C level takes the whole-array search. ``within_at_1``: the messages on target
+        at k = 1, if already judged (the compiled search then starts from them)."""
         rows = self.total.shape[0]
         ones = np.ones(rows)
         if self.release is None:  # nothing waits for coverage: capacity = work meets all
@@ -328,9 +340,11 @@ class _Search:
         if compiled and self.floor is None:
             index, wholes, parts = split_targets(self.inbox.targets_hours)
             ks = K_STEP ** np.arange(top + 1, dtype=np.float64)
-            j, within = least_k_by_run(self.inbox.work, self.in_hours, self.release, self.occ,
-                                       self.inbox.messages, index, wholes, parts,
-                                       self._need(), np.maximum(self.total, 1.0), ks, start)
+            slack_0 = np.full(rows, np.nan) if within_at_1 is None else self.slack(within_at_1)
+            j, within, _ = least_k_by_run(self.inbox.work, self.in_hours, self.release,
+                                          self.occ, self.inbox.messages, index, wholes, parts,
+                                          self._need(), np.maximum(self.total, 1.0), ks, start,
+                                          slack_0)
             return ks[j], within
         lo = np.zeros(rows, np.int64)  # j = 0 (k = 1) is known to fail on these rows
         hi = np.full(rows, start, np.int64)

@@ -160,3 +160,37 @@ def test_compiled_hours_when_sums_the_masked_hours():
     want = np.stack([people[:, m].sum(axis=1, dtype=np.float64) for m in masks], axis=1)
     np.testing.assert_allclose(hours_when(people, model), want, rtol=1e-9)
     assert model.year.holiday.any()
+
+
+def test_the_search_finds_bisections_k_in_few_judgements_wherever_the_k_falls():
+    """Levels from lax (k = 1.02 meets: the least j the grid allows) to out of reach (short
+    at K_MAX), one per run: the model's guesses find bisection's j in every case, whether the
+    slack at k = 1 is handed in or judged, in fewer judgements than bisection's doubling."""
+    from estimator.engine.backlog import released_backlog
+    from estimator.engine.queue_kernel import least_k_by_run, split_targets
+    from estimator.engine.service import K_MAX, K_STEP
+
+    rng = np.random.default_rng(11)
+    runs = 12
+    inbox = _inbox(rng, runs, [4.0, 8.0])
+    covered = _office_hours(runs)
+    in_hours = np.where(covered, inbox.work, np.float32(0))
+    release = released_backlog(inbox.work, covered, 3)
+    total = inbox.messages.sum(axis=2, dtype=np.float64).T
+    level = np.linspace(0.2, 0.999, runs)[:, None] * np.ones((1, 2))
+    search = _Search(inbox, in_hours, release, level, total, np.float32(0.85))
+    k_numpy, _ = search.least_k(compiled=False)
+    ok_1, within_1 = search.met(np.ones(runs))
+    assert k_numpy.min() == K_STEP and k_numpy.max() == pytest.approx(K_MAX, rel=0.02)
+
+    top = int(np.ceil(np.log(K_MAX) / np.log(K_STEP)))
+    ks = K_STEP ** np.arange(top + 1, dtype=np.float64)
+    index, wholes, parts = split_targets(inbox.targets_hours)
+    for slack_0 in (np.full(runs, np.nan), search.slack(within_1)):
+        j, within, judged = least_k_by_run(
+            inbox.work, in_hours, release, np.float32(0.85), inbox.messages, index, wholes,
+            parts, search._need(), np.maximum(total, 1.0), ks, 36, slack_0)
+        np.testing.assert_array_equal(ks[j], k_numpy)
+        assert judged.mean() < 7 and judged.max() <= 10
+    # and the messages on target are those at the k found
+    np.testing.assert_allclose(within, search.met(ks[j])[1], rtol=1e-9)
