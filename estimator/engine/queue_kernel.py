@@ -259,11 +259,12 @@ def _capacity_at(in_hours, release, occ, k, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _slack(r, k, work, in_hours, release, occ, messages, channel_target, wholes, parts, need,
-           scale, windows, net, c_ext, b_ext, share, cap, within):  # pragma: no cover
+def _slack(r, i, k, work, in_hours, release, occ, messages, channel_target, wholes, parts,
+           need, scale, windows, net, c_ext, b_ext, share, cap, within):  # pragma: no cover
     """How far run ``r`` at capacity factor ``k`` clears every channel's ``need`` of messages
     on time: the least ``(on time - need) / scale`` over the channels, >= 0 when it meets
-    them all (``within`` is left holding the messages on target)."""
+    them all (``within`` is left holding the messages on target). ``need`` and ``scale``
+    are the searched rows', ``i`` run ``r``'s row among them."""
     _capacity_at(in_hours[r], release[r], occ, k, cap)
     no_multiplier = np.zeros((1, 1, 1), dtype=np.float32)
     flags = np.zeros(wholes.size, dtype=np.bool_)
@@ -271,10 +272,10 @@ def _slack(r, k, work, in_hours, release, occ, messages, channel_target, wholes,
                flags, windows, net, c_ext, b_ext, share, within, 1)
     least = np.inf
     for ch in range(messages.shape[0]):
-        if within[ch, 0] < need[r, ch]:  # the test the reference makes, exactly
-            least = min(least, (within[ch, 0] - need[r, ch]) / scale[r, ch])
+        if within[ch, 0] < need[i, ch]:  # the test the reference makes, exactly
+            least = min(least, (within[ch, 0] - need[i, ch]) / scale[i, ch])
         else:
-            least = min(least, max((within[ch, 0] - need[r, ch]) / scale[r, ch], 0.0))
+            least = min(least, max((within[ch, 0] - need[i, ch]) / scale[i, ch], 0.0))
     return least
 
 
@@ -302,53 +303,66 @@ def _model_guess(j_a, f_a, j_b, f_b, lo, hi, top_open):  # pragma: no cover - co
 
 
 @njit(cache=True)
-def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
-                   wholes, parts, need, scale, ks, start, slack_0):  # pragma: no cover
-    """Per run, the least grid index j >= 1 (k = ``ks[j]``) whose capacity meets every
-    channel's ``need``, the messages on target there, and how many judgements it took
-    (service._Search.least_k finds the same j by bisection: whether a j meets is monotone in
-    j). A run still short at the last index stops there.
+def least_k_by_run(work, in_hours, release, occ, messages, rows, channel_target, wholes, parts,
+                   need, scale, ks, start, slack_0, last):  # pragma: no cover - compiled
+    """For each run ``rows[i]``, the least grid index j >= 1 (k = ``ks[j]``) up to ``last[i]``
+    whose capacity meets every channel's ``need[i]``; the messages on target there; whether
+    the run is still short at ``last[i]`` (j is then ``last[i]``); and how many judgements
+    it took. service._Search.least_k finds the same j by bisection: whether a j meets is
+    monotone in j. ``work``, ``in_hours``, ``release`` and ``messages`` hold every run of the
+    queue; the other arrays one row per searched run.
 
-    ``slack_0`` is each run's slack at j = 0 if known (NaN if not). The search keeps a
-    bracket (lo fails, hi meets) and guesses where the slack (:func:`_slack`) reaches 0 from
-    its model (:func:`_model_guess`) through the two judged points nearest 0, after a first
-    judgement at the median j of the runs before (``start`` for the first run: runs of one
-    scenario need similar k); each model guess's neighbour towards the root is judged too,
-    which closes the bracket when the guess is right. After :data:`MODEL_STEPS` guesses it
-    halves."""
-    runs, n = work.shape
+    ``slack_0`` is each run's slack at j = 0 if known (NaN if not). A ``last[i]`` below the
+    grid's end is a limit beyond which the caller has no use for j: it is judged first, and
+    a run short there is done. The search keeps a bracket (lo fails, hi meets) and guesses
+    where the slack (:func:`_slack`) reaches 0 from its model (:func:`_model_guess`) through
+    the two judged points nearest 0, after a first judgement at the median j of the runs
+    before (``start`` for the first run: runs of one scenario need similar k); each model
+    guess's neighbour towards the root is judged too, which closes the bracket when the
+    guess is right. After :data:`MODEL_STEPS` guesses it halves."""
+    n = work.shape[1]
+    searched = rows.size
     n_ch = messages.shape[0]
     top = ks.size - 1
-    j_out = np.zeros(runs, dtype=np.int64)
-    judged = np.zeros(runs, dtype=np.int64)
-    within_out = np.zeros((runs, n_ch))
+    j_out = np.zeros(searched, dtype=np.int64)
+    short = np.zeros(searched, dtype=np.bool_)
+    judged = np.zeros(searched, dtype=np.int64)
+    within_out = np.zeros((searched, n_ch))
     windows, cum, net, c_ext, b_ext, share = _scratch(n, wholes)
     cap = np.zeros(n, dtype=np.float32)
     within = np.zeros((n_ch, 1))
-    for r in range(runs):
+    found = 0  # runs whose least j is known, for the median start
+    found_j = np.zeros(searched, dtype=np.int64)
+    for i in range(searched):
+        r = rows[i]
+        end = min(last[i], top)
+        if end < 1:  # no j of use
+            short[i] = True
+            continue
         _fill_windows(work[r], wholes, parts, cum, windows)
 
-        def slack(j, r):
-            judged[r] += 1
-            return _slack(r, np.float32(ks[j]), work, in_hours, release, occ, messages,
+        def slack(j, r, i):
+            judged[i] += 1
+            return _slack(r, i, np.float32(ks[j]), work, in_hours, release, occ, messages,
                           channel_target, wholes, parts, need, scale, windows, net, c_ext,
                           b_ext, share, cap, within)
 
-        # the two judged points nearest 0: (j, f) of the best and the second best
-        f_lo = slack_0[r] if not np.isnan(slack_0[r]) else slack(0, r)
-        lo, hi = 0, top + 1  # top + 1: "meets", never judged
+        f_lo = slack_0[i] if not np.isnan(slack_0[i]) else slack(0, r, i)
+        lo, hi = 0, end + 1  # end + 1: "meets", never judged
         near_j, near_f, next_j, next_f = 0, f_lo, -1, np.nan
-        guess = min(max(start if r == 0 else int(np.median(j_out[:r])), 1), top)
+        guess = min(max(start if found == 0 else int(np.median(found_j[:found])), 1), end)
+        if end < top:
+            guess = end  # a limit: a run short there needs nothing more
         steps = 0
         while hi - lo > 1:
-            f = slack(guess, r)
+            f = slack(guess, r, i)
             if f >= 0:
                 hi = guess
-                within_out[r] = within[:, 0]
+                within_out[i] = within[:, 0]
             else:
                 lo, f_lo = guess, f
-                if guess == top:
-                    within_out[r] = within[:, 0]
+                if guess == end:
+                    within_out[i] = within[:, 0]
             if abs(f) < abs(near_f):
                 near_j, near_f, next_j, next_f = guess, f, near_j, near_f
             elif next_j < 0 or abs(f) < abs(next_f):
@@ -357,14 +371,14 @@ def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
                 break
             probe = guess - 1 if f >= 0 else guess + 1
             if 0 < steps <= MODEL_STEPS and lo < probe < hi:
-                f = slack(probe, r)
+                f = slack(probe, r, i)
                 if f >= 0:
                     hi = probe
-                    within_out[r] = within[:, 0]
+                    within_out[i] = within[:, 0]
                 else:
                     lo, f_lo = probe, f
-                    if probe == top:
-                        within_out[r] = within[:, 0]
+                    if probe == end:
+                        within_out[i] = within[:, 0]
                 if abs(f) < abs(near_f):
                     near_j, near_f, next_j, next_f = probe, f, near_j, near_f
                 elif abs(f) < abs(next_f):
@@ -372,10 +386,14 @@ def least_k_by_run(work, in_hours, release, occ, messages, channel_target,
                 if hi - lo <= 1:
                     break
             steps += 1
-            guess = _model_guess(near_j, near_f, next_j, next_f, lo, hi, hi > top) \
+            guess = _model_guess(near_j, near_f, next_j, next_f, lo, hi, hi > end) \
                 if steps <= MODEL_STEPS else (lo + hi) // 2
-        j_out[r] = min(hi, top)
-    return j_out, within_out, judged
+        short[i] = hi > end
+        j_out[i] = min(hi, end)
+        if not short[i] or end == top:
+            found_j[found] = j_out[i]
+            found += 1
+    return j_out, within_out, short, judged
 
 
 def split_targets(targets_hours: list[float]) -> tuple[NDArray, NDArray, NDArray]:

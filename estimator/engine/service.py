@@ -28,6 +28,7 @@ A person on the queue writes replies at most ``max_occupancy`` of the hour, so r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -235,17 +236,18 @@ def staff_queue(
         return Staffing(people=inbox.work / occ, capacity=inbox.work, factor=np.ones(runs),
                         spread=np.ones(runs, np.int64), within=total.copy(), best=best,
                         total=total, **seen)
-    # the smoothest release the scenario allows, and all of it at once
-    spreads = [1] if always else sorted({spec.spread_hours, 1}, reverse=True)
+    # all of the backlog at once, and the smoothest release the scenario allows
+    spreads = [1] if always else sorted({spec.spread_hours, 1})
+    smooth = spreads[-1]
     in_hours = inbox.work if always else np.where(covered, inbox.work, FLOAT(0))
     def release(s: int) -> NDArray[np.float32] | None:
         return None if always else released_backlog(inbox.work, covered, s)
 
-    search = _Search(inbox, in_hours, release(spreads[0]), level, total, occ)
+    search = _Search(inbox, in_hours, release(smooth), level, total, occ)
     k = np.ones(runs)
     ok, within = search.met(k)
     people = search.people(k)
-    spread = np.full(runs, spreads[0])
+    spread = np.full(runs, smooth)
     rows = np.flatnonzero(~ok)
     if rows.size:
         best_cost = np.full(rows.size, np.inf)
@@ -254,14 +256,18 @@ def staff_queue(
         chosen_people = people[rows]
         chosen_within = within[rows]
         for s in spreads:
-            r = search.release if s == spreads[0] else release(s)
-            sub = _Search(inbox.subset(rows), in_hours[rows], None if r is None else r[rows],
-                          level[rows], total[rows], occ)
-            # k = 1 was judged on the first release already: the search starts from there
-            k_s, within_s = sub.least_k(within_at_1=within[rows] if s == spreads[0] else None)
-            people_s = sub.people(k_s)
+            r = search.release if s == smooth else release(s)
+            sub = _Search(inbox, in_hours, r, level[rows], total[rows], occ, rows=rows)
+            # k = 1 was judged on the smoothest release: its search starts from there, and
+            # needs its k only where it could cost no more than the sharper release's
+            k_s, within_s = sub.least_k(
+                within_at_1=within[rows] if s == smooth else None,
+                cost_limit=None if s == spreads[0] else best_cost / (1 - 1e-6))
+            missing = np.isnan(k_s)  # past the limit: this release costs more
+            people_s = sub.people(np.where(missing, 1.0, k_s))
             cost = np.maximum(people_s, floor[rows, None]).sum(axis=1, dtype=np.float64)
-            better = cost < best_cost * (1 - 1e-6)  # ties: the smoother release
+            cost[missing] = np.inf
+            better = cost * (1 - 1e-6) <= best_cost  # ties: the smoother release
             best_cost = np.where(better, cost, best_cost)
             chosen_k = np.where(better, k_s, chosen_k)
             chosen_s = np.where(better, s, chosen_s)
@@ -277,12 +283,19 @@ def staff_queue(
 
 class _Search:
     """The least k for one release of the backlog: reply capacity ``in_hours + k x
-    release`` (at least the Erlang C floor of live targets), for the rows of one inbox."""
+    release`` (at least the Erlang C floor of live targets), for some runs of one inbox
+    (``rows``; all if None). ``level`` and ``total`` are those runs'; the inbox, ``in_hours``
+    and ``release`` hold every run (the compiled search reads them in place)."""
 
     def __init__(self, inbox: Inbox, in_hours: NDArray[np.float32],
                  release: NDArray[np.float32] | None, level: NDArray, total: NDArray,
-                 occ: np.float32) -> None:
-        self.inbox, self.in_hours, self.release = inbox, in_hours, release
+                 occ: np.float32, rows: NDArray[np.int64] | None = None) -> None:
+        self.every_run = (inbox, in_hours, release)
+        self.rows = rows
+        if rows is not None:
+            in_hours = in_hours[rows]
+            release = None if release is None else release[rows]
+        self.in_hours, self.release = in_hours, release
         self.level, self.total, self.occ = level, total, occ
         table = inbox.spec.table
         # live targets: Erlang C whole people each covered hour, on the hour's work to do
@@ -290,6 +303,12 @@ class _Search:
         if table is not None:
             offered = in_hours if release is None else in_hours + release
             self.floor = table.agents(offered).astype(FLOAT)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        """The inbox of the searched runs."""
+        inbox = self.every_run[0]
+        return inbox if self.rows is None else inbox.subset(self.rows)
 
     def people(self, k: NDArray[np.float64]) -> NDArray[np.float32]:
         if self.release is None:
@@ -321,7 +340,8 @@ class _Search:
         return np.where(within < need, gap, np.maximum(gap, 0.0)).min(axis=1)
 
     def least_k(
-        self, compiled: bool = True, within_at_1: NDArray[np.float64] | None = None
+        self, compiled: bool = True, within_at_1: NDArray[np.float64] | None = None,
+        cost_limit: NDArray[np.float64] | None = None,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(k, messages on target) per row: the least k on the grid ``K_STEP ** j`` that
         meets every target (a grid, so that a laxer target never gets a larger k), found by
@@ -330,7 +350,10 @@ class _Search:
         Deferred targets only are searched run by run by the compiled queue model
         (``compiled=False``: the whole-array search, the reference in tests); live targets'
         Erlang C level takes the whole-array search. ``within_at_1``: the messages on target
-        at k = 1, if already judged (the compiled search then starts from them)."""
+        at k = 1, if already judged (the compiled search then starts from them).
+        ``cost_limit``: per row, the on-duty hours beyond which the caller has no use for
+        k; the compiled search leaves k NaN where the least k would cost more (the
+        whole-array search ignores it and finds every k)."""
         rows = self.total.shape[0]
         ones = np.ones(rows)
         if self.release is None:  # nothing waits for coverage: capacity = work meets all
@@ -338,14 +361,16 @@ class _Search:
         top = int(np.ceil(np.log(K_MAX) / np.log(K_STEP)))
         start = min(int(np.ceil(np.log(2) / np.log(K_STEP))), top)
         if compiled and self.floor is None:
-            index, wholes, parts = split_targets(self.inbox.targets_hours)
+            inbox, in_hours, release = self.every_run
+            index, wholes, parts = split_targets(inbox.targets_hours)
             ks = K_STEP ** np.arange(top + 1, dtype=np.float64)
             slack_0 = np.full(rows, np.nan) if within_at_1 is None else self.slack(within_at_1)
-            j, within, _ = least_k_by_run(self.inbox.work, self.in_hours, self.release,
-                                          self.occ, self.inbox.messages, index, wholes, parts,
-                                          self._need(), np.maximum(self.total, 1.0), ks, start,
-                                          slack_0)
-            return ks[j], within
+            last = np.full(rows, top) if cost_limit is None else self._last_j(cost_limit, top)
+            j, within, short, _ = least_k_by_run(
+                inbox.work, in_hours, release, self.occ, inbox.messages,
+                np.arange(rows) if self.rows is None else self.rows, index, wholes, parts,
+                self._need(), np.maximum(self.total, 1.0), ks, start, slack_0, last)
+            return np.where(short & (last < top), np.nan, ks[j]), within
         lo = np.zeros(rows, np.int64)  # j = 0 (k = 1) is known to fail on these rows
         hi = np.full(rows, start, np.int64)
         while True:
@@ -364,6 +389,17 @@ class _Search:
             lo = np.where(open_ & ~ok_mid, mid, lo)
         k = K_STEP ** hi.astype(np.float64)
         return k, self.met(k)[1]
+
+    def _last_j(self, cost_limit: NDArray[np.float64], top: int) -> NDArray[np.int64]:
+        """Per row, the last grid index whose on-duty hours could stay within ``cost_limit``:
+        they are at least the people on the queue, ``(in_hours + k release) / occ`` summed
+        over the hours (less a margin far wider than float32's rounding)."""
+        base = self.in_hours.sum(axis=1, dtype=np.float64)
+        spread = self.release.sum(axis=1, dtype=np.float64)
+        k_max = (cost_limit * float(self.occ) / (1 - 1e-4) - base) / np.maximum(spread, 1e-30)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            j = np.floor(np.log(np.maximum(k_max, 1e-300)) / np.log(K_STEP) + 1e-9)
+        return np.where(np.isfinite(k_max), np.clip(j, -1, top), top).astype(np.int64)
 
 
 def base_people(

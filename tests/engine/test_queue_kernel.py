@@ -186,11 +186,26 @@ def test_the_search_finds_bisections_k_in_few_judgements_wherever_the_k_falls():
     top = int(np.ceil(np.log(K_MAX) / np.log(K_STEP)))
     ks = K_STEP ** np.arange(top + 1, dtype=np.float64)
     index, wholes, parts = split_targets(inbox.targets_hours)
+    every = np.arange(runs)
     for slack_0 in (np.full(runs, np.nan), search.slack(within_1)):
-        j, within, judged = least_k_by_run(
-            inbox.work, in_hours, release, np.float32(0.85), inbox.messages, index, wholes,
-            parts, search._need(), np.maximum(total, 1.0), ks, 36, slack_0)
+        j, within, short, judged = least_k_by_run(
+            inbox.work, in_hours, release, np.float32(0.85), inbox.messages, every, index,
+            wholes, parts, search._need(), np.maximum(total, 1.0), ks, 36, slack_0,
+            np.full(runs, top))
         np.testing.assert_array_equal(ks[j], k_numpy)
         assert judged.mean() < 7 and judged.max() <= 10
+        assert list(short) == list(k_numpy >= K_MAX)  # short only where K_MAX is
     # and the messages on target are those at the k found
     np.testing.assert_allclose(within, search.met(ks[j])[1], rtol=1e-9)
+
+    # some of the runs, read in place; with a limit on the on-duty hours: k where the least
+    # k costs no more, NaN where it would cost more
+    rows = np.array([1, 4, 6, 7, 9, 10])
+    sub = _Search(inbox, in_hours, release, level[rows], total[rows], np.float32(0.85),
+                  rows=rows)
+    cost = sub.people(k_numpy[rows]).sum(axis=1, dtype=np.float64)
+    limit = np.where(np.arange(rows.size) % 2 == 0, cost * 1.001, cost * 0.98)
+    k_sub, within_sub = sub.least_k(cost_limit=limit)
+    np.testing.assert_array_equal(k_sub[::2], k_numpy[rows][::2])
+    assert np.isnan(k_sub[1::2]).all()
+    np.testing.assert_allclose(within_sub[::2], within[rows][::2], rtol=1e-9)
