@@ -148,6 +148,7 @@ class OnDuty:
     people: NDArray[np.float32]  # (runs, hours)
     people_base: NDArray[np.float32]  # the same without the crises
     crisis_watch: NDArray[np.float64]  # (runs, roles) round-the-clock watch crises add
+    by_hour_of_week: NDArray[np.float32]  # (runs, 168) people on duty, mean over the weeks
 
 
 @dataclass
@@ -254,34 +255,97 @@ def staff_queues(model: Model, draws: Draws) -> Queues:
 def staff_on_duty(model: Model, draws: Draws, queues: Queues) -> OnDuty:
     """On duty ``max(min_on_duty, reply people + monitoring)`` in every covered hour: adds
     the on-duty role's hours beyond its reply people, and its watching, to the queues'
-    weeks and on-duty hours."""
+    weeks and on-duty hours (one compiled pass per run: :func:`_on_duty_pass`)."""
     runs, crises = draws.runs, draws.crises
-    on_duty = np.zeros((runs, HOURS), dtype=FLOAT)
     crisis_watch = np.zeros((runs, len(model.roles)))
     if model.on_duty_role is None:
-        return OnDuty(people=on_duty, people_base=on_duty, crisis_watch=crisis_watch)
+        on_duty = np.zeros((runs, HOURS), dtype=FLOAT)
+        return OnDuty(people=on_duty, people_base=on_duty, crisis_watch=crisis_watch,
+                      by_hour_of_week=np.zeros((runs, HOURS_PER_WEEK), FLOAT))
     od = model.on_duty_role
     weeks, weeks_base = queues.weeks, queues.weeks_base
-    mon = draws.monitoring[:, None].astype(FLOAT)
-    on_duty = np.where(draws.covered, np.maximum(model.min_on_duty, queues.people + mon), 0)
-    on_duty = on_duty.astype(FLOAT, copy=False)
-    weeks.presence[:, od] += weekly(on_duty) - weekly(queues.people)
-    queues.on_duty_when[:, od] += hours_when(on_duty - queues.people, model)
-    weeks.watching[:, od] = draws.monitoring[:, None] * weekly(draws.covered)
+    weekday = np.arange(DAYS) % 7
+    (on_duty, on_duty_base, by_hour_of_week, on_duty_week, people_week, covered_week, when,
+     base_week, people_base_week, base_covered_week, watch) = _on_duty_pass(
+        queues.people, queues.people_base, rows_of(draws.covered), rows_of(draws.base_covered),
+        FLOAT(model.min_on_duty), draws.monitoring.astype(FLOAT), weekday >= 5,
+        np.ascontiguousarray(model.year.holiday[:DAYS]), crises is not None)
+    weeks.presence[:, od] += on_duty_week - people_week
+    queues.on_duty_when[:, od] += when
+    weeks.watching[:, od] = draws.monitoring[:, None] * covered_week
     if crises is None:
         queues.weeks_base = weeks
-        return OnDuty(people=on_duty, people_base=on_duty, crisis_watch=crisis_watch)
-    on_duty_base = np.where(
-        draws.base_covered, np.maximum(model.min_on_duty, queues.people_base + mon), 0
-    ).astype(FLOAT, copy=False)
-    np.minimum(on_duty_base, on_duty, out=on_duty_base)
-    weeks_base.presence[:, od] += weekly(on_duty_base) - weekly(queues.people_base)
+        return OnDuty(people=on_duty, people_base=on_duty, crisis_watch=crisis_watch,
+                      by_hour_of_week=by_hour_of_week)
+    weeks_base.presence[:, od] += base_week - people_base_week
     # the round-the-clock watch crises add, beyond their surge's reply people
-    crisis_watch[:, od] = np.maximum(
-        (on_duty - on_duty_base).sum(axis=1, dtype=np.float64)
-        - (queues.people - queues.people_base).sum(axis=1, dtype=np.float64), 0.0)
-    weeks_base.watching[:, od] = draws.monitoring[:, None] * weekly(draws.base_covered)
-    return OnDuty(people=on_duty, people_base=on_duty_base, crisis_watch=crisis_watch)
+    crisis_watch[:, od] = np.maximum(watch, 0.0)
+    weeks_base.watching[:, od] = draws.monitoring[:, None] * base_covered_week
+    return OnDuty(people=on_duty, people_base=on_duty_base, crisis_watch=crisis_watch,
+                  by_hour_of_week=by_hour_of_week)
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _on_duty_pass(people, people_base, covered, base_covered, min_on_duty, monitoring, weekend,
+                  holiday, with_crises):  # pragma: no cover - compiled
+    """:func:`staff_on_duty` for every run, hour by hour in one pass: on duty (float32, as
+    the numpy statement ``where(covered, max(min_on_duty, people + monitoring), 0)``), the
+    same without the crises (never more), and their sums (float64, in whatever order is
+    fastest): by week, on duty beyond the reply people by :data:`ON_DUTY_WHEN`, the mean
+    week by hour, and the watch the crises add. ``covered`` and ``base_covered`` have one
+    row per run, or one row for all runs."""
+    runs, n = people.shape
+    weeks = n // HOURS_PER_WEEK
+    zero = np.float32(0)
+    on_duty = np.empty((runs, n), dtype=np.float32)
+    on_duty_base = np.empty((runs, n), dtype=np.float32) if with_crises else on_duty
+    by_hour_of_week = np.empty((runs, HOURS_PER_WEEK), dtype=np.float32)
+    sums = np.zeros((6, runs, weeks))
+    on_duty_week, people_week, covered_week = sums[0], sums[1], sums[2]
+    base_week, people_base_week, base_covered_week = sums[3], sums[4], sums[5]
+    when = np.zeros((runs, len(ON_DUTY_WHEN)))
+    watch = np.zeros(runs)
+    mean_week = np.zeros(HOURS_PER_WEEK)
+    added = np.empty(n, dtype=np.float32)  # on duty beyond the reply people
+    for r in range(runs):
+        cov = covered[r if covered.shape[0] > 1 else 0]
+        base_cov = base_covered[r if base_covered.shape[0] > 1 else 0]
+        p, pb, o, ob = people[r], people_base[r], on_duty[r], on_duty_base[r]
+        mon = monitoring[r]
+        mean_week[:] = 0.0
+        extra = 0.0
+        for w in range(weeks):
+            start = w * HOURS_PER_WEEK
+            o_sum = p_sum = c_sum = ob_sum = pb_sum = cb_sum = 0.0
+            for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
+                h = start + k
+                v = max(min_on_duty, p[h] + mon) if cov[h] else zero
+                o[h] = v
+                added[h] = v - p[h]
+                o_sum += np.float64(v)
+                p_sum += np.float64(p[h])
+                c_sum += 1.0 if cov[h] else 0.0
+                mean_week[k] += np.float64(v)
+                if with_crises:
+                    vb = max(min_on_duty, pb[h] + mon) if base_cov[h] else zero
+                    vb = min(vb, v)
+                    ob[h] = vb
+                    ob_sum += np.float64(vb)
+                    pb_sum += np.float64(pb[h])
+                    cb_sum += 1.0 if base_cov[h] else 0.0
+                    extra += np.float64(v - vb) - np.float64(p[h] - pb[h])
+            on_duty_week[r, w] = o_sum
+            people_week[r, w] = p_sum
+            covered_week[r, w] = c_sum
+            base_week[r, w] = ob_sum
+            people_base_week[r, w] = pb_sum
+            base_covered_week[r, w] = cb_sum
+        for k in range(HOURS_PER_WEEK):
+            by_hour_of_week[r, k] = np.float32(mean_week[k] / weeks)
+        watch[r] = extra
+        _when_row(added, weekend, holiday, when[r])
+    return (on_duty, on_duty_base, by_hour_of_week, on_duty_week, people_week, covered_week,
+            when, base_week, people_base_week, base_covered_week, watch)
 
 
 def crisis_hours(model: Model, draws: Draws, on_duty: OnDuty) -> CrisisHours:
@@ -349,9 +413,7 @@ def outputs(
         "hours_by_role_kind": roles.hours_by_kind,
         "weekly_hours_by_role": roles.weekly_hours.astype(np.float32),
         "weekly_crisis_hours": roles.weekly_crisis.astype(np.float32),
-        "on_duty_by_hour_of_week": on_duty.people.reshape(runs, WEEKS, HOURS_PER_WEEK)
-        .mean(axis=1)
-        .astype(np.float32),
+        "on_duty_by_hour_of_week": on_duty.by_hour_of_week,
         "covered_hours": draws.covered.sum(axis=1).astype(np.float64),
         "crisis_count": np.zeros(runs) if crises is None else crises.count,
         "crisis_triaged_messages": crisis.triaged,
@@ -436,22 +498,27 @@ def _hours_when(people, weekend, holiday):  # pragma: no cover - compiled
     runs, n = people.shape
     out = np.zeros((runs, len(ON_DUTY_WHEN)))
     for r in range(runs):
-        p = people[r]
-        for d in range(n // 24):
-            day = 0.0
-            evening = 0.0
-            night = 0.0
-            for k in range(24):
-                x = np.float64(p[d * 24 + k])
-                day += x
-                evening += x if k >= EVENING_STARTS else 0.0
-                night += x if k < DAY_STARTS else 0.0
-            out[r, 0] += day
-            out[r, 1] += evening
-            out[r, 2] += night
-            out[r, 3] += day if weekend[d] else 0.0
-            out[r, 4] += day if holiday[d] else 0.0
+        _when_row(people[r], weekend, holiday, out[r])
     return out
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _when_row(p, weekend, holiday, out):  # pragma: no cover - compiled
+    """:func:`hours_when` of one run's hours ``p``, added to ``out``."""
+    for d in range(p.size // 24):
+        day = 0.0
+        evening = 0.0
+        night = 0.0
+        for k in range(24):
+            x = np.float64(p[d * 24 + k])
+            day += x
+            evening += x if k >= EVENING_STARTS else 0.0
+            night += x if k < DAY_STARTS else 0.0
+        out[0] += day
+        out[1] += evening
+        out[2] += night
+        out[3] += day if weekend[d] else 0.0
+        out[4] += day if holiday[d] else 0.0
 
 
 def _bincount(cells: NDArray[np.int64], weights: NDArray, size: int) -> NDArray[np.float64]:
