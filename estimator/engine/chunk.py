@@ -49,6 +49,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from estimator.engine.arrivals import Arrivals
 from estimator.engine.calendar import DAYS, HOURS, HOURS_PER_WEEK, WEEKS
 from estimator.engine.calendar_periods import content_factors
 from estimator.engine.compile import (
@@ -219,21 +220,23 @@ def staff_queues(model: Model, draws: Draws) -> Queues:
     weeks, weeks_base = Weeks.zeros(runs, n_roles), Weeks.zeros(runs, n_roles)
     on_duty_when = np.zeros((runs, n_roles, len(ON_DUTY_WHEN)))
     inboxes, staffings = [], []
-    profiles = {name: p.astype(FLOAT).reshape(HOURS_PER_WEEK)
-                for name, p in model.profiles.items()}
+    names = list(model.profiles)
+    profiles = np.stack([model.profiles[name].astype(FLOAT).reshape(HOURS_PER_WEEK)
+                         for name in names] or [np.zeros(HOURS_PER_WEEK, FLOAT)])
     surge = np.zeros((1, 1), FLOAT) if crises is None else crises.surge
     for q in model.queues:
-        # messages and reply work by hour, made and counted run by run (queue_kernel)
+        # messages by day and reply work by hour, made and counted run by run (queue_kernel)
         targets_hours = [model.channels[c].within_minutes / 60 for c in q.channels]
         index, _, _ = split_targets(targets_hours)
         targets = np.array(list(dict.fromkeys(targets_hours)))
-        messages, work, work_base, *totals = queue_arrivals(
-            draws.daily, np.array(q.channels, np.int64),
-            np.stack([profiles[model.channels[c].profile] for c in q.channels]),
+        profile = np.array([names.index(model.channels[c].profile) for c in q.channels])
+        day_24, work, work_base, *totals = queue_arrivals(
+            draws.daily, np.array(q.channels, np.int64), profile, profiles,
             np.array([model.channels[c].handle_minutes / 60 for c in q.channels], FLOAT),
-            surge, crises is not None, rows_of(draws.next_covered), rows_of(draws.covered),
-            index, targets)
-        inbox = _inbox(model, q, work, messages)
+            surge, rows_of(draws.next_covered), rows_of(draws.covered), index, targets)
+        arrivals = Arrivals(day=day_24, profile=profile, profiles=profiles,
+                            surge=None if crises is None else crises.surge)
+        inbox = _inbox(model, q, work, arrivals)
         inbox.totals = tuple(totals)
         free = idle_on_duty if q.role == model.on_duty_role else None
         staffing = staff_queue(inbox, draws.covered, draws.next_covered, occupancy, free)
@@ -448,11 +451,11 @@ def outputs(
     return out
 
 
-def _inbox(model: Model, q: QueueSpec, work: NDArray, messages: NDArray) -> Inbox:
+def _inbox(model: Model, q: QueueSpec, work: NDArray, arrivals: Arrivals) -> Inbox:
     return Inbox(
         spec=q,
         work=work.astype(FLOAT, copy=False),
-        messages=messages,
+        arrivals=arrivals,
         targets_hours=[model.channels[c].within_minutes / 60 for c in q.channels],
         levels=[model.channels[c].service_level for c in q.channels],
         handle_minutes=q.handle_minutes,

@@ -180,7 +180,8 @@ def _fill_windows(a, wholes, parts, cum, windows):  # pragma: no cover - compile
 @njit(cache=True)
 def _judge_row(a, c, messages, r, channel_target, wholes, parts, multiplier, has_multiplier,
                windows, net, c_ext, b_ext, share, within, weeks):  # pragma: no cover
-    """Messages on target per channel (and per week when ``weeks`` > 1) for run ``r``."""
+    """Messages on target per channel (and per week when ``weeks`` > 1) for run ``r``, whose
+    messages by hour are ``messages`` (channels, hours: :func:`_hour_messages`)."""
     n = a.size
     _backlog(a, c, net, b_ext[1 : n + 1])
     b_ext[0] = b_ext[n]
@@ -197,9 +198,29 @@ def _judge_row(a, c, messages, r, channel_target, wholes, parts, multiplier, has
         for ch in range(channel_target.size):
             if channel_target[ch] == t:
                 if weeks == 1:
-                    within[ch, 0] += _dot(messages[ch, r], share)
+                    within[ch, 0] += _dot(messages[ch], share)
                 else:
-                    _dot_weeks(messages[ch, r], share, within[ch])
+                    _dot_weeks(messages[ch], share, within[ch])
+
+
+@njit(cache=True)
+def _hour_messages(arrivals, r, out):  # pragma: no cover - compiled
+    """``out[j, h]``: run ``r``'s messages of channel j in hour h, from its day's messages /
+    24 times its profile's hour-of-week weight, times 1 + the surge (the float32 steps of
+    volumes.hourly and the surge: the same numbers as arrivals.Arrivals.hourly)."""
+    day, profile, profiles, surge = arrivals
+    n = out.shape[1]
+    for j in range(out.shape[0]):
+        m = out[j]
+        weights = profiles[profile[j]]
+        for d in range(n // 24):
+            x = day[j, r, d]
+            week_day = (d % 7) * 24
+            for k in range(24):
+                m[d * 24 + k] = x * weights[week_day + k]
+        if surge.shape[1] > 1:
+            for h in range(n):
+                m[h] = m[h] * (np.float32(1.0) + surge[r, h])
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
@@ -224,27 +245,64 @@ def _dot_weeks(x, y, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _scratch(n, wholes):  # pragma: no cover - compiled
+def _scratch(n, wholes, arrivals):  # pragma: no cover - compiled
     """A run's working arrays: windows, cumulative sums, net work, capacity and backlog
-    padded so that no index wraps, shares."""
+    padded so that no index wraps, shares, the run's messages by hour."""
     pad = wholes.max() + 2
     return (np.zeros((2 * wholes.size, n), dtype=np.float32), np.zeros(2 * n + 2),
             np.zeros(n), np.zeros(n + pad, dtype=np.float32),
-            np.zeros(n + pad + 1, dtype=np.float32), np.zeros(n, dtype=np.float32))
+            np.zeros(n + pad + 1, dtype=np.float32), np.zeros(n, dtype=np.float32),
+            np.zeros((arrivals[1].size, n), dtype=np.float32))
 
 
 @njit(cache=True)
-def on_time_by_run(work, capacity, messages, channel_target, wholes, parts, multiplier,
+def on_time_by_run(work, capacity, arrivals, channel_target, wholes, parts, multiplier,
                    has_multiplier, weeks):  # pragma: no cover - compiled
     """(runs, channels, weeks) messages answered on target with this capacity."""
     runs, n = work.shape
-    out = np.zeros((runs, messages.shape[0], weeks))
-    windows, cum, net, c_ext, b_ext, share = _scratch(n, wholes)
+    out = np.zeros((runs, channel_target.size, weeks))
+    windows, cum, net, c_ext, b_ext, share, messages = _scratch(n, wholes, arrivals)
     for r in range(runs):
         _fill_windows(work[r], wholes, parts, cum, windows)
+        _hour_messages(arrivals, r, messages)
         _judge_row(work[r], capacity[r], messages, r, channel_target, wholes, parts,
                    multiplier, has_multiplier, windows, net, c_ext, b_ext, share, out[r],
                    weeks)
+    return out
+
+
+@njit(cache=True)
+def on_time_rostered(work, shape, covered, hours, occ, arrivals, channel_target, wholes,
+                     parts):  # pragma: no cover - compiled
+    """(runs, channels, weeks) messages on target when each week's ``hours[r]`` person-hours
+    of a team are rostered in the shape of ``shape`` (people by hour; every covered hour
+    gets 0.001 more, so that no covered hour is dark), at the occupancy cap ``occ``:
+    service.current_staff's numpy statement, run by run."""
+    runs, n = work.shape
+    weeks = n // HOURS_PER_WEEK
+    out = np.zeros((runs, channel_target.size, weeks))
+    windows, cum, net, c_ext, b_ext, share, messages = _scratch(n, wholes, arrivals)
+    cap = np.zeros(n, dtype=np.float32)
+    no_multiplier = np.zeros((1, 1, 1), dtype=np.float32)
+    flags = np.zeros(wholes.size, dtype=np.bool_)
+    light = np.float32(1e-3)
+    for r in range(runs):
+        cov = covered[r if covered.shape[0] > 1 else 0]
+        x = shape[r]
+        for w in range(weeks):
+            start = w * HOURS_PER_WEEK
+            total = 0.0
+            for k in range(HOURS_PER_WEEK):
+                weight = x[start + k] + light if cov[start + k] else x[start + k]
+                cap[start + k] = weight
+                total += np.float64(weight)
+            scale = np.float32(hours[r] / total) if total > 0 else np.float32(0)
+            for k in range(HOURS_PER_WEEK):
+                cap[start + k] = (cap[start + k] * scale) * occ
+        _fill_windows(work[r], wholes, parts, cum, windows)
+        _hour_messages(arrivals, r, messages)
+        _judge_row(work[r], cap, messages, r, channel_target, wholes, parts, no_multiplier,
+                   flags, windows, net, c_ext, b_ext, share, out[r], weeks)
     return out
 
 
@@ -260,7 +318,8 @@ def _capacity_at(in_hours, release, occ, k, out):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _slack(r, i, k, work, in_hours, release, occ, messages, channel_target, wholes, parts,
-           need, scale, windows, net, c_ext, b_ext, share, cap, within):  # pragma: no cover
+           need, scale, windows, net, c_ext, b_ext, share, cap, within
+           ):  # pragma: no cover - compiled
     """How far run ``r`` at capacity factor ``k`` clears every channel's ``need`` of messages
     on time: the least ``(on time - need) / scale`` over the channels, >= 0 when it meets
     them all (``within`` is left holding the messages on target). ``need`` and ``scale``
@@ -271,7 +330,7 @@ def _slack(r, i, k, work, in_hours, release, occ, messages, channel_target, whol
     _judge_row(work[r], cap, messages, r, channel_target, wholes, parts, no_multiplier,
                flags, windows, net, c_ext, b_ext, share, within, 1)
     least = np.inf
-    for ch in range(messages.shape[0]):
+    for ch in range(channel_target.size):
         if within[ch, 0] < need[i, ch]:  # the test the reference makes, exactly
             least = min(least, (within[ch, 0] - need[i, ch]) / scale[i, ch])
         else:
@@ -303,13 +362,13 @@ def _model_guess(j_a, f_a, j_b, f_b, lo, hi, top_open):  # pragma: no cover - co
 
 
 @njit(cache=True)
-def least_k_by_run(work, in_hours, release, occ, messages, rows, channel_target, wholes, parts,
+def least_k_by_run(work, in_hours, release, occ, arrivals, rows, channel_target, wholes, parts,
                    need, scale, ks, start, slack_0, last):  # pragma: no cover - compiled
     """For each run ``rows[i]``, the least grid index j >= 1 (k = ``ks[j]``) up to ``last[i]``
     whose capacity meets every channel's ``need[i]``; the messages on target there; whether
     the run is still short at ``last[i]`` (j is then ``last[i]``); and how many judgements
     it took. service._Search.least_k finds the same j by bisection: whether a j meets is
-    monotone in j. ``work``, ``in_hours``, ``release`` and ``messages`` hold every run of the
+    monotone in j. ``work``, ``in_hours``, ``release`` and ``arrivals`` hold every run of the
     queue; the other arrays one row per searched run.
 
     ``slack_0`` is each run's slack at j = 0 if known (NaN if not). A ``last[i]`` below the
@@ -322,13 +381,13 @@ def least_k_by_run(work, in_hours, release, occ, messages, rows, channel_target,
     guess is right. After :data:`MODEL_STEPS` guesses it halves."""
     n = work.shape[1]
     searched = rows.size
-    n_ch = messages.shape[0]
+    n_ch = channel_target.size
     top = ks.size - 1
     j_out = np.zeros(searched, dtype=np.int64)
     short = np.zeros(searched, dtype=np.bool_)
     judged = np.zeros(searched, dtype=np.int64)
     within_out = np.zeros((searched, n_ch))
-    windows, cum, net, c_ext, b_ext, share = _scratch(n, wholes)
+    windows, cum, net, c_ext, b_ext, share, messages = _scratch(n, wholes, arrivals)
     cap = np.zeros(n, dtype=np.float32)
     within = np.zeros((n_ch, 1))
     found = 0  # runs whose least j is known, for the median start
@@ -340,6 +399,7 @@ def least_k_by_run(work, in_hours, release, occ, messages, rows, channel_target,
             short[i] = True
             continue
         _fill_windows(work[r], wholes, parts, cum, windows)
+        _hour_messages(arrivals, r, messages)
 
         def slack(j, r, i):
             judged[i] += 1
@@ -414,109 +474,117 @@ def split_targets(targets_hours: list[float]) -> tuple[NDArray, NDArray, NDArray
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
-def _row_totals(messages, r, nc, cov, channel_target, targets_hours, total, best, uncovered,
-                weekly):  # pragma: no cover - compiled
-    """:func:`message_totals` for run ``r``: sums in float64, in whatever order is fastest
-    (counts: the last digits do not matter, and they never depend on the chunk)."""
+def _channel_totals(m, nc, cov, reach, weekly):  # pragma: no cover - compiled
+    """One channel's hours ``m`` of one run: (its messages, those any team could answer on
+    target with this coverage, those in uncovered hours); each week's added to ``weekly``.
+    Sums in float64, in whatever order is fastest (counts: the last digits do not matter,
+    and they never depend on the chunk)."""
     zero = np.float32(0.0)
     one = np.float32(1.0)
-    weeks = weekly.shape[1]
-    for ch in range(messages.shape[0]):
-        m = messages[ch, r]
-        reach = np.float32(targets_hours[channel_target[ch]] + 1.0)
-        b = 0.0
-        u = 0.0
-        for w in range(weeks):
-            start = w * HOURS_PER_WEEK
-            in_week = 0.0
-            for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
-                x = np.float64(m[start + k])
-                in_week += x
-                share = reach - nc[start + k]  # clipped to [0, 1] by selects
-                share = share if share > zero else zero
-                share = share if share < one else one
-                b += x * np.float64(share)
-                u += x * (1.0 - cov[start + k])
-            total[r, ch] += in_week
-            weekly[r, w] += in_week
-        best[r, ch] = b
-        uncovered[r] += u
+    total = 0.0
+    b = 0.0
+    u = 0.0
+    for w in range(weekly.size):
+        start = w * HOURS_PER_WEEK
+        in_week = 0.0
+        for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
+            x = np.float64(m[start + k])
+            in_week += x
+            share = reach - nc[start + k]  # clipped to [0, 1] by selects
+            share = share if share > zero else zero
+            share = share if share < one else one
+            b += x * np.float64(share)
+            u += x * (1.0 - cov[start + k])
+        total += in_week
+        weekly[w] += in_week
+    return total, b, u
 
 
 @njit(cache=True)
 def message_totals(messages, next_covered, covered, channel_target, targets_hours
                    ):  # pragma: no cover - compiled
-    """Per run and channel the messages, and those any team could answer on target with
-    this coverage (queue_model.best_share); per run the messages that arrive in uncovered
-    hours, and the messages of each week. ``next_covered`` and ``covered`` have one row per
-    run, or one row for all runs."""
+    """Per run and channel the messages (channels, runs, hours), and those any team could
+    answer on target with this coverage (queue_model.best_share); per run the messages that
+    arrive in uncovered hours, and the messages of each week. ``next_covered`` and
+    ``covered`` have one row per run, or one row for all runs."""
     n_ch, runs, n = messages.shape
     total, best = np.zeros((runs, n_ch)), np.zeros((runs, n_ch))
     uncovered, weekly = np.zeros(runs), np.zeros((runs, n // HOURS_PER_WEEK))
     for r in range(runs):
-        _row_totals(messages, r, next_covered[r if next_covered.shape[0] > 1 else 0],
-                    covered[r if covered.shape[0] > 1 else 0], channel_target, targets_hours,
-                    total, best, uncovered, weekly)
+        nc = next_covered[r if next_covered.shape[0] > 1 else 0]
+        cov = covered[r if covered.shape[0] > 1 else 0]
+        for ch in range(n_ch):
+            reach = np.float32(targets_hours[channel_target[ch]] + 1.0)
+            total[r, ch], best[r, ch], u = _channel_totals(messages[ch, r], nc, cov, reach,
+                                                           weekly[r])
+            uncovered[r] += u
     return total, best, uncovered, weekly
 
 
 @njit(cache=True)
-def queue_arrivals(daily, channels, profiles, handles, surge, has_surge, next_covered,
+def queue_arrivals(daily, channels, profile, profiles, handles, surge, next_covered,
                    covered, channel_target, targets_hours):  # pragma: no cover - compiled
-    """A queue's messages and reply work by hour, made and counted run by run in cache.
+    """A queue's messages by day, its reply work by hour, and its counts, run by run in
+    cache.
 
-    Each channel's hour is its day's messages / 24 (float32) times the hour-of-week weight,
-    times the crisis surge factor ``1 + surge`` where ``has_surge`` (volumes.hourly, then the
-    surge, in the same float32 steps); the reply work is the sum of messages x handle hours
-    (``handles``, float32), with the surge and without it (``work_base``). Then the same
-    counts as :func:`message_totals`.
+    Each channel's hour is its day's messages / 24 (float32) times its profile's
+    hour-of-week weight (``profiles[profile[j]]``), times the crisis surge factor
+    ``1 + surge`` where ``surge`` has a row per run (volumes.hourly, then the surge, in the
+    same float32 steps); the reply work is the sum of messages x handle hours (``handles``,
+    float32), with the surge and without it (``work_base``). Each hour's messages are made
+    in a scratch row and counted as :func:`message_totals` counts them; only their days are
+    kept (arrivals.Arrivals).
 
-    Returns messages (channels, runs, hours), work, work_base (runs, hours) and the counts.
+    Returns the day's messages / 24 (channels, runs, days), work, work_base (runs, hours)
+    and the counts.
     """
     runs = daily.shape[0]
     n_ch = channels.size
     n = next_covered.shape[1]
     days = n // 24
-    messages = np.empty((n_ch, runs, n), dtype=np.float32)
+    has_surge = surge.shape[1] > 1
+    day_24 = np.empty((n_ch, runs, days), dtype=np.float32)
     work = np.empty((runs, n), dtype=np.float32)
     work_base = np.empty((runs, n), dtype=np.float32) if has_surge else work
     total, best = np.zeros((runs, n_ch)), np.zeros((runs, n_ch))
     uncovered, weekly = np.zeros(runs), np.zeros((runs, n // HOURS_PER_WEEK))
     factor = np.empty(n, dtype=np.float32)
+    m = np.empty(n, dtype=np.float32)
     for r in range(runs):
+        nc = next_covered[r if next_covered.shape[0] > 1 else 0]
+        cov = covered[r if covered.shape[0] > 1 else 0]
+        wb = work_base[r]
+        if has_surge:
+            for h in range(n):
+                factor[h] = np.float32(1.0) + surge[r, h]
         for j in range(n_ch):
-            m = messages[j, r]
-            prof = profiles[j]
+            prof = profiles[profile[j]]
             for d in range(days):
                 day = np.float32(daily[r, channels[j], d] * (1.0 / 24.0))
+                day_24[j, r, d] = day
                 week_day = (d % 7) * 24
                 for k in range(24):
                     m[d * 24 + k] = day * prof[week_day + k]
-        # channel by channel, so that each loop runs along the hours (and vectorises); the
-        # additions per hour are in the same order as volumes' sum over the channels
-        wb = work_base[r]
-        m = messages[0, r]
-        for h in range(n):
-            wb[h] = m[h] * handles[0]
-        for j in range(1, n_ch):
-            m = messages[j, r]
-            for h in range(n):
-                wb[h] = wb[h] + m[h] * handles[j]
-        if has_surge:
-            f = surge[r]
-            w = work[r]
-            for h in range(n):
-                factor[h] = np.float32(1.0) + f[h]
-                w[h] = wb[h] * factor[h]
-            for j in range(n_ch):
-                m = messages[j, r]
+            # channel by channel, so that each loop runs along the hours (and vectorises);
+            # the additions per hour are in the same order as volumes' sum over the channels
+            if j == 0:
+                for h in range(n):
+                    wb[h] = m[h] * handles[0]
+            else:
+                for h in range(n):
+                    wb[h] = wb[h] + m[h] * handles[j]
+            if has_surge:
                 for h in range(n):
                     m[h] = m[h] * factor[h]
-        _row_totals(messages, r, next_covered[r if next_covered.shape[0] > 1 else 0],
-                    covered[r if covered.shape[0] > 1 else 0], channel_target, targets_hours,
-                    total, best, uncovered, weekly)
-    return messages, work, work_base, total, best, uncovered, weekly
+            reach = np.float32(targets_hours[channel_target[j]] + 1.0)
+            total[r, j], best[r, j], u = _channel_totals(m, nc, cov, reach, weekly[r])
+            uncovered[r] += u
+        if has_surge:
+            w = work[r]
+            for h in range(n):
+                w[h] = wb[h] * factor[h]
+    return day_24, work, work_base, total, best, uncovered, weekly
 
 
-__all__ = ["least_k_by_run", "message_totals", "on_time_by_run", "queue_arrivals",
-           "split_targets"]
+__all__ = ["least_k_by_run", "message_totals", "on_time_by_run", "on_time_rostered",
+           "queue_arrivals", "split_targets"]

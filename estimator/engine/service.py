@@ -33,6 +33,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from estimator.engine.arrivals import Arrivals
 from estimator.engine.backlog import released_backlog
 from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS
 from estimator.engine.compile import LIVE_MINUTES, Model, QueueSpec
@@ -40,6 +41,7 @@ from estimator.engine.queue_kernel import (
     least_k_by_run,
     message_totals,
     on_time_by_run,
+    on_time_rostered,
     split_targets,
 )
 from estimator.engine.queue_model import (
@@ -57,11 +59,12 @@ K_STEP = 1.02  # k is searched on the grid 1.02 ** j: 2% steps of the released b
 
 @dataclass
 class Inbox:
-    """One pooled queue in a chunk of runs: its work and messages by hour."""
+    """One pooled queue in a chunk of runs: its work by hour, and its messages (kept by day:
+    :class:`~estimator.engine.arrivals.Arrivals`)."""
 
     spec: QueueSpec
     work: NDArray[np.float32]  # (runs, hours) reply work arriving, person-hours
-    messages: NDArray[np.float32]  # (channels of the queue, runs, hours)
+    arrivals: Arrivals
     targets_hours: list[float]  # per channel
     levels: list[float]  # per channel: the service level asked for
     handle_minutes: float  # the pooled average
@@ -74,11 +77,16 @@ class Inbox:
             self.windows = {}
         return self.windows
 
+    @property
+    def messages(self) -> NDArray[np.float32]:
+        """(channels of the queue, runs, hours) the messages by hour, made for the numpy
+        statement of the queue model (the compiled one reads them by day)."""
+        return self.arrivals.hourly()
+
     def subset(self, rows: NDArray[np.int64]) -> Inbox:
         """The same inbox for some of its runs."""
         return Inbox(
-            spec=self.spec, work=self.work[rows],
-            messages=np.ascontiguousarray(self.messages[:, rows]),
+            spec=self.spec, work=self.work[rows], arrivals=self.arrivals.subset(rows),
             targets_hours=self.targets_hours, levels=self.levels,
             handle_minutes=self.handle_minutes,
             windows={n: w[rows] for n, w in self.window_cache().items()},
@@ -124,7 +132,8 @@ def on_time_messages(
             multiplier[t] = live_service_level(people, inbox.work, inbox.handle_minutes,
                                                distinct[t] * 60)
     out = on_time_by_run(np.ascontiguousarray(inbox.work, FLOAT),
-                         np.ascontiguousarray(capacity, FLOAT), inbox.messages, index, wholes,
+                         np.ascontiguousarray(capacity, FLOAT), inbox.arrivals.kernel_args(),
+                         index, wholes,
                          parts, multiplier, live, WEEKS if by_week else 1)
     return out if by_week else out[:, :, 0]
 
@@ -141,8 +150,9 @@ def on_time_messages_reference(
     backlog = fluid_backlog(inbox.work, capacity)
     shares: dict[float, NDArray[np.float32]] = {}
     runs = inbox.work.shape[0]
-    out = np.zeros((runs, len(inbox.messages), WEEKS) if by_week else (runs, len(inbox.messages)))
-    for i, (m, target) in enumerate(zip(inbox.messages, inbox.targets_hours, strict=True)):
+    messages = inbox.messages
+    out = np.zeros((runs, len(messages), WEEKS) if by_week else (runs, len(messages)))
+    for i, (m, target) in enumerate(zip(messages, inbox.targets_hours, strict=True)):
         if target not in shares:
             share = on_time_share(inbox.work, capacity, backlog, target, inbox.window_cache())
             if target * 60 < LIVE_MINUTES:
@@ -367,7 +377,7 @@ class _Search:
             slack_0 = np.full(rows, np.nan) if within_at_1 is None else self.slack(within_at_1)
             last = np.full(rows, top) if cost_limit is None else self._last_j(cost_limit, top)
             j, within, short, _ = least_k_by_run(
-                inbox.work, in_hours, release, self.occ, inbox.messages,
+                inbox.work, in_hours, release, self.occ, inbox.arrivals.kernel_args(),
                 np.arange(rows) if self.rows is None else self.rows, index, wholes, parts,
                 self._need(), np.maximum(self.total, 1.0), ks, start, slack_0, last)
             return np.where(short & (last < top), np.nan, ks[j]), within
@@ -423,6 +433,23 @@ def base_people(
     return np.minimum(people, staffing.people)
 
 
+def _rostered(
+    shape: NDArray[np.float32], covered: NDArray[np.bool_], hours: NDArray[np.float64],
+    occ: np.float32,
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """(capacity, people) by hour: each week's ``hours`` person-hours rostered in the shape
+    of ``shape``, every covered hour a little (0.001), so that an hour the shape leaves empty
+    is not dark (queue_kernel.on_time_rostered compiles the same)."""
+    runs = shape.shape[0]
+    by_week = (runs, WEEKS, HOURS_PER_WEEK)
+    weights = (shape + np.where(covered, FLOAT(1e-3), FLOAT(0))).reshape(by_week)
+    per_week = weights.sum(axis=2, dtype=np.float64)
+    scale = np.divide(hours[:, None], per_week, out=np.zeros_like(per_week),
+                      where=per_week > 0).astype(FLOAT)
+    people = (weights * scale[:, :, None]).reshape(runs, HOURS)
+    return people * occ, people
+
+
 def current_staff(
     model: Model,
     values: dict[str, NDArray],
@@ -458,16 +485,17 @@ def current_staff(
                  ).sum(axis=0)  # (queues,) FTE
     within = np.zeros((runs, WEEKS))
     replies = np.zeros((runs, WEEKS))
-    by_week = (runs, WEEKS, HOURS_PER_WEEK)
     for qi, (inbox, staffing) in enumerate(zip(inboxes, needed, strict=True)):
         hours = per_queue[qi] * per_week_fte  # (runs,) a week
-        # every covered hour gets a little, so an hour the need leaves empty is not dark
-        weights = (staffing.people + np.where(covered, FLOAT(1e-3), FLOAT(0))).reshape(by_week)
-        per_week = weights.sum(axis=2, dtype=np.float64)
-        scale = np.divide(hours[:, None], per_week, out=np.zeros_like(per_week),
-                          where=per_week > 0).astype(FLOAT)
-        people = (weights * scale[:, :, None]).reshape(runs, HOURS)
-        on_time = on_time_messages(inbox, people * occ, people, by_week=True)
+        live = any(t * 60 < LIVE_MINUTES for t in inbox.targets_hours)
+        if live:  # the Erlang C level needs the people: the numpy statement
+            on_time = on_time_messages(inbox, *_rostered(staffing.people, covered, hours, occ),
+                                       by_week=True)
+        else:
+            index, wholes, parts = split_targets(inbox.targets_hours)
+            on_time = on_time_rostered(inbox.work, staffing.people, rows_of(covered), hours,
+                                       occ, inbox.arrivals.kernel_args(), index, wholes,
+                                       parts)
         within += on_time.sum(axis=1)
         replies += staffing.weekly
     return {

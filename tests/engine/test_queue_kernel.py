@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from estimator.engine.calendar import HOURS, WEEKS
+from estimator.engine.arrivals import Arrivals
+from estimator.engine.calendar import DAYS, HOURS, WEEKS
 from estimator.engine.compile import QueueSpec, compile_model
 from estimator.engine.service import (
     Inbox,
@@ -24,14 +25,20 @@ from tests.conftest import ROOT
 
 
 def _inbox(rng, runs, targets_hours, levels=None):
-    """A queue of len(targets_hours) channels with office hours and busy, uneven days."""
+    """A queue of len(targets_hours) channels with busy, uneven days: two hour-of-week
+    profiles (office-heavy and flatter), and an hourly factor on top (kept where the engine
+    keeps the crisis surge) so that no two hours are alike."""
     n = len(targets_hours)
-    day = np.tile(np.r_[np.full(8, 0.2), np.full(10, 1.5), np.full(6, 0.6)], HOURS // 24)
-    messages = (rng.gamma(2.0, 0.5, (n, runs, HOURS)) * day).astype(np.float32)
-    work = (messages * np.float32(4 / 60)).sum(axis=0)
+    office = np.tile(np.r_[np.full(8, 0.2), np.full(10, 1.5), np.full(6, 0.6)], 7)
+    profiles = np.stack([office, np.sqrt(office)]).astype(np.float32) / 24
+    arrivals = Arrivals(
+        day=rng.gamma(4.0, 6.0, (n, runs, DAYS)).astype(np.float32),
+        profile=np.arange(n) % 2, profiles=profiles,
+        surge=(rng.gamma(2.0, 0.5, (runs, HOURS)) - 1).astype(np.float32))
+    work = (arrivals.hourly() * np.float32(4 / 60)).sum(axis=0)
     spec = QueueSpec(role=0, channels=tuple(range(n)), handle_minutes=4.0, table=None,
                      spread_hours=3)
-    return Inbox(spec=spec, work=work, messages=messages, targets_hours=list(targets_hours),
+    return Inbox(spec=spec, work=work, arrivals=arrivals, targets_hours=list(targets_hours),
                  levels=levels or [0.9] * n, handle_minutes=4.0)
 
 
@@ -124,15 +131,19 @@ def test_compiled_arrivals_are_the_numpy_messages_and_work_to_the_bit():
     factor = 1 + draws.crises.surge
     targets = [model.channels[c].within_minutes / 60 for c in q.channels]
     index, _, _ = split_targets(targets)
-    got_m, got_work, got_base, total, best, uncovered, weekly = queue_arrivals(
-        draws.daily, np.array(q.channels, np.int64),
-        np.stack([model.profiles[model.channels[c].profile].astype(np.float32).reshape(168)
-                  for c in q.channels]),
+    names = list(model.profiles)
+    profile = np.array([names.index(model.channels[c].profile) for c in q.channels])
+    profiles = np.stack([model.profiles[n].astype(np.float32).reshape(168) for n in names])
+    day_24, got_work, got_base, total, best, uncovered, weekly = queue_arrivals(
+        draws.daily, np.array(q.channels, np.int64), profile, profiles,
         np.array([model.channels[c].handle_minutes / 60 for c in q.channels], np.float32),
-        draws.crises.surge, True, rows_of(draws.next_covered), rows_of(draws.covered), index,
+        draws.crises.surge, rows_of(draws.next_covered), rows_of(draws.covered), index,
         np.array(list(dict.fromkeys(targets))))
     np.testing.assert_array_equal(got_base, want_base)
     np.testing.assert_array_equal(got_work, want_base * factor)
+    # the messages are kept by day: made by hour again, they are volumes' to the bit
+    got_m = Arrivals(day=day_24, profile=profile, profiles=profiles,
+                     surge=draws.crises.surge).hourly()
     np.testing.assert_array_equal(got_m, want_m * factor[None])
     # the counts, against plain numpy sums
     from estimator.engine.queue_model import best_share
@@ -189,9 +200,9 @@ def test_the_search_finds_bisections_k_in_few_judgements_wherever_the_k_falls():
     every = np.arange(runs)
     for slack_0 in (np.full(runs, np.nan), search.slack(within_1)):
         j, within, short, judged = least_k_by_run(
-            inbox.work, in_hours, release, np.float32(0.85), inbox.messages, every, index,
-            wholes, parts, search._need(), np.maximum(total, 1.0), ks, 36, slack_0,
-            np.full(runs, top))
+            inbox.work, in_hours, release, np.float32(0.85), inbox.arrivals.kernel_args(),
+            every, index, wholes, parts, search._need(), np.maximum(total, 1.0), ks, 36,
+            slack_0, np.full(runs, top))
         np.testing.assert_array_equal(ks[j], k_numpy)
         assert judged.mean() < 7 and judged.max() <= 10
         assert list(short) == list(k_numpy >= K_MAX)  # short only where K_MAX is
@@ -209,3 +220,26 @@ def test_the_search_finds_bisections_k_in_few_judgements_wherever_the_k_falls():
     np.testing.assert_array_equal(k_sub[::2], k_numpy[rows][::2])
     assert np.isnan(k_sub[1::2]).all()
     np.testing.assert_allclose(within_sub[::2], within[rows][::2], rtol=1e-9)
+
+
+def test_todays_team_rostered_in_the_needs_shape_gets_the_numpy_statements_counts():
+    """current_staff's compiled roster-and-judge against _rostered + the numpy queue model."""
+    from estimator.engine.queue_kernel import on_time_rostered, split_targets
+    from estimator.engine.service import _rostered
+
+    rng = np.random.default_rng(5)
+    runs = 5
+    inbox = _inbox(rng, runs, [1.0, 4.0, 24.0])
+    covered = _office_hours(runs)
+    shape = np.where(covered, inbox.work * np.float32(1.3), 0).astype(np.float32)
+    shape[:, 1000:1200] = 0  # a stretch the need leaves empty: today's team still covers it
+    hours = rng.uniform(20, 120, runs)  # short some weeks, ample in others
+    occ = np.float32(0.85)
+    index, wholes, parts = split_targets(inbox.targets_hours)
+    got = on_time_rostered(inbox.work, shape, np.ascontiguousarray(covered[:1]), hours, occ,
+                           inbox.arrivals.kernel_args(), index, wholes, parts)
+    capacity, people = _rostered(shape, covered, hours, occ)
+    want = on_time_messages_reference(inbox, capacity, people, by_week=True)
+    np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-3)
+    total = inbox.messages.sum(axis=2, dtype=np.float64).T
+    assert np.any(got.sum(axis=2) < 0.9 * total) and np.any(got.sum(axis=2) > 0.5 * total)
