@@ -21,7 +21,7 @@ from estimator.engine.calendar import HOURS, HOURS_PER_WEEK, WEEKS, day_kind
 from estimator.engine.compile import Model
 from estimator.engine.queue_model import best_share, hours_to_next_covered
 from estimator.engine.service import BEST_MARGIN
-from estimator.scenario import parse_clock_range
+from estimator.scenario.clock import parse_coverage
 
 _BATCH = 256
 
@@ -71,9 +71,26 @@ def best_shares(model: Model, covered: NDArray[np.bool_]) -> NDArray[np.float64]
 NEW_WINDOW_STARTS = range(6, 13)
 
 
-def _windows(current: tuple[int, int]) -> list[tuple[int, int]]:
+def _current(text: str) -> tuple[tuple[int, int] | None, NDArray[np.bool_]]:
+    """A day's covered hours as the fix extends them: one range within the day (``None``
+    if the day is covered otherwise: round the clock, in several ranges or overnight, which
+    the fix keeps as they are), and the hours of the day covered."""
+    ranges = parse_coverage(text)
+    covered = np.zeros(24, dtype=bool)
+    for a, b in ranges:
+        covered[np.arange(a, b) % 24] = True
+    if not ranges:
+        return (0, 0), covered
+    if len(ranges) == 1 and ranges[0][1] <= 24 and ranges[0] != (0, 24):
+        return ranges[0], covered
+    return None, covered
+
+
+def _windows(current: tuple[int, int] | None) -> list[tuple[int, int] | None]:
     """Windows that extend ``current`` (start earlier, end later); if there is none, no
-    window or one that starts in the morning."""
+    window or one that starts in the morning; a day the fix keeps as it is, itself."""
+    if current is None:
+        return [None]
     start, end = current
     if end <= start:
         return [(0, 0)] + [(s, e) for s in NEW_WINDOW_STARTS for e in range(s + 1, 25)]
@@ -92,24 +109,27 @@ def smallest_fix(model: Model) -> CoverageFix | None:
     wanted = np.array([ch.service_level for ch in model.channels]) + BEST_MARGIN
     kind = day_kind(model.year, cov)
     days = np.array([(kind == 0).sum(), (kind == 1).sum()])
-    weekday_now = parse_clock_range(cov.weekdays)
-    weekend_now = parse_clock_range(cov.weekends)
-    base_hours = days[0] * (weekday_now[1] - weekday_now[0]) + days[1] * (
-        weekend_now[1] - weekend_now[0])
+    weekday_now, weekday_mask = _current(cov.weekdays)
+    weekend_now, weekend_mask = _current(cov.weekends)
+    base_hours = days[0] * weekday_mask.sum() + days[1] * weekend_mask.sum()
+    hour = np.arange(24)
+
+    def mask(window: tuple[int, int] | None, now: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        return now if window is None else (hour >= window[0]) & (hour < window[1])
+
     candidates = []
     for wd, we in product(_windows(weekday_now), _windows(weekend_now)):
-        hours = days[0] * (wd[1] - wd[0]) + days[1] * (we[1] - we[0])
+        hours = days[0] * mask(wd, weekday_mask).sum() + days[1] * mask(we, weekend_mask).sum()
         if hours > base_hours:
             candidates.append((hours - base_hours, wd, we))
     candidates.sort(key=lambda c: c[0])  # stable: weekday windows vary slowest
-    hour = np.arange(24)
     week_kind = np.array([0, 0, 0, 0, 0, 1, 1])  # a week without holidays, for screening
     for i in range(0, len(candidates), _BATCH):
         batch = candidates[i : i + _BATCH]
         by_kind = np.zeros((len(batch), 3, 24), dtype=bool)
         for j, (_, wd, we) in enumerate(batch):
-            by_kind[j, 0] = (hour >= wd[0]) & (hour < wd[1])
-            by_kind[j, 1] = (hour >= we[0]) & (hour < we[1])
+            by_kind[j, 0] = mask(wd, weekday_mask)
+            by_kind[j, 1] = mask(we, weekend_mask)
         # screen on a plain week (fast), then check the survivors on the year's calendar
         weeks = by_kind[:, week_kind, :].reshape(len(batch), HOURS_PER_WEEK)
         screened = np.flatnonzero(np.all(best_shares(model, weeks) >= wanted - 0.02, axis=1))
@@ -119,7 +139,8 @@ def smallest_fix(model: Model) -> CoverageFix | None:
         ok = np.all(best_shares(model, masks) >= wanted - 1e-9, axis=1)
         if ok.any():
             added, wd, we = batch[int(screened[np.argmax(ok)])]
-            return CoverageFix(clock_range(*wd), clock_range(*we), int(added))
+            return CoverageFix(cov.weekdays if wd is None else clock_range(*wd),
+                               cov.weekends if we is None else clock_range(*we), int(added))
     return None
 
 

@@ -45,10 +45,24 @@ def steps_needed(
     most = float(weekly_hours.max(initial=0.0) / per_week.min(initial=np.inf) / step) + 1
     dtype = np.int16 if most < np.iinfo(np.int16).max else np.int32
     out = np.empty((n_roles, runs * weeks), dtype=dtype)
-    for r in range(n_roles):  # one role at a time: one (runs x weeks) float array at once
-        need = weekly_hours[:, r, :] / per_week
-        out[r] = np.ceil(need.ravel() / step - 1e-9).clip(0)
+    need = np.empty((runs, weeks))
+    for r in range(n_roles):  # one role at a time, in place: one (runs x weeks) float array
+        np.divide(weekly_hours[:, r, :], per_week, out=need)
+        need /= step
+        need -= 1e-9
+        np.ceil(need, out=need)
+        np.maximum(need, 0, out=need)
+        out[r] = need.ravel()
     return out
+
+
+def _short(k: NDArray[np.integer], x: NDArray[np.int64]) -> NDArray[np.int16]:
+    """Per cell, the roles whose steps ``x`` fall short of it: role by role, so that no
+    (roles x cells) array is made (at 100,000 runs one would be 60 MB a role-byte)."""
+    short = np.zeros(k.shape[1], np.int16)
+    for r in range(k.shape[0]):
+        short += k[r] > x[r]
+    return short
 
 
 def weeks_covered_share(
@@ -103,7 +117,7 @@ def least_team(
     at = max(goal - 1, 0)
     x = np.array([np.partition(k[r], at)[at] for r in range(n_roles)], dtype=np.int64)
     lower = float(x.sum() * step)
-    short = (k > x[:, None]).sum(axis=0)  # roles falling short in each week
+    short = _short(k, x)  # roles falling short in each week
     # Adding steps never loses a week, so the search works on the weeks still short only.
     active = np.flatnonzero(short > 0)
     met_before = cells - active.size
@@ -133,13 +147,15 @@ def least_team(
             keep = short_act > 0
             met_before += int((~keep).sum())
             k_act, short_act = k_act[:, keep], short_act[keep]
-    short = (k > x[:, None]).sum(axis=0)
+    short = _short(k, x)
     # take back steps the share can spare: each time the step that loses the fewest weeks
     while True:
-        met = np.flatnonzero(short == 0)
-        spare = met.size - goal
-        lost = (k[:, met] == x[:, None]).sum(axis=1)  # weeks each role's last step holds
-        lost[x == 0] = met.size + 1
+        met = short == 0
+        n_met = int(np.count_nonzero(met))
+        spare = n_met - goal
+        # weeks each role's last step holds
+        lost = np.array([np.count_nonzero((k[r] == x[r]) & met) for r in range(n_roles)])
+        lost[x == 0] = n_met + 1
         r = int(np.argmin(lost))
         if lost[r] > spare:
             break

@@ -225,40 +225,50 @@ def _solved(required_bytes: bytes, max_shift_hours: int, days_per_week: int,
 def _assign(
     shifts: list[tuple[int, int]], people: int, days_per_week: int, hours_per_week: float
 ) -> tuple[Shift, ...] | None:
-    """Each shift to a person: one a day, ``days_per_week`` a week, within the contract."""
-    days_left = [days_per_week] * people
-    hours = [0] * people
-    ends: list[list[tuple[int, int]]] = [[] for _ in range(people)]  # (start, end) worked
+    """Each shift to a person: one a day, ``days_per_week`` a week, within the contract.
+
+    The busiest days first (they need the most people with days left), the longest shifts
+    first; each goes to the free person with the most days left, then the fewest hours,
+    then the first. Whole arrays over the people (hours worked as 168-bit masks), so that a
+    team of thousands is assigned in a blink rather than person by person."""
+    days_left = np.full(people, days_per_week, dtype=np.int64)
+    hours = np.zeros(people, dtype=np.int64)
+    worked = np.zeros((people, _WORDS), dtype=np.uint64)  # hours of the week worked
+    days = np.zeros(people, dtype=np.int64)  # bit d: a shift starts on day d
+    order = np.arange(people)
     out: list[Shift] = []
     by_day: dict[int, list[tuple[int, int]]] = {}
     for s in shifts:
         by_day.setdefault(s[0] // 24, []).append(s)
-    # the busiest days first: they need the most people with days left
     for d in sorted(by_day, key=lambda d: (-len(by_day[d]), d)):
-        taken: set[int] = set()
         for start, length in sorted(by_day[d], key=lambda s: (-s[1], s[0])):
-            free = [
-                p for p in range(people)
-                if p not in taken and days_left[p] > 0 and hours[p] + length <= hours_per_week
-                and not any(_overlap(start, length, a, b) for a, b in ends[p])
-                and not any(a // 24 == d for a, _ in ends[p])
-            ]
-            if not free:
+            mask = _hour_mask(start, length)
+            free = ((days_left > 0) & (hours + length <= hours_per_week)
+                    & ~(worked & mask).any(axis=1) & ((days >> d) & 1 == 0))
+            if not free.any():
                 return None
-            p = max(free, key=lambda p: (days_left[p], -hours[p], -p))
-            taken.add(p)
+            # most days left, then fewest hours, then the first person
+            score = np.where(free, days_left * (HOURS_PER_WEEK * 8) - hours, -1)
+            p = int(order[np.argmax(score)])
             days_left[p] -= 1
             hours[p] += length
-            ends[p].append((start, length))
+            worked[p] |= mask
+            days[p] |= 1 << d
             out.append(Shift(p, start, length))
     return tuple(sorted(out, key=lambda s: (s.person, s.start)))
 
 
-def _overlap(start: int, length: int, other_start: int, other_length: int) -> bool:
-    """Whether two shifts share an hour of the (circular) week."""
-    a = set(((start + np.arange(length)) % HOURS_PER_WEEK).tolist())
-    b = set(((other_start + np.arange(other_length)) % HOURS_PER_WEEK).tolist())
-    return bool(a & b)
+_WORDS = 3  # 168 hours of the week in three 64-bit words
+
+
+@functools.lru_cache(maxsize=4096)
+def _hour_mask(start: int, length: int) -> NDArray[np.uint64]:
+    """The hours of the (circular) week a shift covers, as bits of three 64-bit words."""
+    words = np.zeros(_WORDS, dtype=np.uint64)
+    for h in (start + np.arange(length)) % HOURS_PER_WEEK:
+        words[h // 64] |= np.uint64(1) << np.uint64(h % 64)
+    words.setflags(write=False)
+    return words
 
 
 def with_bench(people: int, days_worked: float, days_away: float) -> int:

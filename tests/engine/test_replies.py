@@ -120,6 +120,23 @@ def test_office_hours_with_a_one_hour_target_is_unreachable_and_says_what_fixes_
     assert fixed.summary()["coverage_fix"] is None
 
 
+@pytest.mark.parametrize("weekdays", ["24/7", "08:00-12:00, 13:00-17:00", "18:00-02:00"])
+def test_the_coverage_fix_keeps_a_day_it_cannot_widen_as_it_is(weekdays):
+    """Round the clock, split or overnight weekdays (the scenario fuzzer found '24/7' made
+    the fix fail): the fix widens the weekend only and says the weekdays as written, or
+    finds none where the weekdays' own gaps keep the target out of reach."""
+    r = _inbox({"weekdays": weekdays, "weekends": "10:00-14:00"}, reply_within_minutes=60,
+               service_level=0.9, runs=32)
+    fix = r.summary()["coverage_fix"]
+    (row,) = r.summary()["replies_by_channel"]
+    assert not row["reachable"]  # four weekend hours leave most weekend messages late
+    if weekdays == "24/7":  # the weekend alone is short: widening it is the fix
+        assert fix is not None
+    if fix is not None:
+        assert fix["weekdays"] == weekdays
+        assert fix["weekends"] != "10:00-14:00" and fix["added_covered_hours_per_year"] > 0
+
+
 def _university_without_crises():
     # A fixed team against the plan's claim: the plan meets 9 weeks in 10 and leaves the
     # calendar's peaks to temporary help, and a crisis surge leaves any fixed team's
