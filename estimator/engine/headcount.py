@@ -31,8 +31,12 @@ def on_duty_required(result: Result) -> dict[str, NDArray[np.int64]]:
     The median over runs of each hour of the week's mean people on duty, rounded to
     whole people; at least ``coverage.min_on_duty`` for the on-duty role in the hours the
     coverage covers in most weeks (crisis hours outside them round away)."""
-    by_role = result.arrays["on_duty_by_role_hour_of_week"].astype(np.float32)
-    median = np.median(by_role, axis=0)  # (hourly roles, 168)
+    by_role = result.arrays["on_duty_by_role_hour_of_week"]  # float16
+    median = np.empty(by_role.shape[1:], np.float32)  # (hourly roles, 168)
+    for i in range(by_role.shape[1]):  # a day's hours at a time: no float32 copy of it all
+        for day in range(0, HOURS_PER_WEEK, 24):
+            median[i, day : day + 24] = np.median(
+                by_role[:, i, day : day + 24].astype(np.float32), axis=0)
     weeks = result.model.covered.reshape(WEEKS, HOURS_PER_WEEK)
     typical = weeks.mean(axis=0) > 0.5
     out = {}

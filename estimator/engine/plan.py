@@ -44,16 +44,20 @@ def steps_needed(
     runs, n_roles, weeks = weekly_hours.shape
     most = float(weekly_hours.max(initial=0.0) / per_week.min(initial=np.inf) / step) + 1
     dtype = np.int16 if most < np.iinfo(np.int16).max else np.int32
-    out = np.empty((n_roles, runs * weeks), dtype=dtype)
-    need = np.empty((runs, weeks))
-    for r in range(n_roles):  # one role at a time, in place: one (runs x weeks) float array
-        np.divide(weekly_hours[:, r, :], per_week, out=need)
-        need /= step
-        need -= 1e-9
-        np.ceil(need, out=need)
-        np.maximum(need, 0, out=need)
-        out[r] = need.ravel()
-    return out
+    out = np.empty((n_roles, runs, weeks), dtype=dtype)
+    block = 8192  # runs at a time, in place: a 3 MB float array instead of (runs x weeks)
+    need = np.empty((min(block, runs), weeks))
+    for start in range(0, runs, block):
+        rows = slice(start, min(start + block, runs))
+        here = need[: rows.stop - rows.start]
+        for r in range(n_roles):
+            np.divide(weekly_hours[rows, r, :], per_week[rows], out=here)
+            here /= step
+            here -= 1e-9
+            np.ceil(here, out=here)
+            np.maximum(here, 0, out=here)
+            out[r, rows] = here
+    return out.reshape(n_roles, runs * weeks)
 
 
 def _short(k: NDArray[np.integer], x: NDArray[np.int64]) -> NDArray[np.int16]:
@@ -76,6 +80,28 @@ def weeks_covered_share(
     for r in range(weekly_hours.shape[1]):
         met &= (weekly_hours[:, r, :] <= fte[r] * per_week * (1 + 1e-9) + 1e-9).ravel()
     return float(met.mean())
+
+
+def _gains(k: NDArray[np.integer], alone: NDArray[np.int64], x: NDArray[np.int64]
+           ) -> NDArray[np.int64]:
+    """(roles, steps + 1) the weeks, among ``alone`` (each short in one role only), that
+    each role would meet with that many more steps: counted a block of weeks at a time, so
+    that no (roles x weeks) copy of ``k`` is made (0.3 GB at 100,000 runs)."""
+    n_roles = k.shape[0]
+    gains = np.zeros((n_roles, 1), np.int64)
+    for start in range(0, alone.size, _GAIN_BLOCK):
+        cells = alone[start : start + _GAIN_BLOCK]
+        ks = k[:, cells]
+        role = np.argmax(ks > x[:, None], axis=0)
+        extra = ks[role, np.arange(cells.size)] - x[role]
+        width = max(int(extra.max()) + 1, gains.shape[1])
+        gains = np.pad(gains, ((0, 0), (0, width - gains.shape[1])))
+        gains += np.bincount(role * width + extra, minlength=n_roles * width).reshape(
+            n_roles, width)
+    return gains
+
+
+_GAIN_BLOCK = 1 << 19
 
 
 def least_team(
@@ -118,22 +144,21 @@ def least_team(
     x = np.array([np.partition(k[r], at)[at] for r in range(n_roles)], dtype=np.int64)
     lower = float(x.sum() * step)
     short = _short(k, x)  # roles falling short in each week
-    # Adding steps never loses a week, so the search works on the weeks still short only.
-    active = np.flatnonzero(short > 0)
-    met_before = cells - active.size
-    k_act, short_act = k[:, active], short[active]
+    # Adding steps never loses a week, so the search works on the weeks still short only
+    # (all of them while most are: a copy of most of k is what the memory cannot spare).
+    if np.count_nonzero(short) > cells // 2:
+        met_before, k_act, short_act = 0, k, short.copy()
+    else:
+        active = np.flatnonzero(short > 0)
+        met_before = cells - active.size
+        k_act, short_act = k[:, active], short[active]
     rounds = 0
     while met_before + int((short_act == 0).sum()) < goal:
         # the weeks one role alone leaves short, and by how many steps
         alone = np.flatnonzero(short_act == 1)
         best, best_by = -1, 1
         if alone.size:
-            ks = k_act[:, alone]
-            role = np.argmax(ks > x[:, None], axis=0)
-            extra = ks[role, np.arange(alone.size)] - x[role]
-            width = int(extra.max()) + 1
-            gains = np.bincount(role * width + extra, minlength=n_roles * width).reshape(
-                n_roles, width)
+            gains = _gains(k_act, alone, x)
             per_step = np.cumsum(gains, axis=1)[:, 1:] / np.arange(1, gains.shape[1])
             best, by = np.unravel_index(int(np.argmax(per_step)), per_step.shape)
             best, best_by = int(best), int(by) + 1
@@ -143,10 +168,11 @@ def least_team(
         x[best] += best_by
         short_act -= (k_act[best] > old) & (k_act[best] <= x[best])
         rounds += 1
-        if rounds % 8 == 0:  # drop the weeks now met
+        if rounds % 8 == 0:  # drop the weeks now met, once they are half of them
             keep = short_act > 0
-            met_before += int((~keep).sum())
-            k_act, short_act = k_act[:, keep], short_act[keep]
+            if np.count_nonzero(keep) * 2 < keep.size:
+                met_before += int((~keep).sum())
+                k_act, short_act = k_act[:, keep], short_act[keep]
     short = _short(k, x)
     # take back steps the share can spare: each time the step that loses the fewest weeks
     while True:

@@ -28,8 +28,18 @@ def current_staff_fte(result: Result) -> dict[str, float]:
     team = result.model.current_staff
     if team is None:
         return {}
-    fte = fte_by_role(result.hours_by_role(), result.productive_hours_per_fte, team).mean(axis=0)
+    hours, per_fte = result.hours_by_role(), result.productive_hours_per_fte
+    # in blocks of runs: the flow of hours from people to roles is (runs, people, roles)
+    total = np.zeros(len(result.roles))
+    for start in range(0, result.runs, _BLOCK_RUNS):
+        block = slice(start, start + _BLOCK_RUNS)
+        total += fte_by_role(hours[block], per_fte[block], team).sum(axis=0)
+    fte = total / max(result.runs, 1)
     return {r: round(float(x), 9) for r, x in zip(result.roles, fte, strict=True)}
+
+
+#: Runs at a time in :func:`current_staff_fte` (about 8 MB of flows a block).
+_BLOCK_RUNS = 8192
 
 
 def current_people(result: Result) -> list[dict[str, Any]]:
