@@ -166,13 +166,42 @@ def _shares(a, c_ext, b_ext, windows, whole, part, t, share):  # pragma: no cove
 
 
 @njit(cache=True)
+def _cumulative(a, cum):  # pragma: no cover - compiled
+    """``cum[h + 1] = a[0] + ... + a[h]`` (float64), ``cum[0] = 0``: four stretches of the
+    year summed side by side (:data:`CHAINS`), then each offset by the ones before."""
+    n = a.size
+    length = n // CHAINS
+    s0 = s1 = s2 = s3 = 0.0
+    h1, h2, h3 = length, 2 * length, 3 * length
+    cum[0] = 0.0
+    for i in range(length):
+        s0 += np.float64(a[i])
+        cum[i + 1] = s0
+        s1 += np.float64(a[h1 + i])
+        cum[h1 + i + 1] = s1
+        s2 += np.float64(a[h2 + i])
+        cum[h2 + i + 1] = s2
+        s3 += np.float64(a[h3 + i])
+        cum[h3 + i + 1] = s3
+    o1 = s0
+    o2 = o1 + s1
+    o3 = o2 + s2
+    for i in range(length):
+        cum[h1 + i + 1] += o1
+        cum[h2 + i + 1] += o2
+        cum[h3 + i + 1] += o3
+    total = o3 + s3
+    for h in range(CHAINS * length, n):
+        total += np.float64(a[h])
+        cum[h + 1] = total
+
+
+@njit(cache=True)
 def _fill_windows(a, wholes, parts, cum, windows):  # pragma: no cover - compiled
     """Every target's windows of work (:func:`_windows`), from one cumulative sum of ``a``
     carried round the year's end (``cum`` has room for ``2 n + 2``)."""
     n = a.size
-    cum[0] = 0.0
-    for h in range(n):
-        cum[h + 1] = cum[h] + np.float64(a[h])
+    _cumulative(a, cum)
     for i in range(1, min(wholes.max() + 1, n + 1) + 1):
         cum[n + i] = cum[i] + cum[n]
     for t in range(wholes.size):
@@ -511,6 +540,20 @@ def _channel_totals(m, nc, cov, reach, weekly):  # pragma: no cover - compiled
     return total, b, u
 
 
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _week_sums(m, weekly):  # pragma: no cover - compiled
+    """One channel's hours ``m`` of one run covered round the clock: its messages (each
+    week's added to ``weekly``), as :func:`_channel_totals` sums them."""
+    total = 0.0
+    for w in range(weekly.size):
+        in_week = 0.0
+        for k in range(HOURS_PER_WEEK):  # a constant length: the loop vectorises
+            in_week += np.float64(m[w * HOURS_PER_WEEK + k])
+        total += in_week
+        weekly[w] += in_week
+    return total
+
+
 @njit(cache=True)
 def message_totals(messages, next_covered, covered, channel_target, targets_hours
                    ):  # pragma: no cover - compiled
@@ -564,6 +607,8 @@ def queue_arrivals(daily, channels, profile, profiles, handles, surge, next_cove
     for r in range(runs):
         nc = next_covered[r if next_covered.shape[0] > 1 else 0]
         cov = covered[r if covered.shape[0] > 1 else 0]
+        if r == 0 or covered.shape[0] > 1:
+            always = cov.all()
         wb = work_base[r]
         if has_surge:
             for h in range(n):
@@ -587,9 +632,13 @@ def queue_arrivals(daily, channels, profile, profiles, handles, surge, next_cove
             if has_surge:
                 for h in range(n):
                     m[h] = m[h] * factor[h]
-            reach = np.float32(targets_hours[channel_target[j]] + 1.0)
-            total[r, j], best[r, j], u = _channel_totals(m, nc, cov, reach, weekly[r])
-            uncovered[r] += u
+            if always:  # every message answerable on time, none in an uncovered hour
+                total[r, j] = _week_sums(m, weekly[r])
+                best[r, j] = total[r, j]
+            else:
+                reach = np.float32(targets_hours[channel_target[j]] + 1.0)
+                total[r, j], best[r, j], u = _channel_totals(m, nc, cov, reach, weekly[r])
+                uncovered[r] += u
         if has_surge:
             w = work[r]
             for h in range(n):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from estimator.engine.arrivals import Arrivals
@@ -419,18 +420,39 @@ def base_people(
     """People the queue would need in the same run without crises (their surge and their
     round-the-clock coverage: ``work`` is its reply work without the surge), at the run's own
     ``k`` and release, never more than with them."""
-    people = np.where(covered, work, FLOAT(0))
-    if not bool(np.all(covered)):
+    cover = rows_of(covered)
+    release = np.zeros((1, 1), FLOAT)
+    if not bool(cover.all()):
         release = released_backlog(work, covered, staffing.spread)
-        release *= staffing.factor[:, None].astype(FLOAT)
-        people += release
-    people /= FLOAT(max_occupancy)
     table = spec.table
+    people = _base_people(work, cover, release, staffing.factor.astype(FLOAT),
+                          FLOAT(max_occupancy), staffing.people, table is None)
     if table is not None:
         spread = released_backlog(work, covered, spec.spread_hours)
         offered = np.where(covered, work + spread, FLOAT(0))
         np.maximum(people, table.agents(offered).astype(FLOAT), out=people)
-    return np.minimum(people, staffing.people)
+        np.minimum(people, staffing.people, out=people)
+    return people
+
+
+@njit(cache=True)
+def _base_people(work, covered, release, factor, occ, staffed, capped
+                 ):  # pragma: no cover - compiled
+    """``(work in covered hours + release x k) / occ`` in float32, at most ``staffed`` when
+    ``capped`` (:func:`base_people`'s numpy steps, one pass); ``covered`` one row per run or
+    one for all, ``release`` (1, 1) when nothing is released."""
+    runs, n = work.shape
+    out = np.empty((runs, n), dtype=np.float32)
+    zero = np.float32(0)
+    for r in range(runs):
+        cov = covered[r if covered.shape[0] > 1 else 0]
+        for h in range(n):
+            p = work[r, h] if cov[h] else zero
+            if release.shape[1] > 1:
+                p = p + release[r, h] * factor[r]
+            p = p / occ
+            out[r, h] = min(p, staffed[r, h]) if capped else p
+    return out
 
 
 def _rostered(
