@@ -371,7 +371,9 @@ def crisis_hours(model: Model, draws: Draws, on_duty: OnDuty) -> CrisisHours:
     for role, per_week in holding_by_role.items():
         extra[:, role] += per_week
     offhours += holding_offhours
-    r, h = np.nonzero(crises.active & ~model.normal[None, :])
+    # the crises' cells outside normal hours (the cells are run-major, as numpy.nonzero)
+    outside = ~model.normal[crises.active_hour]
+    r, h = crises.active_run[outside], crises.active_hour[outside]
     added = (on_duty.people[r, h] - on_duty.people_base[r, h]).astype(np.float64)
     offhours += _bincount(r * WEEKS + h // HOURS_PER_WEEK, added, runs * WEEKS)
     return CrisisHours(extra=extra, extra_by_role=extra_by_role, offhours=offhours,
