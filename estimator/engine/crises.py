@@ -115,7 +115,8 @@ def draw_crises(
     pair = np.repeat(np.arange(run.size), length)
     offset = np.arange(pair.size) - np.repeat(np.cumsum(length) - length, length)
     hour = (onset[pair] + offset) % HOURS
-    cell = run[pair] * HOURS + hour
+    run_pair, severity_pair = run[pair], severity[pair]
+    cell = run_pair * HOURS + hour
     excess = (surge[pair] - 1) * np.exp2(-offset / half_life[pair])
 
     out = Crises(runs)
@@ -130,13 +131,14 @@ def draw_crises(
     over = total > staffed_max
     out.triage_run, out.triage_hour = out.active_run[over], out.active_hour[over]
     out.triage_excess = total[over] - staffed_max
-    week_cell = run[pair] * WEEKS + hour // HOURS_PER_WEEK
+    week_cell = run_pair * WEEKS + hour // HOURS_PER_WEEK
     out.weeks = np.bincount(week_cell, minlength=runs * WEEKS).reshape(runs, WEEKS) > 0
     out.pair_week_cells = week_cell
     out.pair_offhours = ~model.normal[hour]
     for i, sev in enumerate(model.severities):
+        mine = severity_pair == i
         for role, path in sev.extra:
-            per_hour = np.where(severity[pair] == i, values[path][run[pair]] / 24.0, 0.0)
+            per_hour = np.where(mine, values[path][run_pair] / 24.0, 0.0)
             out.extra_by_role[role] = out.extra_by_role.get(role, 0) + per_hour
     return out
 

@@ -110,14 +110,18 @@ def test_dashboard_in_a_real_browser(voila_url: str) -> None:
             # Stop covering weekends: tick the box off, as a person would. (With blending the
             # weekend's on-duty hours cost little and Monday clears the weekend's messages,
             # so the total may move either way: the page must answer, not move one way.)
-            status = page.locator(".sse-status").inner_text()
+            # Each answer numbers itself (data-update): its words may repeat to the letter
+            # (the same noise, seed and seconds), so the page is watched for a new number.
+            answered = int(page.locator(".sse-status .sse-preview").get_attribute("data-update"))
             weekends = dash.locator(".sse-coverage-weekends input[type=checkbox]")
             weekends.click()
             page.wait_for_function(
-                "(before) => { const e = document.querySelector('.sse-status');"
-                " return e && e.textContent !== before; }",
-                arg=status, timeout=60_000)
-            assert "not covered" in dash.locator(".sse-coverage-weekends").inner_text()
+                "() => document.querySelector('.sse-coverage-weekends')"
+                ".textContent.includes('not covered')", timeout=60_000)
+            page.wait_for_function(
+                "(before) => { const e = document.querySelector('.sse-status .sse-preview');"
+                " return e && parseInt(e.dataset.update) > before; }",
+                arg=answered, timeout=60_000)
             assert page.locator(".sse-message").inner_text().strip() == "", "no error shown"
             page.wait_for_timeout(500)  # let the browser paint the new chart
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
