@@ -402,6 +402,22 @@ def _model_guess(j_a, f_a, j_b, f_b, lo, hi, top_open):  # pragma: no cover - co
 
 
 @njit(cache=True)
+def _judged(j, f, lo, hi, near):  # pragma: no cover - compiled
+    """The search's bracket (lo fails, hi meets) and its two judged points nearest 0 after
+    judging index ``j`` at slack ``f``."""
+    near_j, near_f, next_j, next_f = near
+    if f >= 0:
+        hi = j
+    else:
+        lo = j
+    if abs(f) < abs(near_f):
+        near_j, near_f, next_j, next_f = j, f, near_j, near_f
+    elif next_j < 0 or abs(f) < abs(next_f):
+        next_j, next_f = j, f
+    return lo, hi, (near_j, near_f, next_j, next_f)
+
+
+@njit(cache=True)
 def least_k_by_run(work, in_hours, release, occ, arrivals, rows, channel_target, wholes, parts,
                    need, scale, ks, start, slack_0, last):  # pragma: no cover - compiled
     """For each run ``rows[i]``, the least grid index j >= 1 (k = ``ks[j]``) up to ``last[i]``
@@ -447,47 +463,31 @@ def least_k_by_run(work, in_hours, release, occ, arrivals, rows, channel_target,
                           channel_target, wholes, parts, need, scale, windows, net, c_ext,
                           b_ext, share, cap, within)
 
-        f_lo = slack_0[i] if not np.isnan(slack_0[i]) else slack(0, r, i)
+        f_0 = slack_0[i] if not np.isnan(slack_0[i]) else slack(0, r, i)
         lo, hi = 0, end + 1  # end + 1: "meets", never judged
-        near_j, near_f, next_j, next_f = 0, f_lo, -1, np.nan
+        near = (0, f_0, -1, np.nan)  # the two judged points nearest 0: (j, f) and (j, f)
         guess = min(max(start if found == 0 else int(np.median(found_j[:found])), 1), end)
         if end < top:
             guess = end  # a limit: a run short there needs nothing more
         steps = 0
         while hi - lo > 1:
             f = slack(guess, r, i)
-            if f >= 0:
-                hi = guess
+            lo, hi, near = _judged(guess, f, lo, hi, near)
+            if f >= 0 or guess == end:
                 within_out[i] = within[:, 0]
-            else:
-                lo, f_lo = guess, f
-                if guess == end:
-                    within_out[i] = within[:, 0]
-            if abs(f) < abs(near_f):
-                near_j, near_f, next_j, next_f = guess, f, near_j, near_f
-            elif next_j < 0 or abs(f) < abs(next_f):
-                next_j, next_f = guess, f
             if hi - lo <= 1:
                 break
             probe = guess - 1 if f >= 0 else guess + 1
             if 0 < steps <= MODEL_STEPS and lo < probe < hi:
                 f = slack(probe, r, i)
-                if f >= 0:
-                    hi = probe
+                lo, hi, near = _judged(probe, f, lo, hi, near)
+                if f >= 0 or probe == end:
                     within_out[i] = within[:, 0]
-                else:
-                    lo, f_lo = probe, f
-                    if probe == end:
-                        within_out[i] = within[:, 0]
-                if abs(f) < abs(near_f):
-                    near_j, near_f, next_j, next_f = probe, f, near_j, near_f
-                elif abs(f) < abs(next_f):
-                    next_j, next_f = probe, f
                 if hi - lo <= 1:
                     break
             steps += 1
-            guess = _model_guess(near_j, near_f, next_j, next_f, lo, hi, hi > end) \
-                if steps <= MODEL_STEPS else (lo + hi) // 2
+            guess = _model_guess(*near, lo, hi, hi > end) if steps <= MODEL_STEPS \
+                else (lo + hi) // 2
         short[i] = hi > end
         j_out[i] = min(hi, end)
         if not short[i] or end == top:

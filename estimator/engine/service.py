@@ -134,8 +134,7 @@ def on_time_messages(
                                                distinct[t] * 60)
     out = on_time_by_run(np.ascontiguousarray(inbox.work, FLOAT),
                          np.ascontiguousarray(capacity, FLOAT), inbox.arrivals.kernel_args(),
-                         index, wholes,
-                         parts, multiplier, live, WEEKS if by_week else 1)
+                         index, wholes, parts, multiplier, live, WEEKS if by_week else 1)
     return out if by_week else out[:, :, 0]
 
 

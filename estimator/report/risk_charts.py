@@ -169,9 +169,7 @@ def plot_variance_shares(result: Result, *, ax: Axes | None = None, top: int = 8
         if not risk["sensitivity_indices"]:
             return _no_inputs(ax)
         if not rows:
-            ax.set_axis_off()
-            _title(ax, variance_sentence(risk, short=True), width=60)
-            return ax
+            return _finding_only(ax, variance_sentence(risk, short=True))
         rows = rows[::-1]
         y = np.arange(len(rows))
         first = np.array([r["first_order"] for r in rows])
@@ -193,6 +191,13 @@ def plot_variance_shares(result: Result, *, ax: Axes | None = None, top: int = 8
     return ax
 
 
+def _finding_only(ax: Axes, sentence: str) -> Axes:
+    """A chart with nothing to draw: its finding, as the title alone."""
+    ax.set_axis_off()
+    _title(ax, sentence, width=60)
+    return ax
+
+
 def plot_bad_years(result: Result, *, ax: Axes | None = None, top: int = 8) -> Axes:
     """What drives the years above the P90 of total FTE: the FTE each input's first-order
     effect adds to those years, with where its draws sat in them."""
@@ -205,9 +210,7 @@ def plot_bad_years(result: Result, *, ax: Axes | None = None, top: int = 8) -> A
         if not rows:
             if not risk["sensitivity_indices"]:
                 return _no_inputs(ax)
-            ax.set_axis_off()
-            _title(ax, bad_years_sentence(risk, short=True), width=60)
-            return ax
+            return _finding_only(ax, bad_years_sentence(risk, short=True))
         rows = rows[::-1]
         y = np.arange(len(rows))
         added = np.array([d["fte_added"] for d in rows])
