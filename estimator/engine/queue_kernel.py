@@ -463,6 +463,15 @@ def least_k_by_run(work, in_hours, release, occ, arrivals, rows, channel_target,
                           channel_target, wholes, parts, need, scale, windows, net, c_ext,
                           b_ext, share, cap, within)
 
+        def judge(j, r, i, lo, hi, near, end):
+            """Judge j: the bracket and nearest points after it; the messages on target
+            kept where j meets (or is the last index, short)."""
+            f = slack(j, r, i)
+            lo, hi, near = _judged(j, f, lo, hi, near)
+            if f >= 0 or j == end:
+                within_out[i] = within[:, 0]
+            return f, lo, hi, near
+
         f_0 = slack_0[i] if not np.isnan(slack_0[i]) else slack(0, r, i)
         lo, hi = 0, end + 1  # end + 1: "meets", never judged
         near = (0, f_0, -1, np.nan)  # the two judged points nearest 0: (j, f) and (j, f)
@@ -471,18 +480,12 @@ def least_k_by_run(work, in_hours, release, occ, arrivals, rows, channel_target,
             guess = end  # a limit: a run short there needs nothing more
         steps = 0
         while hi - lo > 1:
-            f = slack(guess, r, i)
-            lo, hi, near = _judged(guess, f, lo, hi, near)
-            if f >= 0 or guess == end:
-                within_out[i] = within[:, 0]
+            f, lo, hi, near = judge(guess, r, i, lo, hi, near, end)
             if hi - lo <= 1:
                 break
             probe = guess - 1 if f >= 0 else guess + 1
             if 0 < steps <= MODEL_STEPS and lo < probe < hi:
-                f = slack(probe, r, i)
-                lo, hi, near = _judged(probe, f, lo, hi, near)
-                if f >= 0 or probe == end:
-                    within_out[i] = within[:, 0]
+                f, lo, hi, near = judge(probe, r, i, lo, hi, near, end)
                 if hi - lo <= 1:
                     break
             steps += 1
