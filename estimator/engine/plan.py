@@ -37,35 +37,39 @@ class Plan:
 def steps_needed(
     weekly_hours: NDArray[np.floating], productive_hours_per_fte: NDArray[np.float64],
     step: float,
-) -> NDArray[np.int32]:
-    """(roles, runs x weeks) steps of FTE each week's work needs, role by role (int16 where
-    every week fits, halving the memory at 100,000 runs; int32 otherwise)."""
+) -> list[NDArray[np.integer]]:
+    """Per role, the (runs x weeks) steps of FTE each week's work needs, each role in the
+    smallest integer type that holds its most (int8 for most roles: at 100,000 runs a role
+    is 5 MB a byte, and the plan search's peak is these arrays)."""
     per_week = (productive_hours_per_fte / WEEKS)[:, None]
     runs, n_roles, weeks = weekly_hours.shape
-    most = float(weekly_hours.max(initial=0.0) / per_week.min(initial=np.inf) / step) + 1
-    dtype = np.int16 if most < np.iinfo(np.int16).max else np.int32
-    out = np.empty((n_roles, runs, weeks), dtype=dtype)
+    least_week = per_week.min(initial=np.inf)
     block = 8192  # runs at a time, in place: a 3 MB float array instead of (runs x weeks)
     need = np.empty((min(block, runs), weeks))
-    for start in range(0, runs, block):
-        rows = slice(start, min(start + block, runs))
-        here = need[: rows.stop - rows.start]
-        for r in range(n_roles):
+    out = []
+    for r in range(n_roles):
+        most = float(weekly_hours[:, r, :].max(initial=0.0) / least_week / step) + 1
+        dtype = next(t for t in (np.int8, np.int16, np.int32) if most < np.iinfo(t).max)
+        k = np.empty((runs, weeks), dtype=dtype)
+        for start in range(0, runs, block):
+            rows = slice(start, min(start + block, runs))
+            here = need[: rows.stop - rows.start]
             np.divide(weekly_hours[rows, r, :], per_week[rows], out=here)
             here /= step
             here -= 1e-9
             np.ceil(here, out=here)
             np.maximum(here, 0, out=here)
-            out[r, rows] = here
-    return out.reshape(n_roles, runs * weeks)
+            k[rows] = here
+        out.append(k.reshape(runs * weeks))
+    return out
 
 
-def _short(k: NDArray[np.integer], x: NDArray[np.int64]) -> NDArray[np.int16]:
+def _short(k: list[NDArray[np.integer]], x: NDArray[np.int64]) -> NDArray[np.int16]:
     """Per cell, the roles whose steps ``x`` fall short of it: role by role, so that no
     (roles x cells) array is made (at 100,000 runs one would be 60 MB a role-byte)."""
-    short = np.zeros(k.shape[1], np.int16)
-    for r in range(k.shape[0]):
-        short += k[r] > x[r]
+    short = np.zeros(k[0].size if k else 0, np.int16)
+    for k_r, x_r in zip(k, x, strict=True):
+        short += k_r > x_r
     return short
 
 
@@ -82,16 +86,16 @@ def weeks_covered_share(
     return float(met.mean())
 
 
-def _gains(k: NDArray[np.integer], alone: NDArray[np.int64], x: NDArray[np.int64]
+def _gains(k: list[NDArray[np.integer]], alone: NDArray[np.int64], x: NDArray[np.int64]
            ) -> NDArray[np.int64]:
     """(roles, steps + 1) the weeks, among ``alone`` (each short in one role only), that
     each role would meet with that many more steps: counted a block of weeks at a time, so
     that no (roles x weeks) copy of ``k`` is made (0.3 GB at 100,000 runs)."""
-    n_roles = k.shape[0]
+    n_roles = len(k)
     gains = np.zeros((n_roles, 1), np.int64)
     for start in range(0, alone.size, _GAIN_BLOCK):
         cells = alone[start : start + _GAIN_BLOCK]
-        ks = k[:, cells]
+        ks = np.stack([k_r[cells] for k_r in k]).astype(np.int64)
         role = np.argmax(ks > x[:, None], axis=0)
         extra = ks[role, np.arange(cells.size)] - x[role]
         width = max(int(extra.max()) + 1, gains.shape[1])
@@ -135,7 +139,7 @@ def least_team(
     ([1.0, 0.0], 0.75)
     """
     k = steps_needed(weekly_hours, productive_hours_per_fte, step)
-    n_roles, cells = k.shape
+    n_roles, cells = len(k), weekly_hours.shape[0] * weekly_hours.shape[2]
     goal = int(np.ceil(share * cells - 1e-9))
     if n_roles == 0 or cells == 0:
         return Plan(np.zeros(n_roles), 1.0, 0.0)
@@ -151,7 +155,7 @@ def least_team(
     else:
         active = np.flatnonzero(short > 0)
         met_before = cells - active.size
-        k_act, short_act = k[:, active], short[active]
+        k_act, short_act = [k_r[active] for k_r in k], short[active]
     rounds = 0
     while met_before + int((short_act == 0).sum()) < goal:
         # the weeks one role alone leaves short, and by how many steps
@@ -163,7 +167,8 @@ def least_team(
             best, by = np.unravel_index(int(np.argmax(per_step)), per_step.shape)
             best, best_by = int(best), int(by) + 1
         if best < 0:  # no week is one role short: raise the role short in most weeks
-            best = int(np.argmax((k_act > x[:, None]).sum(axis=1)))
+            best = int(np.argmax([np.count_nonzero(k_r > x_r)
+                                  for k_r, x_r in zip(k_act, x, strict=True)]))
         old = x[best]
         x[best] += best_by
         short_act -= (k_act[best] > old) & (k_act[best] <= x[best])
@@ -172,7 +177,7 @@ def least_team(
             keep = short_act > 0
             if np.count_nonzero(keep) * 2 < keep.size:
                 met_before += int((~keep).sum())
-                k_act, short_act = k_act[:, keep], short_act[keep]
+                k_act, short_act = [k_r[keep] for k_r in k_act], short_act[keep]
     short = _short(k, x)
     # take back steps the share can spare: each time the step that loses the fewest weeks
     while True:
